@@ -1,0 +1,41 @@
+# Two commands for a fresh machine: `make run` (the portal with demo data) and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export PORT
+
+.PHONY: setup run test lint migrations-check clean bench
+
+setup: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# The embedded portal: SQLite, a Celery worker and scheduler on the filesystem
+# transport, emails as files under var/mail/ (listed at /dev/mail/).
+run: setup
+	$(PY) manage.py migrate --noinput
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops web, worker and scheduler)"
+	$(VENV)/bin/honcho -f Procfile.dev start --port $(PORT)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+migrations-check: setup
+	$(PY) manage.py makemigrations --check --dry-run
+
+# The whole suite, against PostgreSQL and Redis on loopback (see tests/services.py).
+test: lint migrations-check
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf var/ .pytest_cache .ruff_cache

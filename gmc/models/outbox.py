@@ -1,0 +1,65 @@
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class OutboxMessage(models.Model):
+    """One email to one recipient, written in the transaction of the event that causes it.
+
+    State changes only through ``gmc.outbox``: ``queue`` creates it (PENDING),
+    ``deliver`` moves it to SENT or, after the last failed attempt, FAILED, and
+    ``requeue`` puts a FAILED message back to PENDING.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    key = models.CharField(
+        _("key"),
+        max_length=255,
+        unique=True,
+        help_text=_(
+            "Unique per kind, object and recipient: the same message is never queued twice."
+        ),
+    )
+    kind = models.CharField(_("kind"), max_length=100, db_index=True)
+    template = models.CharField(
+        _("template"), max_length=200, help_text=_("Base name under templates/emails/.")
+    )
+    to_email = models.EmailField(_("recipient"))
+    recipient = models.ForeignKey(
+        "gmc.User",
+        verbose_name=_("recipient account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    context = models.JSONField(_("context"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing email")
+        verbose_name_plural = _("outgoing emails")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(status="pending"),
+                name="outbox_pending_due",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.to_email}"

@@ -1,0 +1,26 @@
+"""Celery tasks of the site-wide parts: thin wrappers around gmc.outbox."""
+
+from celery import shared_task
+
+from gmc import outbox
+
+
+@shared_task(name="gmc.outbox.deliver", bind=True, max_retries=None)
+def deliver_message(self, message_id: int) -> str:
+    """Send one outbox message; a transient failure comes back after the row's backoff.
+
+    The number of attempts is bounded by the row (OUTBOX_MAX_ATTEMPTS), not by Celery,
+    so the bound survives redelivery and the sweep.
+    """
+    result = outbox.deliver(message_id)
+    if result is None:
+        return "skipped"
+    if result.retry_in is not None:
+        raise self.retry(countdown=result.retry_in.total_seconds())
+    return result.status
+
+
+@shared_task(name="gmc.outbox.sweep")
+def sweep_outbox() -> int:
+    """Re-enqueue pending messages that no task is going to pick up any more."""
+    return outbox.sweep()

@@ -1,0 +1,104 @@
+import email
+import email.policy
+from pathlib import Path
+
+import redis
+from django.conf import settings
+from django.db import connection
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+FILE_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+
+
+def home(request):
+    return render(request, "gmc/home.html")
+
+
+def check_database() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return "ok"
+
+
+def check_broker() -> str:
+    client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
+    try:
+        client.ping()
+    finally:
+        client.close()
+    return "ok"
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """200 when the database (and the broker, where one is configured) answers, else 503."""
+    checks = {"database": check_database}
+    if settings.REDIS_URL:
+        checks["broker"] = check_broker
+    results, healthy = {}, True
+    for name, check in checks.items():
+        try:
+            results[name] = check()
+        except Exception as exc:
+            results[name] = f"error: {type(exc).__name__}"
+            healthy = False
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": results},
+        status=200 if healthy else 503,
+    )
+
+
+def _mail_sink_dir() -> Path:
+    if not (settings.DEBUG and settings.EMAIL_BACKEND == FILE_BACKEND):
+        raise Http404("The mail sink is only there in development.")
+    return Path(settings.EMAIL_FILE_PATH)
+
+
+def _read_sink_file(path: Path) -> list[email.message.EmailMessage]:
+    # Django's file backend writes each message followed by a line of 79 dashes.
+    chunks = path.read_bytes().split(b"\n" + b"-" * 79 + b"\n")
+    return [
+        email.message_from_bytes(chunk.strip(b"\n"), policy=email.policy.default)
+        for chunk in chunks
+        if chunk.strip()
+    ]
+
+
+@require_GET
+def mail_sink(request):
+    """Development only: the emails the portal has written to var/mail/, newest first."""
+    folder = _mail_sink_dir()
+    files = sorted(folder.glob("*.log"), reverse=True)[:200] if folder.is_dir() else []
+    messages = []
+    for path in files:
+        for index, message in enumerate(_read_sink_file(path)):
+            messages.append({"file": path.name, "index": index, "message": message})
+    return render(request, "gmc/mail_sink.html", {"messages_sent": messages, "folder": folder})
+
+
+@require_GET
+def mail_sink_message(request, name: str, index: int):
+    folder = _mail_sink_dir()
+    path = folder / name
+    if path.parent != folder or not path.is_file() or path.suffix != ".log":
+        raise Http404
+    messages = _read_sink_file(path)
+    if index >= len(messages):
+        raise Http404
+    message = messages[index]
+    text = message.get_body(preferencelist=("plain",))
+    html = message.get_body(preferencelist=("html",))
+    return render(
+        request,
+        "gmc/mail_sink_message.html",
+        {
+            "message": message,
+            "text": text.get_content() if text else "",
+            "html": html.get_content() if html else "",
+        },
+    )

@@ -1,0 +1,168 @@
+import os
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from email import message_from_bytes
+from email.policy import default as default_policy
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.conf import settings
+
+from tests.factories import UserFactory
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(condition, timeout: float = 20.0, interval: float = 0.05, message: str = ""):
+    """Poll until condition() is truthy; fail the test with `message` after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(interval)
+    pytest.fail(message or f"condition not met within {timeout}s")
+
+
+class SmtpSink:
+    """A real SMTP server on loopback that keeps what it receives; can be stopped and
+    started again on the same port to play a mail server that goes down."""
+
+    def __init__(self, delay: float = 0.0):
+        self.port = free_port()
+        self.delay = delay
+        self.received = []
+        self._lock = threading.Lock()
+        self._controller = None
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            time.sleep(self.delay)
+        with self._lock:
+            self.received.append(
+                {
+                    "rcpt_tos": list(envelope.rcpt_tos),
+                    "message": message_from_bytes(
+                        envelope.original_content or envelope.content, policy=default_policy
+                    ),
+                }
+            )
+        return "250 Message accepted for delivery"
+
+    def start(self):
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+
+    def stop(self):
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+    @property
+    def messages(self):
+        with self._lock:
+            return [item["message"] for item in self.received]
+
+
+@pytest.fixture
+def smtp_sink(settings):
+    """The portal sends over real SMTP to a server on loopback (started)."""
+    sink = SmtpSink()
+    sink.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = sink.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 5
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture
+def redis_url():
+    if not settings.REDIS_URL:
+        pytest.skip("Redis is not reachable (tests/services.py); CI never skips this")
+    return settings.REDIS_URL
+
+
+@pytest.fixture
+def celery_worker(redis_url, transactional_db):
+    """A real Celery worker (thread, solo pool) consuming this run's queue on Redis."""
+    from celery.contrib.testing.worker import start_worker
+
+    from gmc.celery import app
+
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=15) as worker:
+        yield worker
+
+
+@pytest.fixture
+def private_redis():
+    """A Redis server of the test's own, which the test may stop and start again."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        if os.environ.get("CI"):
+            pytest.fail("redis-server is not installed")
+        pytest.skip("redis-server is not installed")
+
+    class PrivateRedis:
+        def __init__(self):
+            self.port = free_port()
+            self.url = f"redis://127.0.0.1:{self.port}/0"
+            self.process = None
+
+        def start(self):
+            self.process = subprocess.Popen(
+                [
+                    binary,
+                    "--port",
+                    str(self.port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            wait_for(lambda: _port_open(self.port), timeout=10, message="redis did not start")
+
+        def stop(self):
+            if self.process is not None:
+                self.process.terminate()
+                self.process.wait(timeout=10)
+                self.process = None
+
+    server = PrivateRedis()
+    yield server
+    server.stop()
+
+
+def _port_open(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def organiser(db):
+    return UserFactory(is_staff=True, is_superuser=True)

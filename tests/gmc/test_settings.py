@@ -1,0 +1,79 @@
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PRODUCTION_ENV = {
+    "DEBUG": "0",
+    "SECRET_KEY": "x8k2pq9vz4mw7rt1ly6hb3nc5dj0fs8ge2ua7Qe4Lk9Zt3Wp6Vn1Xc8Ry5",
+    "ALLOWED_HOSTS": "gmc.example.org",
+    "DATABASE_URL": "postgres://gmc@db.example.org:5432/gmc",
+    "REDIS_URL": "redis://cache.example.org:6379/0",
+    "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.org:587",
+}
+
+
+def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL", "DEBUG"}
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "gmc.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_check_deploy_is_clean_under_production_settings():
+    result = manage("check", "--deploy", "--fail-level", "DEBUG", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"])
+def test_production_refuses_to_start_without(missing):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert missing in result.stderr
+
+
+def test_production_logs_one_json_object_per_line():
+    result = manage(
+        "shell",
+        "-c",
+        "import logging; logging.getLogger('gmc.probe').warning('hello %s', 'world')",
+        env=PRODUCTION_ENV,
+    )
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stdout.strip().splitlines()[-1])
+    assert record["message"] == "hello world"
+    assert record["level"] == "WARNING"
+    assert record["logger"] == "gmc.probe"
+
+
+def test_embedded_defaults_use_sqlite_file_mail_and_filesystem_broker(tmp_path):
+    env = {"GMC_VAR_DIR": str(tmp_path)}
+    code = (
+        "from django.conf import settings as s; import json; print(json.dumps(["
+        "s.DATABASES['default']['ENGINE'], s.EMAIL_BACKEND, s.CELERY_BROKER_URL, s.DEBUG]))"
+    )
+    result = manage("shell", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    engine, backend, broker, debug = json.loads(result.stdout.strip().splitlines()[-1])
+    assert engine == "django.db.backends.sqlite3"
+    assert backend == "django.core.mail.backends.filebased.EmailBackend"
+    assert broker.startswith("filesystem://")
+    assert debug is True
+    assert (tmp_path / "gmc.sqlite3").exists() or (tmp_path / "mail").is_dir()

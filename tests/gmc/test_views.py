@@ -1,0 +1,81 @@
+from django.core import mail
+from django.urls import reverse
+
+from gmc import outbox
+
+
+def test_healthz_is_ok_with_database_and_broker(client, db, settings):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["checks"]["database"] == "ok"
+    if settings.REDIS_URL:
+        assert body["checks"]["broker"] == "ok"
+
+
+def test_healthz_is_503_when_the_broker_is_down(client, db, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "unavailable"
+    assert body["checks"]["database"] == "ok"
+    assert body["checks"]["broker"].startswith("error")
+
+
+def test_base_layout_is_accessible(client, db):
+    html = client.get("/").content.decode()
+    assert '<html lang="en" dir="ltr">' in html
+    assert 'href="#main"' in html and 'id="main"' in html
+    assert "<header" in html and "<footer" in html and "<nav" in html
+    assert html.count("<h1") == 1
+    assert "/static/vendor/bootstrap/css/bootstrap.min.css" in html
+    assert "cdn" not in html.lower()
+
+
+def test_language_switcher_appears_with_a_second_language(client, db, settings):
+    assert 'name="language"' not in client.get("/").content.decode()
+    settings.LANGUAGES = [("en", "English"), ("ar", "Arabic")]
+    html = client.get("/").content.decode()
+    assert 'action="/i18n/setlang/"' in html
+    assert '<label for="language-select"' in html
+    response = client.post("/i18n/setlang/", {"language": "ar", "next": "/"})
+    assert response.status_code == 302
+    html = client.get("/").content.decode()
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "bootstrap.rtl.min.css" in html
+
+
+def test_unknown_page_is_404_in_site_layout(client, db):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+    assert 'id="main"' in response.content.decode()
+
+
+def test_mail_sink_lists_and_shows_sent_emails(client, db, settings, tmp_path):
+    settings.DEBUG = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = tmp_path
+    message = outbox.queue(
+        kind="outbox.test", to="reader@example.org", context={"note": "Hi <there>"}
+    )
+    outbox.deliver(message.pk)
+    page = client.get(reverse("mail_sink"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "reader@example.org" in html
+    assert "Test message from the GMC portal" in html
+    name = next(tmp_path.glob("*.log")).name
+    detail = client.get(reverse("mail_sink_message", args=[name, 0]))
+    assert detail.status_code == 200
+    assert "Hi &lt;there&gt;" in detail.content.decode()
+    assert client.get(reverse("mail_sink_message", args=[name, 5])).status_code == 404
+    assert client.get(reverse("mail_sink_message", args=["..", 0])).status_code == 404
+
+
+def test_mail_sink_is_absent_without_debug(client, db, settings):
+    settings.DEBUG = False
+    assert client.get(reverse("mail_sink")).status_code == 404
+    assert len(mail.outbox) == 0
