@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_countries",
     "gmc",
     "registration",
     "agenda",

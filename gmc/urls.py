@@ -11,6 +11,9 @@ admin.site.index_title = _("Conference administration")
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("", include("registration.urls")),
+    path("", include("agenda.urls")),
+    path("", include("declarations.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

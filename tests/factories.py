@@ -1,6 +1,9 @@
-import factory
+import datetime
 
-from gmc.models import User
+import factory
+from django.utils import timezone
+
+from gmc.models import AllianceMember, Edition, Organisation, OrganisationType, User
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -16,3 +19,54 @@ class UserFactory(factory.django.DjangoModelFactory):
     def save_password(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"University number {n}")
+    slug = factory.Sequence(lambda n: f"university-{n}")
+    type = OrganisationType.UNIVERSITY
+    country = "MX"
+
+
+class AllianceMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AllianceMember
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    year_joined = 2020
+
+
+class EditionFactory(factory.django.DjangoModelFactory):
+    """An edition whose registration is open now and whose conference is weeks ahead."""
+
+    class Meta:
+        model = Edition
+        django_get_or_create = ["year"]
+
+    year = factory.Sequence(lambda n: 2100 + n)
+    title = factory.LazyAttribute(lambda o: f"GMC {o.year}")
+    theme = "Open and intelligent education"
+    time_zone = "America/Mexico_City"
+    format = Edition.Format.HYBRID
+    venue = "Main hall"
+    city = "Mexico City"
+    country = "MX"
+    capacity = 150
+    start_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=35))
+    end_date = factory.LazyAttribute(lambda o: o.start_date + datetime.timedelta(days=2))
+    registration_opens_at = factory.LazyFunction(
+        lambda: timezone.now() - datetime.timedelta(days=7)
+    )
+    registration_closes_at = factory.LazyFunction(
+        lambda: timezone.now() + datetime.timedelta(days=21)
+    )
+    declaration_deadline = factory.LazyFunction(
+        lambda: timezone.now() + datetime.timedelta(days=21)
+    )
+    contact_email = "secretariat@example.org"
+    is_current = False
+    is_published = True

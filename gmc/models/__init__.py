@@ -1,4 +1,12 @@
+from .conference import AllianceMember, Edition, Organisation, OrganisationType
 from .outbox import OutboxMessage
 from .users import User
 
-__all__ = ["OutboxMessage", "User"]
+__all__ = [
+    "AllianceMember",
+    "Edition",
+    "Organisation",
+    "OrganisationType",
+    "OutboxMessage",
+    "User",
+]
