@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PORT
 
-.PHONY: setup run test lint migrations-check clean bench
+.PHONY: setup run test lint migrations-check browser-setup clean bench
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -33,8 +33,19 @@ lint: setup
 migrations-check: setup
 	$(PY) manage.py makemigrations --check --dry-run
 
+# Browser tests drive Debian's chromium; installed here when missing (as root), never
+# a browser downloaded by a test tool.
+browser-setup:
+	@if ! command -v chromium >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else \
+	    echo "chromium is missing: run 'sudo apt-get install chromium' (browser tests will skip)"; \
+	  fi; \
+	fi
+
 # The whole suite, against PostgreSQL and Redis on loopback (see tests/services.py).
-test: lint migrations-check
+test: lint migrations-check browser-setup
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 clean:
