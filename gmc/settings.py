@@ -255,7 +255,7 @@ else:
     _queue_dir = VAR_DIR / "celery" / "queue"
     for _folder in (_queue_dir, VAR_DIR / "celery" / "control", VAR_DIR / "mail"):
         _folder.mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_URL = "filesystem://localhost//"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
