@@ -77,3 +77,16 @@ def test_embedded_defaults_use_sqlite_file_mail_and_filesystem_broker(tmp_path):
     assert broker.startswith("filesystem://")
     assert debug is True
     assert (tmp_path / "gmc.sqlite3").exists() or (tmp_path / "mail").is_dir()
+
+
+def test_production_static_files_are_hashed_and_compressed(tmp_path):
+    result = manage(
+        "collectstatic", "--noinput", env={**PRODUCTION_ENV, "STATIC_ROOT": str(tmp_path)}
+    )
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
+    hashed = manifest["vendor/bootstrap/css/bootstrap.min.css"]
+    assert hashed != "vendor/bootstrap/css/bootstrap.min.css"
+    assert (tmp_path / hashed).exists()
+    assert (tmp_path / f"{hashed}.gz").exists()
+    assert (tmp_path / f"{hashed}.br").exists()
