@@ -1,0 +1,226 @@
+"""Registrations of people for a conference edition, and the organisers' extra questions.
+
+State changes only through ``registration.services``; the models hold fields,
+constraints and cheap derived properties.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+# ``token_urlsafe(24)`` gives 32 characters from 192 random bits: unguessable, and short
+# enough to type at the door when a phone cannot read the QR code.
+TICKET_CODE_BYTES = 24
+
+
+def new_ticket_code() -> str:
+    return secrets.token_urlsafe(TICKET_CODE_BYTES)
+
+
+class Registration(models.Model):
+    """One person's registration for one edition (a database constraint).
+
+    ``status`` is CONFIRMED, WAITING (in person only: no seat was free) or CANCELLED.
+    Having attended is not a status but the ``checked_in_at`` moment: a checked-in
+    person still holds the confirmed seat, so every seat count reads ``status`` alone,
+    and the door check-in can never disturb the waiting list. ``display_status`` adds
+    "attended" for people.
+
+    Only these functions of ``registration.services`` change the state:
+    ``register_attendee`` (creates, or re-opens a cancelled one), ``update_registration``,
+    ``cancel_registration``, ``promote_from_waitlist``, ``confirm_from_waitlist``,
+    ``check_in`` and ``resend_confirmation``. Each status change increments
+    ``status_version``, which is part of the outbox key of the email it sends: a second
+    confirmation after cancelling and registering again is a new message, a repeated
+    call is not.
+    """
+
+    class Attendance(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        ONLINE = "online", _("Online")
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        WAITING = "waiting", _("On the waiting list")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    edition = models.ForeignKey(
+        "gmc.Edition",
+        verbose_name=_("edition"),
+        on_delete=models.PROTECT,
+        related_name="registrations",
+    )
+    attendee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("attendee"),
+        on_delete=models.CASCADE,
+        related_name="registrations",
+    )
+    attendance = models.CharField(_("attendance"), max_length=10, choices=Attendance.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    interpretation_language = models.CharField(
+        _("interpretation language"), max_length=10, blank=True
+    )
+    accessibility_needs = models.TextField(_("accessibility needs"), max_length=1000, blank=True)
+    dietary_needs = models.TextField(_("dietary needs"), max_length=500, blank=True)
+    consent_at = models.DateTimeField(
+        _("consented to the privacy notice and code of conduct"),
+        help_text=_("When the attendee agreed to the privacy notice and the code of conduct."),
+    )
+    ticket_code = models.CharField(
+        _("ticket code"), max_length=64, unique=True, default=new_ticket_code, editable=False
+    )
+    status_version = models.PositiveIntegerField(
+        _("status changes"),
+        default=0,
+        editable=False,
+        help_text=_("Counts status changes; keys the email each change sends."),
+    )
+    waitlisted_at = models.DateTimeField(_("joined the waiting list"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("checked in by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    confirmation_resent_at = models.DateTimeField(
+        _("confirmation last resent"), null=True, blank=True
+    )
+    resend_count = models.PositiveIntegerField(_("confirmations resent"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "attendee"],
+                name="one_registration_per_person_per_edition",
+                violation_error_message=_("This person is already registered for the edition."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="waiting") | models.Q(attendance="in_person"),
+                name="registration_only_in_person_waits",
+                violation_error_message=_("Only in-person registrations can wait for a seat."),
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["edition", "waitlisted_at", "id"],
+                condition=models.Q(status="waiting"),
+                name="registration_waiting_order",
+            ),
+            models.Index(fields=["edition", "status", "attendance"], name="registration_seats"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attendee}, {self.edition.year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("registration:mine")
+
+    def get_ticket_url(self) -> str:
+        return reverse("registration:ticket", args=[self.ticket_code])
+
+    @property
+    def is_active(self) -> bool:
+        return self.status != self.Status.CANCELLED
+
+    @property
+    def attended(self) -> bool:
+        return self.checked_in_at is not None
+
+    @property
+    def display_status(self) -> str:
+        if self.status == self.Status.CONFIRMED and self.checked_in_at:
+            return str(_("Attended"))
+        return str(self.get_status_display())
+
+
+class Question(models.Model):
+    """An organisers' extra question of an edition's registration form."""
+
+    class Kind(models.TextChoices):
+        TEXT = "text", _("Text")
+        CHOICE = "choice", _("One choice")
+        MULTIPLE = "multiple", _("Multiple choice")
+        YES_NO = "yes_no", _("Yes or no")
+
+    edition = models.ForeignKey(
+        "gmc.Edition",
+        verbose_name=_("edition"),
+        on_delete=models.CASCADE,
+        related_name="registration_questions",
+    )
+    label = models.CharField(_("question"), max_length=200)
+    help_text = models.CharField(_("help text"), max_length=300, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.TEXT)
+    choices = models.TextField(
+        _("choices"), blank=True, help_text=_("For choice questions: one choice a line.")
+    )
+    required = models.BooleanField(_("required"), default=False)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("extra question")
+        verbose_name_plural = _("extra questions")
+        ordering = ["edition", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def choice_list(self) -> list[str]:
+        return [line.strip() for line in self.choices.splitlines() if line.strip()]
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.kind in (self.Kind.CHOICE, self.Kind.MULTIPLE) and len(self.choice_list) < 2:
+            raise ValidationError({"choices": _("Give at least two choices, one a line.")})
+
+
+class Answer(models.Model):
+    """A registration's answer to an extra question. Multiple choices are stored one a
+    line; yes/no as "yes" or "no". Written by the registration services only."""
+
+    registration = models.ForeignKey(
+        Registration,
+        verbose_name=_("registration"),
+        on_delete=models.CASCADE,
+        related_name="answers",
+    )
+    question = models.ForeignKey(
+        Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="answers"
+    )
+    value = models.TextField(_("answer"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        ordering = ["question__order", "question_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "question"], name="one_answer_per_question"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question}: {self.display_value}"
+
+    @property
+    def display_value(self) -> str:
+        """The answer on one line, as shown to organisers and in exports."""
+        if self.question.kind == Question.Kind.YES_NO:
+            return str(_("Yes")) if self.value == "yes" else str(_("No")) if self.value else ""
+        return "; ".join(line for line in self.value.splitlines() if line)

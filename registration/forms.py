@@ -1,0 +1,185 @@
+"""Validation and cleaning of the registration forms; the services do the rest."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import get_language_info
+from django.utils.translation import gettext_lazy as _
+
+from gmc.models import Edition
+
+from .models import Question, Registration
+
+
+def language_name(code: str) -> str:
+    try:
+        return str(get_language_info(code)["name_translated"])
+    except KeyError:
+        return code
+
+
+class RegistrationForm(forms.Form):
+    """The attendee's form for one edition, with the edition's extra questions.
+
+    ``registration`` given: the edit form (no consent box: it was given and stamped
+    when registering). The hidden ``edition`` field catches a form loaded for one
+    edition and sent after the current edition changed, or a forged one.
+    """
+
+    edition = forms.IntegerField(widget=forms.HiddenInput)
+    attendance = forms.ChoiceField(label=_("How will you attend?"), widget=forms.RadioSelect)
+    interpretation_language = forms.ChoiceField(
+        label=_("Interpretation"),
+        required=False,
+        help_text=_("Simultaneous interpretation offered at this edition."),
+    )
+    accessibility_needs = forms.CharField(
+        label=_("Accessibility needs"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Anything we should arrange so that you can take part fully."),
+    )
+    dietary_needs = forms.CharField(
+        label=_("Dietary needs"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For in-person attendance only."),
+    )
+    consent = forms.BooleanField(
+        label=_("I agree to the privacy notice and the code of conduct of the conference."),
+        required=True,
+        error_messages={
+            "required": _("Please agree to the privacy notice and the code of conduct.")
+        },
+    )
+
+    def __init__(
+        self,
+        *args,
+        edition: Edition,
+        questions: list[Question],
+        registration: Registration | None = None,
+        **kwargs,
+    ):
+        initial = kwargs.pop("initial", {}) or {}
+        initial["edition"] = edition.pk
+        if registration is not None:
+            initial.update(
+                attendance=registration.attendance,
+                interpretation_language=registration.interpretation_language,
+                accessibility_needs=registration.accessibility_needs,
+                dietary_needs=registration.dietary_needs,
+            )
+            initial.update(self._initial_answers(registration, questions))
+        super().__init__(*args, initial=initial, **kwargs)
+        self.edition = edition
+        self.questions = questions
+
+        attendance = []
+        if edition.offers_in_person:
+            attendance.append(Registration.Attendance.IN_PERSON)
+        if edition.offers_online:
+            attendance.append(Registration.Attendance.ONLINE)
+        self.fields["attendance"].choices = [(a.value, a.label) for a in attendance]
+        if len(attendance) == 1:
+            self.fields["attendance"].initial = attendance[0].value
+        if not edition.offers_in_person:
+            del self.fields["dietary_needs"]
+
+        languages = edition.interpretation_languages or []
+        if languages:
+            self.fields["interpretation_language"].choices = [
+                ("", _("None needed")),
+                *[(code, language_name(code)) for code in languages],
+            ]
+        else:
+            del self.fields["interpretation_language"]
+        if registration is not None:
+            del self.fields["consent"]
+        for question in questions:
+            self.fields[self.question_field(question)] = self._question_field(question)
+
+    @staticmethod
+    def question_field(question: Question) -> str:
+        return f"question_{question.pk}"
+
+    @staticmethod
+    def _question_field(question: Question) -> forms.Field:
+        common = {
+            "label": question.label,
+            "help_text": question.help_text,
+            "required": question.required,
+        }
+        choices = [(c, c) for c in question.choice_list]
+        if question.kind == Question.Kind.CHOICE:
+            return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
+        if question.kind == Question.Kind.MULTIPLE:
+            return forms.MultipleChoiceField(
+                choices=choices, widget=forms.CheckboxSelectMultiple, **common
+            )
+        if question.kind == Question.Kind.YES_NO:
+            return forms.ChoiceField(
+                choices=[("yes", _("Yes")), ("no", _("No"))], widget=forms.RadioSelect, **common
+            )
+        return forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), **common)
+
+    def _initial_answers(self, registration: Registration, questions: list[Question]) -> dict:
+        values = {answer.question_id: answer.value for answer in registration.answers.all()}
+        initial = {}
+        for question in questions:
+            value = values.get(question.pk)
+            if value is None:
+                continue
+            if question.kind == Question.Kind.MULTIPLE:
+                initial[self.question_field(question)] = value.splitlines()
+            else:
+                initial[self.question_field(question)] = value
+        return initial
+
+    def clean_edition(self) -> int:
+        if self.cleaned_data["edition"] != self.edition.pk:
+            raise forms.ValidationError(
+                _("This form belongs to another edition. Please check the page and send it again.")
+            )
+        return self.cleaned_data["edition"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("attendance") == Registration.Attendance.ONLINE:
+            cleaned["dietary_needs"] = ""
+        return cleaned
+
+    def answers(self) -> dict[int, str | list[str]]:
+        return {
+            question.pk: self.cleaned_data.get(self.question_field(question)) or ""
+            for question in self.questions
+        }
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "attendance": data["attendance"],
+            "interpretation_language": data.get("interpretation_language") or "",
+            "accessibility_needs": data.get("accessibility_needs") or "",
+            "dietary_needs": data.get("dietary_needs") or "",
+            "answers": self.answers(),
+        }
+
+
+class CancelForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Yes, cancel my registration"),
+        required=True,
+        error_messages={"required": _("Tick the box to confirm the cancellation.")},
+    )
+
+
+class CheckInSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Ticket code, name or email"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}),
+    )

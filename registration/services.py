@@ -1,0 +1,475 @@
+"""Every write and state change of registrations, one function each.
+
+Locking order, the same everywhere so that two transitions never wait on each other in
+a circle: the edition row first (``Edition.objects.select_for_update()``), then the
+registration rows. The seat count is read only while the edition row is locked, so two
+registrations for the last seat are decided one after the other.
+
+Emails go through ``gmc.outbox.queue`` in the same transaction; each status change
+sends one message whose key includes the registration's ``status_version``, so a
+repeated call (which changes nothing) queues nothing, and a later change of the same
+kind (a second confirmation after cancelling and registering again) is a new message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from gmc import outbox
+from gmc.models import Edition, User
+
+from .models import Answer, Question, Registration
+from .selectors import waiting_position
+
+# "Resend my confirmation" is honoured once in this interval per registration.
+RESEND_INTERVAL = timedelta(minutes=10)
+
+
+class RegistrationError(Exception):
+    """A refused registration move; ``field`` names the form field it concerns."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+@dataclass(frozen=True)
+class CheckInResult:
+    registration: Registration
+    already: bool  # True when the person had been checked in before: nothing changed
+
+
+AnswerValue = str | bool | list[str] | None
+
+
+# --- reads used under the lock -------------------------------------------------------
+
+
+def _lock_edition(edition_id: int) -> Edition:
+    return Edition.objects.select_for_update().get(pk=edition_id)
+
+
+def _lock_registration(registration_id: int) -> tuple[Edition, Registration]:
+    """Lock the edition, then the registration (the module's locking order)."""
+    edition_id = (
+        Registration.objects.filter(pk=registration_id).values_list("edition_id", flat=True).get()
+    )
+    edition = _lock_edition(edition_id)
+    registration = (
+        Registration.objects.select_for_update().select_related("attendee").get(pk=registration_id)
+    )
+    registration.edition = edition
+    return edition, registration
+
+
+def confirmed_in_person(edition: Edition) -> int:
+    return Registration.objects.filter(
+        edition=edition,
+        status=Registration.Status.CONFIRMED,
+        attendance=Registration.Attendance.IN_PERSON,
+    ).count()
+
+
+def seats_left(edition: Edition) -> int | None:
+    """Free in-person seats, or None for no limit. Exact only under the edition lock."""
+    if edition.capacity is None:
+        return None
+    return max(edition.capacity - confirmed_in_person(edition), 0)
+
+
+# --- emails ----------------------------------------------------------------------------
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def _local(edition: Edition, moment) -> str:
+    if moment is None:
+        return ""
+    local = moment.astimezone(edition.tz)
+    return f"{formats.date_format(local, 'DATETIME_FORMAT')} ({edition.time_zone})"
+
+
+def email_context(registration: Registration) -> dict:
+    """Everything an email about the registration shows, as JSON: the message is
+    rendered later by a worker, possibly after the registration (or account) is gone."""
+    edition = registration.edition
+    dates = ""
+    if edition.start_date:
+        dates = formats.date_format(edition.start_date, "DATE_FORMAT")
+        if edition.end_date and edition.end_date != edition.start_date:
+            dates += " \N{EN DASH} " + formats.date_format(edition.end_date, "DATE_FORMAT")
+    return {
+        "name": registration.attendee.get_full_name(),
+        "edition_title": edition.title,
+        "edition_year": edition.year,
+        "dates": dates,
+        "dates_provisional": edition.dates_provisional,
+        "venue": ", ".join(part for part in (edition.venue, edition.city) if part),
+        "attendance": registration.attendance,
+        "position": waiting_position(registration),
+        "ticket_code": registration.ticket_code,
+        "ticket_url": _absolute(reverse("registration:ticket", args=[registration.ticket_code])),
+        "ics_url": _absolute(reverse("registration:ics", args=[edition.year])),
+        "my_url": _absolute(reverse("registration:mine")),
+        "register_url": _absolute(reverse("registration:register_year", args=[edition.year])),
+        "contact_email": edition.contact_email,
+    }
+
+
+def _notify(kind: str, registration: Registration, *, occurrence: str = "") -> None:
+    attendee = registration.attendee
+    occurrence = occurrence or f"v{registration.status_version}"
+    outbox.queue(
+        kind=kind,
+        to=attendee,
+        obj=registration,
+        context=email_context(registration),
+        key=outbox.make_key(kind, registration, attendee.email, occurrence),
+    )
+
+
+def _set_status(registration: Registration, status: str, **moments) -> list[str]:
+    registration.status = status
+    registration.status_version += 1
+    for name, value in moments.items():
+        setattr(registration, name, value)
+    return ["status", "status_version", *moments, "updated_at"]
+
+
+# --- validation shared by register and update ------------------------------------------
+
+
+def _check_details(edition: Edition, attendance: str, interpretation_language: str) -> None:
+    allowed = []
+    if edition.offers_in_person:
+        allowed.append(Registration.Attendance.IN_PERSON)
+    if edition.offers_online:
+        allowed.append(Registration.Attendance.ONLINE)
+    if attendance not in allowed:
+        raise RegistrationError(
+            _("This edition does not offer that kind of attendance."), field="attendance"
+        )
+    if interpretation_language and interpretation_language not in (
+        edition.interpretation_languages or []
+    ):
+        raise RegistrationError(
+            _("This edition does not offer interpretation into that language."),
+            field="interpretation_language",
+        )
+
+
+def _check_window(edition: Edition) -> None:
+    state = edition.registration_state()
+    if state == "not_open":
+        raise RegistrationError(_("Registration for this edition has not opened yet."))
+    if state == "closed":
+        raise RegistrationError(_("Registration for this edition is closed."))
+
+
+def _save_answers(registration: Registration, answers: Mapping[int, AnswerValue] | None) -> None:
+    """Store the answers to the edition's questions; questions of other editions and
+    unknown ids are ignored (a forged form cannot write into another edition)."""
+    if not answers:
+        return
+    questions = {q.pk: q for q in Question.objects.filter(edition_id=registration.edition_id)}
+    for question_id, value in answers.items():
+        question = questions.get(int(question_id))
+        if question is None:
+            continue
+        if isinstance(value, bool):
+            text = "yes" if value else "no"
+        elif isinstance(value, list | tuple):
+            text = "\n".join(str(v) for v in value)
+        else:
+            text = str(value or "")
+        Answer.objects.update_or_create(
+            registration=registration, question=question, defaults={"value": text[:2000]}
+        )
+
+
+# --- transitions -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def register_attendee(
+    edition_id: int,
+    *,
+    attendee: User,
+    attendance: str,
+    consent: bool,
+    interpretation_language: str = "",
+    accessibility_needs: str = "",
+    dietary_needs: str = "",
+    answers: Mapping[int, AnswerValue] | None = None,
+    enforce_window: bool = True,
+) -> Registration:
+    """Register a person: -> CONFIRMED (a seat, or online) or WAITING (in person, full).
+
+    Locks the edition row, so the seat count and the decision are one step even when
+    many people register at once. A person who already holds an active registration
+    gets it back unchanged (submitting twice is harmless); a cancelled one is re-opened.
+    ``enforce_window=False`` is for organisers in the admin, who may register people
+    outside the window. Side effects: one email, "registration.confirmed" or
+    "registration.waitlisted". Safe to repeat.
+    """
+    edition = _lock_edition(edition_id)
+    existing = (
+        Registration.objects.select_for_update().filter(edition=edition, attendee=attendee).first()
+    )
+    if existing is not None and existing.is_active:
+        return existing
+    if enforce_window:
+        _check_window(edition)
+    if not consent:
+        raise RegistrationError(
+            _("Please agree to the privacy notice and the code of conduct."), field="consent"
+        )
+    _check_details(edition, attendance, interpretation_language)
+    now = timezone.now()
+    registration = existing or Registration(edition=edition, attendee=attendee)
+    registration.edition = edition
+    registration.attendance = attendance
+    registration.interpretation_language = interpretation_language
+    registration.accessibility_needs = accessibility_needs[:1000]
+    registration.dietary_needs = (
+        dietary_needs[:500] if attendance == Registration.Attendance.IN_PERSON else ""
+    )
+    registration.consent_at = now
+    registration.cancelled_at = None
+    registration.checked_in_at = None
+    registration.checked_in_by = None
+    registration.waitlisted_at = None
+    registration.confirmed_at = None
+
+    if attendance == Registration.Attendance.IN_PERSON and edition.capacity is not None:
+        # People already waiting keep their place: a seat that is free while someone
+        # waits (the capacity was raised) goes to them first.
+        promote_from_waitlist(edition.pk)
+        free = seats_left(edition)
+    else:
+        free = None
+    if free is None or free > 0:
+        _set_status(registration, Registration.Status.CONFIRMED, confirmed_at=now)
+        kind = "registration.confirmed"
+    else:
+        _set_status(registration, Registration.Status.WAITING, waitlisted_at=now)
+        kind = "registration.waitlisted"
+    registration.save()
+    _save_answers(registration, answers)
+    _notify(kind, registration)
+    return registration
+
+
+@transaction.atomic
+def update_registration(
+    registration_id: int,
+    *,
+    by: User,
+    attendance: str | None = None,
+    interpretation_language: str | None = None,
+    accessibility_needs: str | None = None,
+    dietary_needs: str | None = None,
+    answers: Mapping[int, AnswerValue] | None = None,
+    enforce_window: bool = True,
+) -> Registration:
+    """Change the details of an active registration (``None`` leaves a field as it is).
+
+    Moving to online frees an in-person seat (or leaves the waiting list) and confirms
+    the registration; the freed seat goes to the next in line. Moving to in person needs
+    a free seat and is refused otherwise, so nobody loses a confirmed place by editing.
+    Side effects: a confirmation email when a waiting registration becomes confirmed,
+    and the promotion emails of whoever gets the freed seat. Safe to repeat.
+    """
+    edition, registration = _lock_registration(registration_id)
+    if not registration.is_active:
+        raise RegistrationError(_("A cancelled registration cannot be changed."))
+    if enforce_window and edition.registration_state() != "open":
+        raise RegistrationError(
+            _("Registration is closed; please write to the organisers to change it.")
+        )
+    new_attendance = attendance or registration.attendance
+    language = (
+        registration.interpretation_language
+        if interpretation_language is None
+        else interpretation_language
+    )
+    _check_details(edition, new_attendance, language)
+    fields = ["attendance", "interpretation_language", "accessibility_needs", "dietary_needs"]
+    old_attendance, old_status = registration.attendance, registration.status
+    registration.attendance = new_attendance
+    registration.interpretation_language = language
+    if accessibility_needs is not None:
+        registration.accessibility_needs = accessibility_needs[:1000]
+    if dietary_needs is not None:
+        registration.dietary_needs = dietary_needs[:500]
+    if new_attendance == Registration.Attendance.ONLINE:
+        registration.dietary_needs = ""
+
+    freed_seat = False
+    confirmed_now = False
+    if old_attendance != new_attendance:
+        if new_attendance == Registration.Attendance.ONLINE:
+            freed_seat = old_status == Registration.Status.CONFIRMED
+            if old_status == Registration.Status.WAITING:
+                fields += _set_status(
+                    registration,
+                    Registration.Status.CONFIRMED,
+                    confirmed_at=timezone.now(),
+                    waitlisted_at=None,
+                )
+                confirmed_now = True
+        else:
+            free = seats_left(edition)
+            if free is not None and free <= 0:
+                raise RegistrationError(
+                    _("All in-person seats are taken; your registration stays online."),
+                    field="attendance",
+                )
+    registration.save(update_fields=list(dict.fromkeys([*fields, "updated_at"])))
+    _save_answers(registration, answers)
+    if confirmed_now:
+        _notify("registration.confirmed", registration)
+    if freed_seat:
+        promote_from_waitlist(edition.pk)
+    return registration
+
+
+@transaction.atomic
+def cancel_registration(registration_id: int, *, by: User | None) -> Registration:
+    """CONFIRMED/WAITING -> CANCELLED; a freed in-person seat goes to the next in line.
+
+    ``by`` is the attendee or an organiser (None for the system, e.g. account
+    deletion). Side effects: "registration.cancelled" to the attendee, and
+    "registration.promoted" to whoever gets the seat. Repeating it is a no-op.
+    """
+    edition, registration = _lock_registration(registration_id)
+    if registration.status == Registration.Status.CANCELLED:
+        return registration
+    freed_seat = (
+        registration.status == Registration.Status.CONFIRMED
+        and registration.attendance == Registration.Attendance.IN_PERSON
+    )
+    fields = _set_status(registration, Registration.Status.CANCELLED, cancelled_at=timezone.now())
+    registration.save(update_fields=fields)
+    _notify("registration.cancelled", registration)
+    if freed_seat:
+        promote_from_waitlist(edition.pk)
+    return registration
+
+
+@transaction.atomic
+def promote_from_waitlist(edition_id: int) -> list[Registration]:
+    """WAITING -> CONFIRMED for as many as there are free seats, first come first served.
+
+    Side effects: one "registration.promoted" email each. Safe to repeat: with no free
+    seat or nobody waiting it does nothing.
+    """
+    edition = _lock_edition(edition_id)
+    free = seats_left(edition)
+    waiting = (
+        Registration.objects.select_for_update()
+        .select_related("attendee")
+        .filter(edition=edition, status=Registration.Status.WAITING)
+        .order_by("waitlisted_at", "pk")
+    )
+    if free is not None:
+        if free <= 0:
+            return []
+        waiting = waiting[:free]
+    promoted = []
+    now = timezone.now()
+    for registration in waiting:
+        registration.edition = edition
+        fields = _set_status(registration, Registration.Status.CONFIRMED, confirmed_at=now)
+        registration.save(update_fields=fields)
+        _notify("registration.promoted", registration)
+        promoted.append(registration)
+    return promoted
+
+
+@transaction.atomic
+def confirm_from_waitlist(registration_id: int, *, by: User) -> Registration:
+    """WAITING -> CONFIRMED by an organiser's decision, even when every seat is taken:
+    organisers own the capacity and may seat a speaker or a guest beyond it (the
+    statistics then show the room over capacity). Side effect: "registration.promoted".
+    Repeating it is a no-op; a cancelled registration is refused.
+    """
+    _edition, registration = _lock_registration(registration_id)
+    if registration.status == Registration.Status.CONFIRMED:
+        return registration
+    if registration.status != Registration.Status.WAITING:
+        raise RegistrationError(_("Only a registration on the waiting list can be confirmed."))
+    fields = _set_status(registration, Registration.Status.CONFIRMED, confirmed_at=timezone.now())
+    registration.save(update_fields=fields)
+    _notify("registration.promoted", registration)
+    return registration
+
+
+@transaction.atomic
+def check_in(registration_id: int, *, by: User) -> CheckInResult:
+    """Mark a confirmed registration as attended, now. Checking in twice changes nothing
+    and says so (``already``). No email. Refused for waiting or cancelled ones."""
+    registration = (
+        Registration.objects.select_for_update()
+        .select_related("attendee", "edition")
+        .get(pk=registration_id)
+    )
+    if registration.checked_in_at is not None:
+        return CheckInResult(registration, already=True)
+    if registration.status != Registration.Status.CONFIRMED:
+        raise RegistrationError(
+            _("Only a confirmed registration can be checked in (this one is: %(status)s).")
+            % {"status": registration.get_status_display()}
+        )
+    registration.checked_in_at = timezone.now()
+    registration.checked_in_by = by
+    registration.save(update_fields=["checked_in_at", "checked_in_by", "updated_at"])
+    return CheckInResult(registration, already=False)
+
+
+@transaction.atomic
+def resend_confirmation(registration_id: int, *, by: User | None) -> Registration:
+    """Send the confirmation (with the ticket) of a confirmed registration again.
+
+    Rate-limited to once per ``RESEND_INTERVAL`` per registration, decided under the row
+    lock, so a double click sends one. Side effect: one "registration.confirmed" email.
+    Raises RegistrationError when it is too soon or the registration is not confirmed.
+    """
+    registration = (
+        Registration.objects.select_for_update()
+        .select_related("attendee", "edition")
+        .get(pk=registration_id)
+    )
+    if registration.status != Registration.Status.CONFIRMED:
+        raise RegistrationError(_("Only a confirmed registration has a confirmation to resend."))
+    now = timezone.now()
+    last = registration.confirmation_resent_at
+    if last is not None and now - last < RESEND_INTERVAL:
+        wait = int((RESEND_INTERVAL - (now - last)).total_seconds() // 60) + 1
+        raise RegistrationError(
+            _(
+                "The confirmation was sent again a few minutes ago. Please check your spam "
+                "folder, or try again in %(minutes)s minutes."
+            )
+            % {"minutes": wait}
+        )
+    registration.confirmation_resent_at = now
+    registration.resend_count += 1
+    registration.save(update_fields=["confirmation_resent_at", "resend_count", "updated_at"])
+    _notify(
+        "registration.confirmed",
+        registration,
+        occurrence=f"v{registration.status_version}.resend{registration.resend_count}",
+    )
+    return registration

@@ -1,0 +1,105 @@
+"""The ticket's QR code and the event's calendar file, both made on the server."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+
+import icalendar
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+from gmc.models import Edition
+
+from .models import Registration
+
+
+def checkin_address(registration: Registration) -> str:
+    """What the QR code holds: the check-in lookup of this ticket. An organiser's phone
+    camera opens it straight in the check-in page; anyone else gets a refusal."""
+    return f"{settings.SITE_URL}{reverse('registration:checkin')}?q={registration.ticket_code}"
+
+
+def qr_svg(data: str, *, label: str) -> SafeString:
+    """An inline SVG QR code of ``data`` (no image file, no external service)."""
+    image = qrcode.make(
+        data,
+        image_factory=qrcode.image.svg.SvgPathImage,
+        error_correction=qrcode.constants.ERROR_CORRECT_M,
+        box_size=10,
+        border=4,
+    )
+    svg = image.to_string(encoding="unicode")
+    # Drop the XML declaration (not allowed inside HTML) and name the image for screen
+    # readers. The markup is made by qrcode from our own data, so it is safe to inline.
+    svg = svg[svg.index("<svg") :]
+    svg = svg.replace(
+        "<svg",
+        '<svg role="img" class="ticket-qr" aria-label="{}"'.format(
+            label.replace('"', "&quot;").replace("<", "&lt;")
+        ),
+        1,
+    )
+    return mark_safe(svg)  # noqa: S308 - generated markup, escaped label
+
+
+def edition_address(edition: Edition) -> str:
+    """The edition's public page, or the home page while the site has no such page."""
+    try:
+        path = edition.get_absolute_url()
+    except NoReverseMatch:
+        path = reverse("home")
+    return f"{settings.SITE_URL}{path}"
+
+
+def event_uid(edition: Edition) -> str:
+    """Stable across downloads, so a calendar updates the event instead of doubling it."""
+    host = urlsplit(settings.SITE_URL).hostname or "gmc.localhost"
+    return f"gmc-edition-{edition.year}@{host}"
+
+
+def event_ics(edition: Edition, registration: Registration | None = None) -> bytes:
+    """The edition as an iCalendar event: exact UTC times when the programme's opening
+    and end are known, otherwise the conference days as all-day dates."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//GMC portal//Registration//EN")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    event = icalendar.Event()
+    event.add("uid", event_uid(edition))
+    event.add("dtstamp", (edition.updated_at or timezone.now()).astimezone(UTC))
+    event.add("summary", edition.title)
+    if edition.opening_at:
+        event.add("dtstart", edition.opening_at.astimezone(UTC))
+        end = edition.closing_at or (
+            datetime.combine(edition.end_date, datetime.max.time(), tzinfo=edition.tz)
+            if edition.end_date
+            else edition.opening_at + timedelta(hours=8)
+        )
+        event.add("dtend", end.astimezone(UTC))
+    elif edition.start_date:
+        event.add("dtstart", edition.start_date)
+        event.add("dtend", (edition.end_date or edition.start_date) + timedelta(days=1))
+    location = ", ".join(
+        part for part in (edition.venue, edition.city, str(edition.country.name or "")) if part
+    )
+    if location:
+        event.add("location", location)
+    description = [edition.theme] if edition.theme else []
+    description.append(edition_address(edition))
+    if (
+        registration is not None
+        and registration.attendance == Registration.Attendance.ONLINE
+        and registration.status == Registration.Status.CONFIRMED
+        and edition.online_details_published
+        and edition.online_joining_details
+    ):
+        description.append(edition.online_joining_details)
+    event.add("description", "\n\n".join(description))
+    event.add("url", edition_address(edition))
+    calendar.add_component(event)
+    return calendar.to_ical()
