@@ -1,10 +1,20 @@
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from gmc import outbox
-from gmc.models import OutboxMessage, User
+from gmc import outbox, services
+from gmc.models import (
+    AllianceMember,
+    Edition,
+    NewsArticle,
+    Organisation,
+    OutboxMessage,
+    Publication,
+    User,
+)
 
 
 @admin.register(User)
@@ -82,3 +92,195 @@ class OutboxMessageAdmin(admin.ModelAdmin):
                 % {"count": skipped},
                 messages.WARNING,
             )
+
+
+@admin.register(Edition)
+class EditionAdmin(admin.ModelAdmin):
+    list_display = [
+        "year",
+        "title",
+        "place",
+        "start_date",
+        "dates_provisional",
+        "format",
+        "is_current",
+        "is_published",
+    ]
+    list_display_links = ["year", "title"]
+    list_filter = ["is_current", "is_published", "format", "dates_provisional", "country"]
+    search_fields = ["title", "theme", "city", "venue", "hosts__name"]
+    ordering = ["-year"]
+    filter_horizontal = ["hosts", "co_organisers"]
+    actions = ["make_current"]
+    readonly_fields = ["updated_at"]
+    fieldsets = [
+        (None, {"fields": ["year", "title", "theme", "is_published", "is_current"]}),
+        (
+            _("When and where"),
+            {
+                "description": _(
+                    "Moments (opening, registration, deadline) are entered and shown in the "
+                    "edition's time zone as saved; while an edition is being created, in UTC."
+                ),
+                "fields": [
+                    "time_zone",
+                    ("start_date", "end_date", "dates_provisional"),
+                    ("opening_at", "closing_at"),
+                    "format",
+                    "venue",
+                    ("city", "country"),
+                    "capacity",
+                ],
+            },
+        ),
+        (
+            _("Registration and declaration input"),
+            {
+                "fields": [
+                    ("registration_opens_at", "registration_closes_at"),
+                    "declaration_deadline",
+                ]
+            },
+        ),
+        (
+            _("Hosts, languages and contact"),
+            {
+                "fields": [
+                    "hosts",
+                    "co_organisers",
+                    "working_language",
+                    "interpretation_languages",
+                    "contact_email",
+                ]
+            },
+        ),
+        (
+            _("Content"),
+            {
+                "fields": [
+                    "summary",
+                    "background",
+                    "aims",
+                    "expected_outcomes",
+                    "target_audience",
+                    "outcomes",
+                ]
+            },
+        ),
+        (
+            _("Online attendance"),
+            {"fields": ["online_joining_details", "online_details_published"]},
+        ),
+        (None, {"fields": ["updated_at"]}),
+    ]
+
+    @admin.display(description=_("place"))
+    def place(self, obj: Edition) -> str:
+        return obj.city or (
+            obj.get_format_display() if obj.format == Edition.Format.ONLINE else ""
+        )
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # Organisers think in the event's local time: the form shows and reads moments
+        # in the edition's zone. The response is rendered inside the zone too.
+        zone = "UTC"
+        if object_id is not None:
+            edition = self.get_object(request, unquote(object_id))
+            if edition is not None:
+                zone = edition.tz
+        with timezone.override(zone):
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if hasattr(response, "render"):
+                response.render()
+        return response
+
+    @admin.action(
+        description=_("Make the selected edition the current one"), permissions=["change"]
+    )
+    def make_current(self, request, queryset):
+        editions = list(queryset[:2])
+        if len(editions) != 1:
+            self.message_user(
+                request, _("Select exactly one edition to make current."), messages.ERROR
+            )
+            return
+        try:
+            edition = services.make_current_edition(editions[0].pk)
+        except services.EditionError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return
+        self.message_user(
+            request,
+            _("%(edition)s is now the current edition.") % {"edition": edition},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "type", "country", "is_member", "website"]
+    list_filter = ["type", "country"]
+    search_fields = ["name", "short_name", "slug"]
+    ordering = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("alliance_membership")
+
+    @admin.display(description=_("alliance member"), boolean=True)
+    def is_member(self, obj: Organisation) -> bool:
+        return hasattr(obj, "alliance_membership")
+
+    def view_on_site(self, obj: Organisation) -> str | None:
+        membership = getattr(obj, "alliance_membership", None)
+        return membership.get_absolute_url() if membership else None
+
+
+@admin.register(AllianceMember)
+class AllianceMemberAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "organisation_type", "country", "year_joined", "is_active"]
+    list_filter = ["is_active", "organisation__type", "organisation__country", "year_joined"]
+    search_fields = ["organisation__name", "organisation__short_name"]
+    ordering = ["organisation__name"]
+    list_select_related = ["organisation"]
+    autocomplete_fields = ["organisation"]
+
+    @admin.display(description=_("type"), ordering="organisation__type")
+    def organisation_type(self, obj: AllianceMember) -> str:
+        return obj.organisation.get_type_display()
+
+    @admin.display(description=_("country"), ordering="organisation__country")
+    def country(self, obj: AllianceMember) -> str:
+        return obj.organisation.country.name
+
+
+@admin.register(Publication)
+class PublicationAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "edition", "published_on", "has_file", "has_link"]
+    list_filter = ["kind", "edition"]
+    search_fields = ["title", "summary", "slug"]
+    ordering = ["-edition__year", "-published_on", "title"]
+    list_select_related = ["edition"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["edition"]
+    date_hierarchy = "published_on"
+
+    @admin.display(description=_("file"), boolean=True)
+    def has_file(self, obj: Publication) -> bool:
+        return bool(obj.file)
+
+    @admin.display(description=_("link"), boolean=True)
+    def has_link(self, obj: Publication) -> bool:
+        return bool(obj.url)
+
+
+@admin.register(NewsArticle)
+class NewsArticleAdmin(admin.ModelAdmin):
+    list_display = ["title", "edition", "status", "published_at"]
+    list_filter = ["status", "edition"]
+    search_fields = ["title", "summary", "body", "slug"]
+    ordering = ["-published_at"]
+    list_select_related = ["edition"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["edition"]
+    date_hierarchy = "published_at"

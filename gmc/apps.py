@@ -1,7 +1,15 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
 class GmcConfig(AppConfig):
     name = "gmc"
     verbose_name = _("Conference")
+
+    def ready(self) -> None:
+        from gmc.permissions import sync_after_migrate
+
+        # Not limited to this app: the group also holds the other apps' permissions,
+        # which exist only once their own post_migrate has run.
+        post_migrate.connect(sync_after_migrate, dispatch_uid="gmc.sync_organiser_group")

@@ -1,8 +1,10 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from gmc import views
+from gmc.sitemaps import SITEMAPS
 
 admin.site.site_header = _("GMC portal administration")
 admin.site.site_title = _("GMC portal")
@@ -10,6 +12,21 @@ admin.site.index_title = _("Conference administration")
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("about/", views.about, name="about"),
+    path("alliance/", views.alliance, name="alliance"),
+    path("editions/", views.edition_list, name="editions"),
+    path("editions/<int:year>/", views.edition_detail, name="edition_detail"),
+    path("publications/", views.publication_list, name="publications"),
+    path(
+        "publications/<slug:slug>/download/",
+        views.publication_download,
+        name="publication_download",
+    ),
+    path("news/", views.news_list, name="news"),
+    path("news/<slug:slug>/", views.news_detail, name="news_detail"),
+    path("contact/", views.contact, name="contact"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("healthz", views.healthz, name="healthz"),
     path("", include("registration.urls")),
     path("", include("agenda.urls")),

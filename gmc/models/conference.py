@@ -3,6 +3,7 @@ from datetime import datetime, time
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -58,7 +59,12 @@ class AllianceMember(models.Model):
         on_delete=models.CASCADE,
         related_name="alliance_membership",
     )
-    year_joined = models.PositiveSmallIntegerField(_("year joined"))
+    year_joined = models.PositiveSmallIntegerField(
+        _("year joined"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty when the year is not on record."),
+    )
     is_active = models.BooleanField(_("active member"), default=True)
 
     class Meta:
@@ -73,6 +79,9 @@ class AllianceMember(models.Model):
 
     def __str__(self) -> str:
         return str(self.organisation)
+
+    def get_absolute_url(self) -> str:
+        return reverse("alliance") + f"#{self.organisation.slug}"
 
 
 class EditionQuerySet(models.QuerySet):
@@ -128,6 +137,18 @@ class Edition(models.Model):
         default=list,
         blank=True,
         help_text=_('Language codes offered for interpretation, e.g. ["es", "zh-hans"].'),
+    )
+    opening_at = models.DateTimeField(
+        _("opening session starts"),
+        null=True,
+        blank=True,
+        help_text=_("Shown in the event's time zone."),
+    )
+    closing_at = models.DateTimeField(
+        _("programme ends"),
+        null=True,
+        blank=True,
+        help_text=_("Optional: when the last session ends."),
     )
     registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
     registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
@@ -196,6 +217,9 @@ class Edition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("edition_detail", args=[self.year])
 
     @cached_property
     def tz(self) -> zoneinfo.ZoneInfo:

@@ -1,3 +1,5 @@
+"""Operational pages: the health check and the development mail sink."""
+
 import email
 import email.policy
 from pathlib import Path
@@ -11,10 +13,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 FILE_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-
-
-def home(request):
-    return render(request, "gmc/home.html")
 
 
 def check_database() -> str:

@@ -1,0 +1,77 @@
+"""What the "Organisers" group may do in the admin.
+
+Organisers run the conference: they edit its content and follow registrations, but
+they neither delete accounts nor hand out permissions (that stays with superusers).
+Each app appends its own permissions here, in its own commented block, sorted.
+"""
+
+import logging
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+
+logger = logging.getLogger(__name__)
+
+ORGANISERS_GROUP = "Organisers"
+
+ORGANISER_PERMISSIONS: list[str] = [
+    # gmc: the conference series and its public content. Editions are never deleted
+    # (registrations and the archive hang on them); they are unpublished instead.
+    "gmc.add_alliancemember",
+    "gmc.add_edition",
+    "gmc.add_newsarticle",
+    "gmc.add_organisation",
+    "gmc.add_publication",
+    "gmc.change_alliancemember",
+    "gmc.change_edition",
+    "gmc.change_newsarticle",
+    "gmc.change_organisation",
+    "gmc.change_publication",
+    "gmc.delete_alliancemember",
+    "gmc.delete_newsarticle",
+    "gmc.delete_organisation",
+    "gmc.delete_publication",
+    "gmc.view_alliancemember",
+    "gmc.view_edition",
+    "gmc.view_newsarticle",
+    "gmc.view_organisation",
+    "gmc.view_publication",
+    # gmc: the outbox (change is what "send again" needs; its fields are read-only) and
+    # the accounts, read-only: changing a user would let them edit groups and permissions.
+    "gmc.change_outboxmessage",
+    "gmc.view_outboxmessage",
+    "gmc.view_user",
+]
+
+
+def sync_organiser_group(using: str = "default") -> list[str]:
+    """Create the "Organisers" group, or update it, so that it holds exactly
+    ``ORGANISER_PERMISSIONS``. Returns the permissions that do not exist (yet): during
+    ``migrate`` an app's permissions appear only after its own migrations, so this runs
+    after every app and the last run sees them all. Safe to repeat."""
+    group, _created = Group.objects.using(using).get_or_create(name=ORGANISERS_GROUP)
+    wanted = {tuple(name.split(".", 1)) for name in ORGANISER_PERMISSIONS}
+    condition = Q(pk__in=[])
+    for app_label, codename in wanted:
+        condition |= Q(content_type__app_label=app_label, codename=codename)
+    found = list(
+        Permission.objects.using(using)
+        .filter(condition)
+        .values_list("pk", "content_type__app_label", "codename")
+    )
+    group.permissions.set([pk for pk, _app, _code in found])
+    missing = sorted(f"{a}.{c}" for a, c in wanted - {(a, c) for _pk, a, c in found})
+    return missing
+
+
+def sync_after_migrate(sender, using: str = "default", **kwargs) -> None:
+    """post_migrate receiver: keep the group in step with the code after every migrate."""
+    missing = sync_organiser_group(using=using)
+    if missing and sender.label == _last_app_label():
+        logger.warning("Organiser permissions that do not exist: %s", ", ".join(missing))
+
+
+def _last_app_label() -> str:
+    from django.apps import apps
+
+    return list(apps.get_app_configs())[-1].label

@@ -1,0 +1,54 @@
+"""sitemap.xml: the public pages, every published edition and every public article."""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib import sitemaps
+from django.urls import reverse
+
+from gmc.models import Edition, NewsArticle
+
+
+class SiteSitemap(sitemaps.Sitemap):
+    """Addresses built from SITE_URL, the one setting that names the public address,
+    rather than from the Site row (which nobody edits)."""
+
+    def get_domain(self, site=None) -> str:
+        return urlsplit(settings.SITE_URL).netloc
+
+    def get_protocol(self, protocol=None) -> str:
+        return urlsplit(settings.SITE_URL).scheme or "https"
+
+
+class PageSitemap(SiteSitemap):
+    priority = 0.6
+    changefreq = "weekly"
+
+    def items(self) -> list[str]:
+        return ["home", "about", "alliance", "editions", "publications", "news", "contact"]
+
+    def location(self, item: str) -> str:
+        return reverse(item)
+
+
+class EditionSitemap(SiteSitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        return Edition.objects.published().order_by("-year")
+
+    def lastmod(self, edition: Edition):
+        return edition.updated_at
+
+
+class NewsSitemap(SiteSitemap):
+    changefreq = "never"
+
+    def items(self):
+        return NewsArticle.objects.public().order_by("-published_at")
+
+    def lastmod(self, article: NewsArticle):
+        return article.updated_at
+
+
+SITEMAPS = {"pages": PageSitemap, "editions": EditionSitemap, "news": NewsSitemap}

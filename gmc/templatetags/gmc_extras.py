@@ -1,0 +1,14 @@
+from django import template
+from django.utils.translation import get_language_info
+
+register = template.Library()
+
+
+@register.filter
+def language_name(code: str) -> str:
+    """The name of a language code in the visitor's language; the code itself when
+    Django does not know it (an organiser may type any code in the admin)."""
+    try:
+        return get_language_info(str(code))["name_translated"]
+    except KeyError:
+        return str(code)
