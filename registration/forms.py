@@ -100,6 +100,9 @@ class RegistrationForm(forms.Form):
             del self.fields["consent"]
         for question in questions:
             self.fields[self.question_field(question)] = self._question_field(question)
+        if "consent" in self.fields:
+            # The agreement comes last, after everything it applies to.
+            self.fields["consent"] = self.fields.pop("consent")
 
     @staticmethod
     def question_field(question: Question) -> str:

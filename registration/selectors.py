@@ -145,8 +145,8 @@ class Statistics:
     line_points: str  # SVG polyline points of the running total, in a 600 x 200 box
 
     @property
-    def total_active(self) -> int:
-        return self.seats.confirmed + self.seats.waiting
+    def last_day(self) -> date | None:
+        return self.over_time[-1].day if self.over_time else None
 
 
 def statistics(edition: Edition) -> Statistics:
@@ -180,7 +180,7 @@ def statistics(edition: Edition) -> Statistics:
     by_status = [
         (str(_("Confirmed")), seats.confirmed),
         (str(_("On the waiting list")), seats.waiting),
-        (str(_("Attended")), seats.checked_in),
+        (str(_("Checked in")), seats.checked_in),
         (str(_("Cancelled")), seats.cancelled),
     ]
 

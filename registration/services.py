@@ -150,7 +150,7 @@ def _set_status(registration: Registration, status: str, **moments) -> list[str]
 # --- validation shared by register and update ------------------------------------------
 
 
-def _check_details(edition: Edition, attendance: str, interpretation_language: str) -> None:
+def check_details(edition: Edition, attendance: str, interpretation_language: str) -> None:
     allowed = []
     if edition.offers_in_person:
         allowed.append(Registration.Attendance.IN_PERSON)
@@ -235,7 +235,7 @@ def register_attendee(
         raise RegistrationError(
             _("Please agree to the privacy notice and the code of conduct."), field="consent"
         )
-    _check_details(edition, attendance, interpretation_language)
+    check_details(edition, attendance, interpretation_language)
     now = timezone.now()
     registration = existing or Registration(edition=edition, attendee=attendee)
     registration.edition = edition
@@ -304,7 +304,7 @@ def update_registration(
         if interpretation_language is None
         else interpretation_language
     )
-    _check_details(edition, new_attendance, language)
+    check_details(edition, new_attendance, language)
     fields = ["attendance", "interpretation_language", "accessibility_needs", "dietary_needs"]
     old_attendance, old_status = registration.attendance, registration.status
     registration.attendance = new_attendance

@@ -18,7 +18,7 @@ from gmc.models import Edition
 from gmc.selectors import current_edition
 
 from . import selectors, services
-from .forms import CancelForm, CheckInSearchForm, RegistrationForm
+from .forms import CancelForm, CheckInSearchForm, RegistrationForm, language_name
 from .models import Question, Registration
 from .tickets import checkin_address, event_ics, qr_svg
 
@@ -124,6 +124,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     registrations = list(selectors.my_registrations(request.user))
     for registration in registrations:
         registration.position = selectors.waiting_position(registration)
+        registration.interpretation_name = language_name(registration.interpretation_language)
         registration.can_edit = (
             registration.is_active and registration.edition.registration_state() == "open"
         )

@@ -1,0 +1,293 @@
+"""Organisers' admin of registrations: lists, filters, search; actions and saves go
+through the services, so the admin obeys the seat count and sends the same emails."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import exports, services
+from .models import Answer, Question, Registration
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["label", "edition", "kind", "required", "order"]
+    list_editable = ["required", "order"]
+    list_filter = ["edition", "kind", "required"]
+    search_fields = ["label"]
+    list_select_related = ["edition"]
+
+
+class AnswerInline(admin.TabularInline):
+    model = Answer
+    fields = ["question", "display_value"]
+    readonly_fields = ["question", "display_value"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("question")
+
+    @admin.display(description=_("answer"))
+    def display_value(self, answer: Answer) -> str:
+        return answer.display_value
+
+
+class CheckedInFilter(admin.SimpleListFilter):
+    title = _("checked in")
+    parameter_name = "checked_in"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(checked_in_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(checked_in_at__isnull=True)
+        return queryset
+
+
+class RegistrationAdminForm(forms.ModelForm):
+    consent = forms.BooleanField(
+        label=_("The person agreed to the privacy notice and the code of conduct"),
+        required=False,
+    )
+
+    class Meta:
+        model = Registration
+        fields = [
+            "edition",
+            "attendee",
+            "attendance",
+            "interpretation_language",
+            "accessibility_needs",
+            "dietary_needs",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        edition = cleaned.get("edition") or (self.instance.edition if self.instance.pk else None)
+        attendance = cleaned.get("attendance")
+        if self.instance.pk is None and not cleaned.get("consent"):
+            self.add_error("consent", _("A registration needs the person's consent."))
+        if edition is not None and attendance:
+            try:
+                services.check_details(
+                    edition, attendance, cleaned.get("interpretation_language") or ""
+                )
+            except services.RegistrationError as error:
+                self.add_error(error.field, error.message)
+        attendee = cleaned.get("attendee")
+        if self.instance.pk is None and edition is not None and attendee is not None:
+            existing = Registration.objects.filter(edition=edition, attendee=attendee).first()
+            if existing is not None and existing.is_active:
+                self.add_error("attendee", _("This person is already registered for the edition."))
+        return cleaned
+
+    def validate_unique(self):
+        # A cancelled registration of the same person is re-opened by the service.
+        pass
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    form = RegistrationAdminForm
+    change_list_template = "registration/admin/change_list.html"
+    list_display = [
+        "attendee_name",
+        "attendee_email",
+        "organisation",
+        "country",
+        "edition_year",
+        "attendance",
+        "status",
+        "checked_in_at",
+        "created_at",
+    ]
+    list_filter = [
+        "edition",
+        "attendance",
+        "status",
+        ("attendee__country", admin.AllValuesFieldListFilter),
+        "attendee__organisation_type",
+        CheckedInFilter,
+    ]
+    search_fields = [
+        "attendee__full_name",
+        "attendee__email",
+        "attendee__organisation_name",
+        "=ticket_code",
+    ]
+    list_select_related = ["attendee", "edition"]
+    list_per_page = 100
+    date_hierarchy = "created_at"
+    autocomplete_fields = ["attendee"]
+    inlines = [AnswerInline]
+    actions = ["confirm_selected", "cancel_selected", "resend_selected"]
+    readonly_fields = [
+        "status",
+        "ticket_code",
+        "consent_at",
+        "waitlisted_at",
+        "confirmed_at",
+        "cancelled_at",
+        "checked_in_at",
+        "checked_in_by",
+        "confirmation_resent_at",
+        "resend_count",
+        "status_version",
+        "created_at",
+        "updated_at",
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        details = [
+            "attendance",
+            "interpretation_language",
+            "accessibility_needs",
+            "dietary_needs",
+        ]
+        if obj is None:
+            return [(None, {"fields": ["edition", "attendee", *details, "consent"]})]
+        return [
+            (None, {"fields": ["edition", "attendee", "status", "ticket_code", *details]}),
+            (
+                _("History"),
+                {"fields": self.readonly_fields[2:], "classes": ["collapse"]},
+            ),
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:
+            return ["edition", "attendee", *self.readonly_fields]
+        return self.readonly_fields
+
+    @admin.display(description=_("name"), ordering="attendee__full_name")
+    def attendee_name(self, registration: Registration) -> str:
+        return registration.attendee.full_name
+
+    @admin.display(description=_("email"), ordering="attendee__email")
+    def attendee_email(self, registration: Registration) -> str:
+        return registration.attendee.email
+
+    @admin.display(description=_("organisation"), ordering="attendee__organisation_name")
+    def organisation(self, registration: Registration) -> str:
+        return registration.attendee.organisation_name
+
+    @admin.display(description=_("country"), ordering="attendee__country")
+    def country(self, registration: Registration) -> str:
+        return registration.attendee.country.code
+
+    @admin.display(description=_("edition"), ordering="edition__year")
+    def edition_year(self, registration: Registration) -> int:
+        return registration.edition.year
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Registrations are cancelled (which frees the seat and tells the person), not deleted.
+        return False
+
+    def save_model(self, request, obj: Registration, form, change: bool) -> None:
+        data = form.cleaned_data
+        details = {
+            "attendance": data["attendance"],
+            "interpretation_language": data.get("interpretation_language") or "",
+            "accessibility_needs": data.get("accessibility_needs") or "",
+            "dietary_needs": data.get("dietary_needs") or "",
+            "enforce_window": False,
+        }
+        if change:
+            registration = services.update_registration(obj.pk, by=request.user, **details)
+        else:
+            registration = services.register_attendee(
+                data["edition"].pk, attendee=data["attendee"], consent=True, **details
+            )
+        obj.pk = registration.pk
+        obj.refresh_from_db()
+
+    def _run(self, request, queryset, service, done_message) -> None:
+        done, refused = 0, []
+        for registration in queryset.select_related("attendee"):
+            try:
+                with transaction.atomic():
+                    service(registration.pk, by=request.user)
+            except services.RegistrationError as error:
+                refused.append(f"{registration.attendee}: {error.message}")
+            else:
+                done += 1
+        if done:
+            self.message_user(request, done_message(done), messages.SUCCESS)
+        for line in refused:
+            self.message_user(request, line, messages.WARNING)
+
+    @admin.action(description=_("Confirm from the waiting list"), permissions=["change"])
+    def confirm_selected(self, request, queryset):
+        self._run(
+            request,
+            queryset,
+            services.confirm_from_waitlist,
+            lambda n: ngettext("%d registration confirmed.", "%d registrations confirmed.", n) % n,
+        )
+
+    @admin.action(description=_("Cancel the registrations"), permissions=["change"])
+    def cancel_selected(self, request, queryset):
+        self._run(
+            request,
+            queryset,
+            services.cancel_registration,
+            lambda n: ngettext("%d registration cancelled.", "%d registrations cancelled.", n) % n,
+        )
+
+    @admin.action(description=_("Resend the confirmation email"), permissions=["change"])
+    def resend_selected(self, request, queryset):
+        self._run(
+            request,
+            queryset,
+            services.resend_confirmation,
+            lambda n: (
+                ngettext("%d confirmation sent again.", "%d confirmations sent again.", n) % n
+            ),
+        )
+
+    # --- exports of the filtered list ---------------------------------------------------
+
+    def get_urls(self):
+        return [
+            path(
+                "export/<str:fmt>/",
+                self.admin_site.admin_view(self.export_view),
+                name="registration_registration_export",
+            ),
+            *super().get_urls(),
+        ]
+
+    def export_view(self, request: HttpRequest, fmt: str) -> HttpResponse:
+        """The list as filtered and searched on the change list, as CSV or XLSX."""
+        if not self.has_view_permission(request) or fmt not in ("csv", "xlsx"):
+            raise PermissionDenied
+        changelist = self.get_changelist_instance(request)
+        queryset = changelist.get_queryset(request)
+        header, rows = exports.table(queryset)
+        stamp = timezone.now().strftime("%Y%m%d-%H%M")
+        if fmt == "csv":
+            response = HttpResponse(
+                exports.to_csv(header, rows), content_type="text/csv; charset=utf-8"
+            )
+        else:
+            response = HttpResponse(
+                exports.to_xlsx(header, rows),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        response["Content-Disposition"] = f'attachment; filename="registrations-{stamp}.{fmt}"'
+        return response

@@ -1,0 +1,123 @@
+"""Organisers' exports of registrations: CSV and XLSX, one row a registration, the
+extra questions as columns."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+
+from gmc.models import OrganisationType
+
+from .models import Question, Registration
+
+# A spreadsheet runs a cell that starts with one of these as a formula; a prefixed
+# apostrophe keeps attendee-typed text as text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe(value: str) -> str:
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def _moment(registration: Registration, value) -> str:
+    if value is None:
+        return ""
+    return value.astimezone(registration.edition.tz).strftime("%Y-%m-%d %H:%M")
+
+
+def export_questions(registrations: QuerySet[Registration]) -> list[Question]:
+    editions = registrations.order_by().values("edition_id").distinct()
+    return list(
+        Question.objects.filter(edition_id__in=editions)
+        .select_related("edition")
+        .order_by("edition__year", "order", "pk")
+    )
+
+
+def table(registrations: QuerySet[Registration]) -> tuple[list[str], Iterator[list[str]]]:
+    """The header and the rows of an export, in a fixed number of queries."""
+    questions = export_questions(registrations)
+    several_editions = len({q.edition_id for q in questions}) > 1
+    type_labels = dict(OrganisationType.choices)
+    header = [
+        _("Edition"),
+        _("Ticket code"),
+        _("Name"),
+        _("Email"),
+        _("Organisation"),
+        _("Organisation type"),
+        _("Country"),
+        _("Attendance"),
+        _("Status"),
+        _("Checked in"),
+        _("Interpretation"),
+        _("Accessibility needs"),
+        _("Dietary needs"),
+        _("Registered"),
+        _("Confirmed"),
+        _("Joined the waiting list"),
+        _("Cancelled"),
+    ] + [f"{q.edition.year}: {q.label}" if several_editions else q.label for q in questions]
+
+    def rows() -> Iterator[list[str]]:
+        queryset = (
+            registrations.select_related("attendee", "edition")
+            .prefetch_related("answers__question")
+            .order_by("edition__year", "created_at", "pk")
+        )
+        for registration in queryset.iterator(chunk_size=500):
+            attendee = registration.attendee
+            answers = {a.question_id: a.display_value for a in registration.answers.all()}
+            yield [
+                _safe(str(value))
+                for value in [
+                    registration.edition.year,
+                    registration.ticket_code,
+                    attendee.full_name,
+                    attendee.email,
+                    attendee.organisation_name,
+                    type_labels.get(attendee.organisation_type, ""),
+                    attendee.country.name or "",
+                    registration.get_attendance_display(),
+                    registration.get_status_display(),
+                    _moment(registration, registration.checked_in_at),
+                    registration.interpretation_language,
+                    registration.accessibility_needs,
+                    registration.dietary_needs,
+                    _moment(registration, registration.created_at),
+                    _moment(registration, registration.confirmed_at),
+                    _moment(registration, registration.waitlisted_at),
+                    _moment(registration, registration.cancelled_at),
+                    *[answers.get(q.pk, "") for q in questions],
+                ]
+            ]
+
+    return [str(h) for h in header], rows()
+
+
+def to_csv(header: list[str], rows: Iterable[list[str]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    # A byte-order mark so that spreadsheet programs read the file as UTF-8.
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_xlsx(header: list[str], rows: Iterable[list[str]]) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Registrations")[:31])
+    for index in range(1, len(header) + 1):
+        sheet.column_dimensions[get_column_letter(index)].width = 22
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
