@@ -41,6 +41,17 @@ ORGANISER_PERMISSIONS: list[str] = [
     "gmc.change_outboxmessage",
     "gmc.view_outboxmessage",
     "gmc.view_user",
+    # registration: follow and change registrations (status changes go through admin
+    # actions that call the services), check people in, edit the extra questions, read
+    # the answers. No deletes: registrations are cancelled, which frees the seat.
+    "registration.add_question",
+    "registration.add_registration",
+    "registration.change_question",
+    "registration.change_registration",
+    "registration.delete_question",
+    "registration.view_answer",
+    "registration.view_question",
+    "registration.view_registration",
 ]
 
 
