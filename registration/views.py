@@ -161,7 +161,10 @@ def edit(request: HttpRequest, year: int) -> HttpResponse:
         return redirect("registration:mine")
     questions = _questions(edition)
     form = RegistrationForm(
-        request.POST or None, edition=edition, questions=questions, registration=registration
+        request.POST if request.method == "POST" else None,
+        edition=edition,
+        questions=questions,
+        registration=registration,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -184,7 +187,7 @@ def cancel(request: HttpRequest, year: int) -> HttpResponse:
     if not registration.is_active:
         messages.info(request, _("This registration is already cancelled."))
         return redirect("registration:mine")
-    form = CancelForm(request.POST or None)
+    form = CancelForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.cancel_registration(registration.pk, by=request.user)
         messages.success(request, _("Your registration is cancelled. We have sent you an email."))

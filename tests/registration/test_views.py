@@ -1,0 +1,518 @@
+import datetime
+
+import icalendar
+import pytest
+import time_machine
+from django.urls import reverse
+
+from gmc.models import Edition, OutboxMessage
+from registration import services
+from registration.models import Answer, Registration
+from tests.factories import EditionFactory, UserFactory
+
+from .factories import QuestionFactory, RegistrationFactory
+from .helpers import kinds_for, register
+
+REGISTER = reverse("registration:register")
+MINE = reverse("registration:mine")
+
+
+def form_data(for_edition, **overrides):
+    data = {"edition": for_edition.pk, "attendance": "in_person", "consent": "on"}
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+# --- registering ---------------------------------------------------------------------
+
+
+def test_anonymous_people_are_sent_to_log_in_and_back(client, edition):
+    response = client.get(REGISTER)
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('account_login')}?next={REGISTER}"
+
+
+def test_without_a_current_edition_the_page_says_so(client, user):
+    client.force_login(user)
+    response = client.get(REGISTER)
+    assert response.status_code == 200
+    assert "No edition is open for registration" in response.content.decode()
+
+
+def test_register_through_the_form(client, user, edition):
+    question = QuestionFactory(edition=edition, kind="choice", choices="Policy\nResearch")
+    client.force_login(user)
+    page = client.get(REGISTER)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert html.count("<h1") == 1
+    assert 'name="csrfmiddlewaretoken"' in html and "Policy" in html
+
+    response = client.post(
+        REGISTER,
+        form_data(
+            edition,
+            interpretation_language="es",
+            accessibility_needs="Step-free access",
+            dietary_needs="Vegetarian",
+            **{f"question_{question.pk}": "Research"},
+        ),
+    )
+    assert response.status_code == 302 and response["Location"] == MINE
+    registration = Registration.objects.get(attendee=user)
+    assert (registration.edition, registration.status) == (edition, "confirmed")
+    assert registration.interpretation_language == "es"
+    assert registration.dietary_needs == "Vegetarian"
+    assert registration.consent_at is not None
+    assert Answer.objects.get(registration=registration).value == "Research"
+    assert kinds_for(user) == ["registration.confirmed"]
+
+    # Coming back to the form sends people to their registration.
+    assert client.get(REGISTER)["Location"] == MINE
+
+
+def test_a_full_edition_puts_people_on_the_waiting_list_with_their_position(client, user):
+    edition = EditionFactory(is_current=True, capacity=1)
+    register(edition)
+    client.force_login(user)
+    page = client.get(REGISTER).content.decode()
+    assert "All in-person seats are taken" in page
+    response = client.post(REGISTER, form_data(edition), follow=True)
+    html = response.content.decode()
+    assert "you are on the waiting list" in html
+    assert "you are number 1 on the waiting list" in html
+    assert Registration.objects.get(attendee=user).status == "waiting"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"accessibility_needs": "x" * 1001}, "accessibility_needs", "at most 1000"),
+        ({"dietary_needs": "y" * 501}, "dietary_needs", "at most 500"),
+        ({"attendance": "on_the_moon"}, "attendance", "Select a valid choice"),
+        ({"interpretation_language": "tlh"}, "interpretation_language", "Select a valid choice"),
+        ({"consent": None}, "consent", "Please agree"),
+        ({"edition": "999999"}, "edition", "belongs to another edition"),
+        ({"edition": "not-a-number"}, "edition", "Enter a whole number"),
+        ({"attendance": None}, "attendance", "This field is required"),
+    ],
+)
+def test_malformed_input_gets_a_field_error_and_keeps_what_was_typed(
+    client, user, edition, overrides, field, message
+):
+    client.force_login(user)
+    data = form_data(edition, accessibility_needs="Induction loop, please")
+    data.update({k: v for k, v in overrides.items() if v is not None})
+    for key, value in overrides.items():
+        if value is None:
+            data.pop(key, None)
+    response = client.post(REGISTER, data)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert field in form.errors
+    assert message in " ".join(form.errors[field])
+    if field != "accessibility_needs":
+        assert "Induction loop, please" in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_invalid_answers_to_extra_questions_get_field_errors(client, user, edition):
+    choice = QuestionFactory(edition=edition, kind="choice", choices="A\nB", required=True)
+    multiple = QuestionFactory(edition=edition, kind="multiple", choices="X\nY")
+    text = QuestionFactory(edition=edition, kind="text", required=True)
+    client.force_login(user)
+    response = client.post(
+        REGISTER,
+        form_data(
+            edition,
+            **{f"question_{choice.pk}": "C", f"question_{multiple.pk}": ["X", "Z"]},
+        ),
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert {f"question_{q.pk}" for q in (choice, multiple, text)} <= set(errors)
+    assert not Registration.objects.exists()
+
+
+def test_an_edition_id_of_another_edition_is_refused(client, user, edition):
+    other = EditionFactory(year=edition.year + 1)
+    client.force_login(user)
+    response = client.post(REGISTER, form_data(edition, edition=other.pk))
+    assert "edition" in response.context["form"].errors
+    assert not Registration.objects.exists()
+
+
+def test_online_only_edition_offers_no_in_person_seat(client, user):
+    edition = EditionFactory(is_current=True, format=Edition.Format.ONLINE)
+    client.force_login(user)
+    page = client.get(REGISTER)
+    assert "dietary_needs" not in page.context["form"].fields
+    response = client.post(REGISTER, form_data(edition))
+    assert "attendance" in response.context["form"].errors
+    client.post(REGISTER, form_data(edition, attendance="online"))
+    assert Registration.objects.get(attendee=user).attendance == "online"
+
+
+WINDOW = {
+    "registration_opens_at": datetime.datetime(2030, 2, 1, 15, 0, tzinfo=datetime.UTC),
+    "registration_closes_at": datetime.datetime(2030, 3, 1, 6, 0, tzinfo=datetime.UTC),
+    "time_zone": "Asia/Ho_Chi_Minh",
+}
+
+
+def test_before_the_window_the_page_says_when_it_opens_in_the_event_zone(client, user):
+    EditionFactory(is_current=True, **WINDOW)
+    with time_machine.travel(datetime.datetime(2030, 1, 20, tzinfo=datetime.UTC), tick=False):
+        client.force_login(user)  # sessions expire: log in at the travelled-to moment
+        response = client.get(REGISTER)
+    html = response.content.decode()
+    assert response.context["form"] is None
+    assert "Registration has not opened yet" in html
+    # 15:00 UTC is 22:00 in Hanoi, and the zone is named.
+    assert "Feb. 1, 2030, 10 p.m." in html and "(Asia/Ho_Chi_Minh)" in html
+
+
+def test_after_the_window_the_page_explains_and_points_to_the_organisers(client, user):
+    EditionFactory(is_current=True, **WINDOW)
+    with time_machine.travel(datetime.datetime(2030, 3, 2, tzinfo=datetime.UTC), tick=False):
+        client.force_login(user)
+        response = client.get(REGISTER)
+    html = response.content.decode()
+    assert "Registration is closed" in html
+    assert "March 1, 2030, 1 p.m." in html
+    assert "secretariat@example.org" in html
+
+
+def test_a_form_sent_after_the_window_closed_gets_an_error_not_a_500(client, user):
+    edition = EditionFactory(is_current=True, **WINDOW)
+    with time_machine.travel(datetime.datetime(2030, 3, 1, 6, 0, tzinfo=datetime.UTC), tick=False):
+        client.force_login(user)
+        response = client.post(REGISTER, form_data(edition, accessibility_needs="Ramp"))
+    assert response.status_code == 200
+    assert (
+        "Registration for this edition is closed." in response.context["form"].non_field_errors()
+    )
+    assert "Ramp" in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+# --- my registration ------------------------------------------------------------------
+
+
+def test_my_registration_shows_status_and_actions(client, user, edition):
+    registration = register(edition, user)
+    client.force_login(user)
+    html = client.get(MINE).content.decode()
+    assert "Confirmed" in html
+    assert reverse("registration:ticket", args=[registration.ticket_code]) in html
+    assert reverse("registration:ics", args=[edition.year]) in html
+    assert reverse("registration:cancel", args=[edition.year]) in html
+    assert reverse("registration:resend", args=[edition.year]) in html
+
+
+def test_my_registration_without_one_offers_to_register(client, user, edition):
+    client.force_login(user)
+    html = client.get(MINE).content.decode()
+    assert "You have not registered" in html
+    assert reverse("registration:register_year", args=[edition.year]) in html
+
+
+def test_edit_my_registration(client, user, edition):
+    register(edition, user, accessibility_needs="")
+    client.force_login(user)
+    assert client.get(reverse("registration:edit", args=[edition.year])).status_code == 200
+    response = client.post(
+        reverse("registration:edit", args=[edition.year]),
+        {"edition": edition.pk, "attendance": "online", "accessibility_needs": "Captions"},
+    )
+    assert response.status_code == 302
+    registration = Registration.objects.get(attendee=user)
+    assert (registration.attendance, registration.accessibility_needs) == ("online", "Captions")
+
+
+def test_edit_with_bad_input_keeps_the_registration(client, user, edition):
+    register(edition, user)
+    client.force_login(user)
+    response = client.post(
+        reverse("registration:edit", args=[edition.year]),
+        {"edition": edition.pk, "attendance": "in_person", "accessibility_needs": "z" * 5000},
+    )
+    assert response.status_code == 200 and "accessibility_needs" in response.context["form"].errors
+
+
+def test_cancel_asks_for_confirmation_then_cancels(client, user, edition):
+    register(edition, user)
+    client.force_login(user)
+    url = reverse("registration:cancel", args=[edition.year])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {})
+    assert response.status_code == 200 and "confirm" in response.context["form"].errors
+    assert Registration.objects.get(attendee=user).status == "confirmed"
+    assert client.post(url, {"confirm": "on"}).status_code == 302
+    assert Registration.objects.get(attendee=user).status == "cancelled"
+    assert kinds_for(user) == ["registration.confirmed", "registration.cancelled"]
+
+
+def test_resend_button_is_rate_limited_with_a_clear_message(client, user, edition):
+    register(edition, user)
+    client.force_login(user)
+    url = reverse("registration:resend", args=[edition.year])
+    first = client.post(url, follow=True).content.decode()
+    assert "We have sent your confirmation again" in first
+    second = client.post(url, follow=True).content.decode()
+    assert "try again in 10 minutes" in second
+    assert kinds_for(user) == ["registration.confirmed"] * 2
+    assert client.get(url).status_code == 405
+
+
+def test_ticket_shows_a_server_drawn_qr_code(client, user, edition):
+    registration = register(edition, user)
+    client.force_login(user)
+    response = client.get(reverse("registration:ticket", args=[registration.ticket_code]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<svg role="img" class="ticket-qr"' in html
+    assert registration.ticket_code in html
+    assert "registration/ticket.css" in html
+    assert "<script" not in html
+
+
+def test_a_cancelled_ticket_says_it_is_not_valid(client, user, edition):
+    registration = register(edition, user)
+    services.cancel_registration(registration.pk, by=user)
+    client.force_login(user)
+    html = client.get(reverse("registration:ticket", args=[registration.ticket_code])).content
+    assert b"This ticket is not valid" in html
+
+
+def test_calendar_file_has_utc_times_and_a_stable_uid(client, user):
+    edition = EditionFactory(
+        is_current=True,
+        opening_at=datetime.datetime(2030, 5, 20, 2, 0, tzinfo=datetime.UTC),
+        closing_at=datetime.datetime(2030, 5, 21, 10, 0, tzinfo=datetime.UTC),
+    )
+    register(edition, user)
+    client.force_login(user)
+    url = reverse("registration:ics", args=[edition.year])
+    response = client.get(url)
+    assert response["Content-Type"].startswith("text/calendar")
+    event = icalendar.Calendar.from_ical(response.content).walk("VEVENT")[0]
+    assert event["DTSTART"].dt == datetime.datetime(2030, 5, 20, 2, 0, tzinfo=datetime.UTC)
+    assert "DTSTART:20300520T020000Z" in response.content.decode()
+    assert event["SUMMARY"] == edition.title
+    assert str(event["UID"]) == str(
+        icalendar.Calendar.from_ical(client.get(url).content).walk("VEVENT")[0]["UID"]
+    )
+
+
+def test_online_joining_details_appear_once_published(client, user):
+    edition = EditionFactory(
+        is_current=True, online_joining_details="https://meet.example.org/gmc-secret"
+    )
+    register(edition, user, attendance="online")
+    client.force_login(user)
+    assert b"meet.example.org/gmc-secret" not in client.get(MINE).content
+    assert b"will appear here" in client.get(MINE).content
+    Edition.objects.filter(pk=edition.pk).update(online_details_published=True)
+    assert b"meet.example.org/gmc-secret" in client.get(MINE).content
+    ics = client.get(reverse("registration:ics", args=[edition.year])).content
+    assert b"meet.example.org/gmc-secret" in ics.replace(b"\r\n ", b"")
+
+
+def test_in_person_attendees_do_not_see_online_joining_details(client, user):
+    edition = EditionFactory(
+        is_current=True,
+        online_joining_details="https://meet.example.org/gmc-secret",
+        online_details_published=True,
+    )
+    register(edition, user)
+    client.force_login(user)
+    assert b"meet.example.org/gmc-secret" not in client.get(MINE).content
+
+
+# --- nobody else's registration is reachable ---------------------------------------------
+
+
+def test_another_persons_registration_ticket_and_calendar_are_unreachable(client, edition):
+    owner, stranger = UserFactory(), UserFactory()
+    registration = register(edition, owner)
+    client.force_login(stranger)
+    ticket = reverse("registration:ticket", args=[registration.ticket_code])
+    assert client.get(ticket).status_code == 404
+    for name in ("edit", "cancel", "ics"):
+        assert client.get(reverse(f"registration:{name}", args=[edition.year])).status_code == 404
+    cancel = reverse("registration:cancel", args=[edition.year])
+    assert client.post(cancel, {"confirm": "on"}).status_code == 404
+    assert client.post(reverse("registration:resend", args=[edition.year])).status_code == 404
+    registration.refresh_from_db()
+    assert registration.status == "confirmed"
+    assert kinds_for(owner) == ["registration.confirmed"]
+    assert registration.ticket_code not in client.get(MINE).content.decode()
+
+
+def test_tickets_need_a_login_and_unknown_codes_are_not_found(client, edition, user):
+    registration = register(edition)
+    ticket = reverse("registration:ticket", args=[registration.ticket_code])
+    assert client.get(ticket)["Location"].startswith(reverse("account_login"))
+    client.force_login(user)
+    missing = reverse("registration:ticket", args=[registration.ticket_code[:-1] + "?"])
+    assert client.get(missing).status_code == 404
+
+
+def test_organisers_may_open_any_ticket(client, edition, staff_organiser):
+    registration = register(edition)
+    client.force_login(staff_organiser)
+    ticket = reverse("registration:ticket", args=[registration.ticket_code])
+    assert client.get(ticket).status_code == 200
+
+
+# --- check-in ------------------------------------------------------------------------------
+
+
+CHECKIN = reverse("registration:checkin")
+STATS = reverse("registration:stats")
+
+
+@pytest.mark.parametrize("url", [CHECKIN, STATS])
+def test_organiser_pages_are_for_organisers_only(client, edition, url):
+    assert client.get(url)["Location"].startswith(reverse("account_login"))
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 403
+    client.force_login(UserFactory(is_staff=True))  # staff without the permission
+    assert client.get(url).status_code == 403
+
+
+def test_check_in_mark_is_for_organisers_only(client, edition):
+    registration = register(edition)
+    url = reverse("registration:checkin_mark", args=[registration.pk])
+    client.force_login(registration.attendee)
+    assert client.post(url).status_code == 403
+    registration.refresh_from_db()
+    assert registration.checked_in_at is None
+
+
+def test_check_in_by_ticket_code_name_or_email(client, edition, staff_organiser):
+    person = UserFactory(full_name="Nguyen Thi Mai", email="mai@example.org")
+    registration = register(edition, person)
+    register(edition)
+    client.force_login(staff_organiser)
+    for query in (
+        registration.ticket_code,
+        f"http://testserver{CHECKIN}?q={registration.ticket_code}",
+        "thi mai",
+        "MAI@example.org",
+    ):
+        response = client.get(CHECKIN, {"q": query})
+        assert [r.pk for r in response.context["results"]] == [registration.pk], query
+    nobody = client.get(CHECKIN, {"q": "Nobody at all"})
+    assert b"Nobody found" in nobody.content
+
+
+def test_check_in_once_then_twice_says_so(client, edition, staff_organiser):
+    registration = register(edition)
+    client.force_login(staff_organiser)
+    url = reverse("registration:checkin_mark", args=[registration.pk])
+    first = client.post(url, {"q": registration.ticket_code}, follow=True)
+    assert "is checked in" in first.content.decode()
+    registration.refresh_from_db()
+    moment = registration.checked_in_at
+    assert moment is not None and registration.checked_in_by == staff_organiser
+    second = client.post(url, {"q": registration.ticket_code}, follow=True)
+    assert "was already checked in" in second.content.decode()
+    registration.refresh_from_db()
+    assert registration.checked_in_at == moment
+    assert second.context["seats"].checked_in == 1
+    assert client.get(url).status_code == 405
+
+
+def test_check_in_counts_expected_and_arrived(client, edition, staff_organiser):
+    arrived = [register(edition) for _ in range(2)]
+    register(edition)
+    register(edition, attendance="online")
+    for registration in arrived:
+        services.check_in(registration.pk, by=staff_organiser)
+    client.force_login(staff_organiser)
+    html = client.get(CHECKIN).content.decode()
+    assert '<dd class="col-6 col-sm-3 fs-4" id="count-expected">3</dd>' in html
+    assert '<dd class="col-6 col-sm-3 fs-4" id="count-arrived">2</dd>' in html
+
+
+def test_check_in_of_a_waiting_registration_is_refused_with_a_message(client, staff_organiser):
+    edition = EditionFactory(is_current=True, capacity=0)
+    waiting = register(edition)
+    client.force_login(staff_organiser)
+    response = client.post(reverse("registration:checkin_mark", args=[waiting.pk]), follow=True)
+    assert "Only a confirmed registration can be checked in" in response.content.decode()
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_check_in_search_query_count_does_not_grow(
+    client, edition, staff_organiser, django_assert_num_queries, size
+):
+    for _ in range(size):
+        RegistrationFactory(edition=edition, attendee=UserFactory(full_name="Lee Example"))
+    client.force_login(staff_organiser)
+    client.get(CHECKIN)  # warm the session and permission caches
+    # session, user, its two permission queries, current edition, search, counts
+    with django_assert_num_queries(7):
+        response = client.get(CHECKIN, {"q": "Lee"})
+    assert len(response.context["results"]) == size
+
+
+# --- statistics ------------------------------------------------------------------------
+
+
+def test_statistics_show_charts_and_the_same_numbers_in_tables(client, staff_organiser):
+    edition = EditionFactory(is_current=True, capacity=3)
+    for country, kind in [("VN", "university"), ("VN", "platform"), ("MX", "university")]:
+        register(edition, UserFactory(country=country, organisation_type=kind))
+    register(edition, UserFactory(country="FR", organisation_type="government"))  # waits
+    register(edition, UserFactory(country="FR"), attendance="online")
+    client.force_login(staff_organiser)
+    response = client.get(STATS)
+    html = response.content.decode()
+    stats = response.context["stats"]
+    assert stats.seats.seats_left == 0 and stats.seats.waiting == 1
+    assert {b.label: b.value for b in stats.by_country} == {"Vietnam": 2, "France": 2, "Mexico": 1}
+    assert {b.label: b.value for b in stats.by_attendance} == {"In person": 4, "Online": 1}
+    assert {b.label: b.value for b in stats.by_organisation_type}["University"] == 2
+    assert stats.over_time[-1].total == 5
+    assert html.count("<svg") == 5
+    assert '<td>Vietnam</td><td class="text-end">2</td>' in html
+    assert 'id="seats-left">0' in html and 'id="waiting">1<' in html
+    assert "<script" not in html
+
+
+@pytest.mark.parametrize("size", [2, 25])
+def test_statistics_query_count_does_not_grow(
+    client, edition, staff_organiser, django_assert_num_queries, size
+):
+    for index in range(size):
+        RegistrationFactory(
+            edition=edition,
+            attendee=UserFactory(country=["VN", "MX", "FR"][index % 3]),
+        )
+    client.force_login(staff_organiser)
+    client.get(STATS)
+    # session, user, its two permission queries, current edition, then countries,
+    # organisation types, attendance, the counts and the days
+    with django_assert_num_queries(10):
+        client.get(STATS)
+
+
+def test_statistics_of_another_year(client, staff_organiser, edition):
+    older = EditionFactory(year=edition.year - 1)
+    client.force_login(staff_organiser)
+    assert client.get(STATS, {"year": older.year}).context["edition"] == older
+    assert client.get(STATS, {"year": 1900}).status_code == 404
+
+
+def test_no_outbox_message_is_left_without_a_template(db, edition):
+    """Every kind the services queue renders (the worker would fail it otherwise)."""
+    from gmc import outbox
+
+    holder, waiting = register(edition), register(EditionFactory(capacity=0))
+    services.cancel_registration(holder.pk, by=None)
+    services.confirm_from_waitlist(waiting.pk, by=UserFactory())
+    for message in OutboxMessage.objects.all():
+        assert outbox.render(message).subject
