@@ -94,8 +94,16 @@ class OutboxMessageAdmin(admin.ModelAdmin):
             )
 
 
+class PreviewOnSite:
+    """ "View on site" opens the public page itself: the admin's redirect view would
+    send organisers to the domain of the unedited Site row."""
+
+    def view_on_site(self, obj) -> str | None:
+        return obj.get_absolute_url()
+
+
 @admin.register(Edition)
-class EditionAdmin(admin.ModelAdmin):
+class EditionAdmin(PreviewOnSite, admin.ModelAdmin):
     list_display = [
         "year",
         "title",
@@ -217,7 +225,7 @@ class EditionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(PreviewOnSite, admin.ModelAdmin):
     list_display = ["name", "short_name", "type", "country", "is_member", "website"]
     list_filter = ["type", "country"]
     search_fields = ["name", "short_name", "slug"]
@@ -237,7 +245,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(AllianceMember)
-class AllianceMemberAdmin(admin.ModelAdmin):
+class AllianceMemberAdmin(PreviewOnSite, admin.ModelAdmin):
     list_display = ["organisation", "organisation_type", "country", "year_joined", "is_active"]
     list_filter = ["is_active", "organisation__type", "organisation__country", "year_joined"]
     search_fields = ["organisation__name", "organisation__short_name"]
@@ -255,7 +263,7 @@ class AllianceMemberAdmin(admin.ModelAdmin):
 
 
 @admin.register(Publication)
-class PublicationAdmin(admin.ModelAdmin):
+class PublicationAdmin(PreviewOnSite, admin.ModelAdmin):
     list_display = ["title", "kind", "edition", "published_on", "has_file", "has_link"]
     list_filter = ["kind", "edition"]
     search_fields = ["title", "summary", "slug"]
@@ -275,7 +283,7 @@ class PublicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(NewsArticle)
-class NewsArticleAdmin(admin.ModelAdmin):
+class NewsArticleAdmin(PreviewOnSite, admin.ModelAdmin):
     list_display = ["title", "edition", "status", "published_at"]
     list_filter = ["status", "edition"]
     search_fields = ["title", "summary", "body", "slug"]

@@ -3,7 +3,15 @@ import datetime
 import factory
 from django.utils import timezone
 
-from gmc.models import AllianceMember, Edition, Organisation, OrganisationType, User
+from gmc.models import (
+    AllianceMember,
+    Edition,
+    NewsArticle,
+    Organisation,
+    OrganisationType,
+    Publication,
+    User,
+)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -70,3 +78,30 @@ class EditionFactory(factory.django.DjangoModelFactory):
     contact_email = "secretariat@example.org"
     is_current = False
     is_published = True
+
+
+class PublicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Publication
+
+    edition = factory.SubFactory(EditionFactory)
+    title = factory.Sequence(lambda n: f"Report number {n}")
+    slug = factory.Sequence(lambda n: f"report-{n}")
+    kind = Publication.Kind.REPORT
+    published_on = datetime.date(2025, 12, 3)
+    summary = "What the report found."
+
+
+class NewsArticleFactory(factory.django.DjangoModelFactory):
+    """A published article dated a day ago."""
+
+    class Meta:
+        model = NewsArticle
+
+    edition = factory.SubFactory(EditionFactory)
+    title = factory.Sequence(lambda n: f"News item {n}")
+    slug = factory.Sequence(lambda n: f"news-item-{n}")
+    summary = "What happened, in one sentence."
+    body = "First paragraph.\n\nSecond paragraph."
+    status = NewsArticle.Status.PUBLISHED
+    published_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
