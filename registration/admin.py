@@ -12,6 +12,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_countries import countries
 
 from . import exports, services
 from .models import Answer, Question, Registration
@@ -56,6 +57,27 @@ class CheckedInFilter(admin.SimpleListFilter):
             return queryset.filter(checked_in_at__isnull=False)
         if self.value() == "no":
             return queryset.filter(checked_in_at__isnull=True)
+        return queryset
+
+
+class CountryFilter(admin.SimpleListFilter):
+    """The attendees' countries, by name, among the registrations there are."""
+
+    title = _("country")
+    parameter_name = "country"
+
+    def lookups(self, request, model_admin):
+        codes = (
+            Registration.objects.exclude(attendee__country="")
+            .order_by()
+            .values_list("attendee__country", flat=True)
+            .distinct()
+        )
+        return sorted(((code, countries.name(code)) for code in codes), key=lambda c: c[1])
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(attendee__country=self.value())
         return queryset
 
 
@@ -120,7 +142,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         "edition",
         "attendance",
         "status",
-        ("attendee__country", admin.AllValuesFieldListFilter),
+        CountryFilter,
         "attendee__organisation_type",
         CheckedInFilter,
     ]

@@ -20,7 +20,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from gmc import outbox
@@ -93,22 +93,17 @@ def _absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def _local(edition: Edition, moment) -> str:
-    if moment is None:
-        return ""
-    local = moment.astimezone(edition.tz)
-    return f"{formats.date_format(local, 'DATETIME_FORMAT')} ({edition.time_zone})"
-
-
 def email_context(registration: Registration) -> dict:
     """Everything an email about the registration shows, as JSON: the message is
     rendered later by a worker, possibly after the registration (or account) is gone."""
     edition = registration.edition
     dates = ""
-    if edition.start_date:
-        dates = formats.date_format(edition.start_date, "DATE_FORMAT")
-        if edition.end_date and edition.end_date != edition.start_date:
-            dates += " \N{EN DASH} " + formats.date_format(edition.end_date, "DATE_FORMAT")
+    # Dates are written now, in the language the email will be rendered in.
+    with translation.override(registration.attendee.language or settings.LANGUAGE_CODE):
+        if edition.start_date:
+            dates = formats.date_format(edition.start_date, "DATE_FORMAT")
+            if edition.end_date and edition.end_date != edition.start_date:
+                dates += " \N{EN DASH} " + formats.date_format(edition.end_date, "DATE_FORMAT")
     return {
         "name": registration.attendee.get_full_name(),
         "edition_title": edition.title,

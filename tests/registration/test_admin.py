@@ -61,7 +61,7 @@ def test_filters_and_search(client, staff_organiser, edition):
 
     assert listed(status__exact="waiting") == {waiting.pk}
     assert listed(attendance__exact="online") == {online.pk}
-    assert listed(attendee__country="VN") == {checked.pk}
+    assert listed(country="VN") == {checked.pk}
     assert listed(attendee__organisation_type__exact="platform") == {online.pk}
     assert listed(edition__id__exact=edition.pk) == {checked.pk, online.pk} | {
         r.pk for r in Registration.objects.filter(edition=edition, checked_in_at__isnull=False)
@@ -98,6 +98,34 @@ def test_actions_call_the_services(client, staff_organiser, edition):
 
     refused = act("confirm_selected", holder)
     assert "Only a registration on the waiting list can be confirmed" in refused.content.decode()
+
+
+def test_country_filter_lists_names(client, staff_organiser, edition):
+    register(edition, UserFactory(country="VN"))
+    client.force_login(staff_organiser)
+    assert "Vietnam" in client.get(CHANGELIST).content.decode()
+
+
+def test_changing_attendance_in_the_admin_goes_through_the_service(client, organiser):
+    edition = EditionFactory(capacity=1)
+    holder, waiting = register(edition), register(edition)
+    client.force_login(organiser)
+    response = client.post(
+        reverse("admin:registration_registration_change", args=[holder.pk]),
+        {
+            "attendance": "online",
+            "interpretation_language": "",
+            "accessibility_needs": "Captions",
+            "dietary_needs": "",
+            "answers-TOTAL_FORMS": "0",
+            "answers-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    holder.refresh_from_db(), waiting.refresh_from_db()
+    assert (holder.attendance, holder.accessibility_needs) == ("online", "Captions")
+    assert waiting.status == "confirmed"
+    assert kinds_for(waiting.attendee)[-1] == "registration.promoted"
 
 
 def test_registrations_cannot_be_deleted_in_the_admin(client, staff_organiser, edition):
