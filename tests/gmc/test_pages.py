@@ -368,3 +368,22 @@ def test_query_count_does_not_grow_with_the_data(client, db, url, django_assert_
     grow(10)
     with django_assert_num_queries(len(small)):
         assert client.get(url).status_code == 200
+
+
+def test_news_is_paginated_and_a_bad_page_number_is_not_an_error(client, db):
+    edition = EditionFactory(year=2026, is_current=True)
+    NewsArticleFactory.create_batch(13, edition=edition)
+    first = client.get("/news/").content.decode()
+    assert "Page 1 of 2" in first and 'href="?page=2"' in first
+    assert client.get("/news/?page=2").status_code == 200
+    assert client.get("/news/?page=abc").status_code == 200
+    assert client.get("/news/?page=999").status_code == 200
+
+
+def test_error_page_renders_without_a_request_or_database(db, django_assert_num_queries):
+    from django.template.loader import render_to_string
+
+    with django_assert_num_queries(0):
+        html = render_to_string("500.html")
+    assert html.count("<h1") == 1
+    assert 'id="main"' in html and 'href="/"' in html
