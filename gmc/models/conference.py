@@ -92,7 +92,8 @@ class EditionQuerySet(models.QuerySet):
 class Edition(models.Model):
     """One yearly conference. Exactly one edition is current (a database constraint);
     pages not tied to a year show it. Dates are calendar dates in the edition's time
-    zone; moments (registration window, deadlines) are stored aware, in UTC."""
+    zone; moments (registration window, deadlines) are stored aware, in UTC.
+    ``gmc.services.make_current_edition`` moves the current flag from one to another."""
 
     class Format(models.TextChoices):
         IN_PERSON = "in_person", _("In person")
