@@ -228,6 +228,14 @@ def test_calls_to_action_while_open(client, window_edition):
     declaration = card(html, "declaration")
     assert "Input for the declaration is open." in declaration
     assert "15 October 2026, 23:59</time>" in declaration
+    declaration_url = optional_url("declarations:submit")
+    if declaration_url is None:
+        try:
+            declaration_url = reverse("declarations:submit_year", args=[2026])
+        except NoReverseMatch:
+            declaration_url = None
+    if declaration_url:
+        assert f'href="{declaration_url}"' in declaration
 
 
 def test_calls_to_action_closing_soon(client, window_edition):
