@@ -142,6 +142,8 @@ def test_times_are_shown_in_the_edition_zone_whatever_the_server_zone(
     assert "11 December 2020, 20:00</time>" in html_2020
     assert "11 December 2020, 22:30</time>" in html_2020
     assert "(Asia/Shanghai time, UTC+0800)" in html_2020
+    assert "Registration deadline" in html_2020
+    assert "30 November 2020, 00:00</time>" in html_2020
 
 
 def test_archive_lists_every_edition_since_2020(client, demo):
