@@ -1,0 +1,217 @@
+"""Reads shared by the declaration views, exports, services and (later) reminders."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django_countries import countries
+
+from gmc.models import Edition, OrganisationType, User
+from registration.models import Registration
+
+from .models import Answer, Attachment, Call, Submission, Topic
+
+
+def is_registered_participant(user: User, edition: Edition | int) -> bool:
+    """Whether ``user`` may send input for the edition: they hold a registration for it
+    that is not cancelled (confirmed, or waiting for an in-person seat: they registered
+    and will take part in some form). The one place this rule lives."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    edition_id = edition if isinstance(edition, int) else edition.pk
+    return (
+        Registration.objects.filter(attendee=user, edition_id=edition_id)
+        .exclude(status=Registration.Status.CANCELLED)
+        .exists()
+    )
+
+
+def call_for_edition(edition: Edition) -> Call | None:
+    return (
+        Call.objects.filter(edition=edition)
+        .select_related("edition")
+        .prefetch_related(Prefetch("topics", queryset=Topic.objects.order_by("order", "pk")))
+        .first()
+    )
+
+
+def own_submission(call: Call, user: User) -> Submission | None:
+    """The person's submission for the call with its answers and attachments (never
+    the organisers' tags or notes: those are not read for contributor pages)."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Submission.objects.filter(call=call, contributor=user)
+        .prefetch_related("answers", "attachments")
+        .first()
+    )
+
+
+def sent_submissions(call: Call) -> QuerySet[Submission]:
+    """Every submission that was sent (drafts are not input yet), oldest first."""
+    return (
+        Submission.objects.filter(call=call)
+        .exclude(status=Submission.Status.DRAFT)
+        .select_related("contributor")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def submissions_for_export(call: Call) -> QuerySet[Submission]:
+    return sent_submissions(call).prefetch_related("answers", "attachments", "tags")
+
+
+@dataclass(frozen=True)
+class Count:
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class ReviewSummary:
+    total: int
+    by_status: list[Count]
+    by_country: list[Count]
+    by_organisation_type: list[Count]
+
+
+def review_summary(call: Call) -> ReviewSummary:
+    """Counts of the sent submissions by status, country and organisation type, in one
+    query."""
+    rows = list(sent_submissions(call).values_list("status", "country", "organisation_type"))
+    statuses = Counter(status for status, _c, _t in rows)
+    country_counts = Counter(country for _s, country, _t in rows)
+    type_counts = Counter(kind for _s, _c, kind in rows)
+    status_labels = dict(Submission.Status.choices)
+    type_labels = dict(OrganisationType.choices)
+
+    def ordered(counter: Counter, label) -> list[Count]:
+        return [
+            Count(label(key), value)
+            for key, value in sorted(counter.items(), key=lambda kv: (-kv[1], label(kv[0])))
+        ]
+
+    return ReviewSummary(
+        total=len(rows),
+        by_status=[
+            Count(str(status_labels[key]), statuses[key])
+            for key, _label in Submission.Status.choices
+            if statuses[key]
+        ],
+        by_country=ordered(country_counts, lambda code: countries.name(code) or "—"),
+        by_organisation_type=ordered(type_counts, lambda key: str(type_labels.get(key, "—"))),
+    )
+
+
+def answers_for_topic(topic: Topic) -> QuerySet[Answer]:
+    """One topic's answers across the sent submissions, oldest submission first."""
+    return (
+        Answer.objects.filter(topic=topic)
+        .exclude(submission__status=Submission.Status.DRAFT)
+        .select_related("submission__contributor")
+        .prefetch_related("submission__tags")
+        .order_by("submission__submitted_at", "submission_id")
+    )
+
+
+def answer_counts(call: Call) -> dict[int, int]:
+    """How many sent submissions answered each topic."""
+    counts = Counter(
+        Answer.objects.filter(topic__call=call)
+        .exclude(submission__status=Submission.Status.DRAFT)
+        .values_list("topic_id", flat=True)
+    )
+    return dict(counts)
+
+
+@dataclass(frozen=True)
+class Quote:
+    text: str
+    attribution: str
+
+
+@dataclass(frozen=True)
+class TopicQuotes:
+    topic: Topic
+    quotes: list[Quote]
+
+
+def compilation(call: Call) -> list[TopicQuotes]:
+    """Included answers by topic, each signed as its contributor consented; answers
+    whose contributor chose not to be quoted are left out."""
+    answers = list(
+        Answer.objects.filter(submission__call=call, submission__status=Submission.Status.INCLUDED)
+        .exclude(submission__quote_consent=Submission.QuoteConsent.NONE)
+        .select_related("submission__contributor")
+        .order_by("submission__submitted_at", "submission_id")
+    )
+    by_topic: dict[int, list[Quote]] = {}
+    for answer in answers:
+        by_topic.setdefault(answer.topic_id, []).append(
+            Quote(answer.text, answer.submission.attribution())
+        )
+    return [TopicQuotes(topic, by_topic.get(topic.pk, [])) for topic in call.topics.all()]
+
+
+@dataclass(frozen=True)
+class ShowcaseCase:
+    submission: Submission
+    attribution: str
+    answers: list[Answer]
+
+
+def showcase(call: Call) -> list[ShowcaseCase]:
+    """The public good-practice cases: the contributor consented to the showcase and to
+    being quoted, and an organiser published the case. Only answers to the call's
+    good-practice topics are shown."""
+    submissions = (
+        Submission.objects.filter(call=call, showcase_consent=True, showcase_published=True)
+        .exclude(status=Submission.Status.DRAFT)
+        .exclude(quote_consent=Submission.QuoteConsent.NONE)
+        .select_related("contributor")
+        .prefetch_related(
+            Prefetch(
+                "answers",
+                queryset=Answer.objects.filter(topic__is_showcase=True).select_related("topic"),
+            )
+        )
+        .order_by("submitted_at", "pk")
+    )
+    return [
+        ShowcaseCase(submission, submission.attribution(), list(submission.answers.all()))
+        for submission in submissions
+        if submission.answers.all()
+    ]
+
+
+def attachments_for_call(call: Call) -> QuerySet[Attachment]:
+    return (
+        Attachment.objects.filter(submission__call=call)
+        .exclude(submission__status=Submission.Status.DRAFT)
+        .select_related("submission__contributor")
+        .order_by("submission_id", "pk")
+    )
+
+
+def _active_registrants(call: Call) -> QuerySet[User]:
+    registrations = Registration.objects.filter(
+        edition_id=call.edition_id, attendee=OuterRef("pk")
+    ).exclude(status=Registration.Status.CANCELLED)
+    return User.objects.filter(Exists(registrations), is_active=True)
+
+
+def participants_with_draft(call: Call) -> QuerySet[User]:
+    """Registered participants who started their input but have not sent it (the
+    reminders before the deadline write to them)."""
+    drafts = Submission.objects.filter(
+        call=call, contributor=OuterRef("pk"), status=Submission.Status.DRAFT
+    )
+    return _active_registrants(call).filter(Exists(drafts)).order_by("pk")
+
+
+def participants_without_submission(call: Call) -> QuerySet[User]:
+    """Registered participants who have not started any input for the call."""
+    started = Submission.objects.filter(call=call, contributor=OuterRef("pk"))
+    return _active_registrants(call).exclude(Exists(started)).order_by("pk")

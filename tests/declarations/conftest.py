@@ -1,0 +1,51 @@
+import pytest
+from django.contrib.auth.models import Permission
+
+from tests.declarations.factories import call_with_topics
+from tests.factories import EditionFactory, UserFactory
+from tests.registration.factories import RegistrationFactory
+
+
+@pytest.fixture(autouse=True)
+def private_storage(settings, tmp_path):
+    """Uploads go to a private folder of the test's own, outside STATIC_ROOT."""
+    root = tmp_path / "private"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(root), "base_url": "/private/"},
+        },
+    }
+    return root
+
+
+@pytest.fixture
+def call(db):
+    """The current edition's call, open now, with the four topics of 2020."""
+    return call_with_topics(edition=EditionFactory(is_current=True))
+
+
+@pytest.fixture
+def participant(call):
+    person = UserFactory(
+        full_name="Amina Otieno",
+        organisation_name="University of Nairobi",
+        organisation_type="university",
+        country="KE",
+    )
+    RegistrationFactory(edition=call.edition, attendee=person)
+    return person
+
+
+@pytest.fixture
+def reviewer(db):
+    """Staff with the declaration permissions organisers hold, not a superuser."""
+    person = UserFactory(is_staff=True)
+    person.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="declarations",
+            codename__in=["view_submission", "change_submission", "view_call", "view_tag"],
+        )
+    )
+    return person
