@@ -1,0 +1,227 @@
+"""Organisers' admin of the programme.
+
+Session times are typed and shown in the edition's own time zone (the zone of the
+edition chosen in the form), because that is the clock the printed programme uses.
+Bulk changes go through ``agenda.services``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.db.models import Q
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from gmc.models import Edition
+
+from . import services
+from .forms import ShiftForm
+from .models import Room, Session, SessionSpeaker, Speaker
+
+
+@admin.register(Room)
+class RoomAdmin(admin.ModelAdmin):
+    list_display = ["name", "edition", "order", "links_published"]
+    list_filter = ["edition", "links_published"]
+    list_editable = ["order"]
+    search_fields = ["name"]
+    list_select_related = ["edition"]
+
+
+@admin.register(Speaker)
+class SpeakerAdmin(admin.ModelAdmin):
+    list_display = ["name", "title", "organisation_name", "organisation", "country"]
+    search_fields = ["name", "organisation_name", "title"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["organisation"]
+    list_select_related = ["organisation"]
+
+
+class SessionSpeakerInline(admin.TabularInline):
+    model = SessionSpeaker
+    extra = 1
+    autocomplete_fields = ["speaker"]
+    fields = ["speaker", "role", "order"]
+
+
+class DayFilter(admin.SimpleListFilter):
+    """The days that have sessions, each a date in its edition's time zone."""
+
+    title = _("day")
+    parameter_name = "day"
+
+    def _editions(self, request) -> list[Edition]:
+        editions = Edition.objects.filter(sessions__isnull=False).distinct()
+        chosen = request.GET.get("edition__id__exact")
+        if chosen and chosen.isdigit():
+            editions = editions.filter(pk=chosen)
+        return list(editions)
+
+    def lookups(self, request, model_admin):
+        days = set()
+        for edition in self._editions(request):
+            for moment in Session.objects.filter(edition=edition).values_list(
+                "starts_at", flat=True
+            ):
+                days.add(moment.astimezone(edition.tz).date())
+        return [(d.isoformat(), d.strftime("%a %d %b %Y")) for d in sorted(days)]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        try:
+            day = datetime.strptime(self.value(), "%Y-%m-%d").date()
+        except ValueError:
+            return queryset.none()
+        condition = Q(pk__in=[])
+        for edition in self._editions(request):
+            start = datetime.combine(day, time.min, tzinfo=edition.tz)
+            condition |= Q(
+                edition=edition, starts_at__gte=start, starts_at__lt=start + timedelta(days=1)
+            )
+        return queryset.filter(condition)
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    list_display = [
+        "display_title",
+        "local_time",
+        "kind",
+        "room",
+        "parent",
+        "is_published",
+        "edition",
+    ]
+    list_display_links = ["display_title"]
+    list_filter = ["edition", DayFilter, "room", "kind", "is_published"]
+    list_select_related = ["edition", "room", "parent"]
+    ordering = ["starts_at", "room__order", "title"]
+    search_fields = ["title", "slug", "theme"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["parent"]
+    readonly_fields = ["sequence", "updated_at"]
+    inlines = [SessionSpeakerInline]
+    actions = ["duplicate_selected", "shift_selected"]
+    fieldsets = [
+        (None, {"fields": ["edition", "kind", "title", "slug", "description"]}),
+        (
+            _("When and where (in the edition's time zone)"),
+            {"fields": ["starts_at", "ends_at", "room", "parent"]},
+        ),
+        (_("Plenary sessions"), {"fields": ["plenary_number", "theme"]}),
+        (_("Publication"), {"fields": ["is_published", "sequence", "updated_at"]}),
+    ]
+
+    @admin.display(description=_("session"), ordering="title")
+    def display_title(self, session: Session) -> str:
+        return session.display_title
+
+    @admin.display(description=_("time (event's zone)"), ordering="starts_at")
+    def local_time(self, session: Session) -> str:
+        zone = session.edition.tz
+        start, end = session.starts_at.astimezone(zone), session.ends_at.astimezone(zone)
+        return f"{start:%a %d %b %Y, %H:%M} - {end:%H:%M} ({session.edition.time_zone})"
+
+    def _form_zone(self, request: HttpRequest, object_id: str | None):
+        """The zone the form's times mean: that of the edition chosen in the form, else
+        that of the session being edited, else UTC (the admin's default)."""
+        edition_id = request.POST.get("edition") or request.GET.get("edition")
+        if not (edition_id and str(edition_id).isdigit()) and object_id and object_id.isdigit():
+            edition_id = (
+                Session.objects.filter(pk=object_id).values_list("edition_id", flat=True).first()
+            )
+        edition = (
+            Edition.objects.filter(pk=edition_id).first()
+            if edition_id and str(edition_id).isdigit()
+            else None
+        )
+        return edition.tz if edition is not None else timezone.get_current_timezone()
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        with timezone.override(self._form_zone(request, object_id)):
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if isinstance(response, TemplateResponse):
+                response.render()
+            return response
+
+    def save_model(self, request, obj, form, change):
+        request._agenda_was_published = bool(form.initial.get("is_published")) if change else False
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change:
+            changed = list(form.changed_data) + [
+                "speakers" for formset in formsets if formset.has_changed()
+            ]
+            services.record_session_change(
+                form.instance,
+                was_published=getattr(request, "_agenda_was_published", False),
+                changed=changed,
+            )
+
+    @admin.action(description=_("Duplicate selected sessions (as drafts)"), permissions=["add"])
+    def duplicate_selected(self, request, queryset):
+        copies = [services.duplicate_session(pk) for pk in queryset.values_list("pk", flat=True)]
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d draft copy made; edit its times and publish it.",
+                "%(count)d draft copies made; edit their times and publish them.",
+                len(copies),
+            )
+            % {"count": len(copies)},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Shift selected sessions by N minutes"), permissions=["change"])
+    def shift_selected(self, request, queryset):
+        if "apply" in request.POST:
+            form = ShiftForm(request.POST)
+            if form.is_valid():
+                minutes = form.cleaned_data["minutes"]
+                try:
+                    moved = services.shift_sessions(
+                        list(queryset.values_list("pk", flat=True)), minutes
+                    )
+                except services.AgendaError as error:
+                    self.message_user(
+                        request,
+                        _("Nothing was moved. %(problems)s") % {"problems": error},
+                        messages.ERROR,
+                    )
+                    return None
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d session moved by %(minutes)d minutes.",
+                        "%(count)d sessions moved by %(minutes)d minutes.",
+                        len(moved),
+                    )
+                    % {"count": len(moved), "minutes": minutes},
+                    messages.SUCCESS,
+                )
+                return None
+        else:
+            form = ShiftForm()
+        return TemplateResponse(
+            request,
+            "agenda/admin/shift_sessions.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Shift sessions"),
+                "form": form,
+                "sessions": queryset.select_related("edition", "room"),
+                "opts": self.model._meta,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                "action_name": "shift_selected",
+                "select_across": request.POST.get("select_across", "0"),
+            },
+        )

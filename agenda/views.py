@@ -1,0 +1,280 @@
+"""Public programme pages, calendar files, and an attendee's own agenda.
+
+Anonymous visitors share one cached rendering of each programme per edition, language
+and time zone; logged-in visitors get theirs rendered on each request, because it holds
+their stars, their stream links and a CSRF token that must never reach anyone else.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from gmc.models import Edition
+from gmc.selectors import current_edition
+from gmc.timezones import ZoneChoice, sorted_zone_names, zone_choice
+
+from . import selectors, services
+from .cache import PROGRAMME_TIMEOUT, programme_key
+from .forms import ZoneForm
+from .ics import calendar_ics
+from .models import CalendarFeed, Session
+
+
+def _zone_context(request: HttpRequest, choice: ZoneChoice) -> dict:
+    form = ZoneForm(
+        request.GET if "tz" in request.GET else None,
+        initial={"tz": choice.name},
+        fallback=choice.name,
+    )
+    if form.is_bound:
+        form.is_valid()  # shows the field error for an unknown zone, keeping the input
+    return {"zone": choice, "zone_form": form, "zone_query": _zone_query(choice)}
+
+
+def _zone_query(choice: ZoneChoice) -> str:
+    """The query string that keeps a chosen zone on links between agenda pages."""
+    return "?" + urlencode({"tz": choice.name}) if choice.source == "query" else ""
+
+
+def _programme_html(request: HttpRequest, edition: Edition, choice: ZoneChoice) -> str:
+    sessions = selectors.public_sessions(edition)
+    context = {
+        "edition": edition,
+        "days": selectors.arrange_programme(sessions, choice.zone),
+        "zone": choice,
+        "zone_query": _zone_query(choice),
+    }
+    if request.user.is_authenticated:
+        context.update(
+            personal=True,
+            starred=selectors.starred_ids(request.user, sessions),
+            show_links=selectors.is_online_attendee(request.user, edition),
+            next_url=request.get_full_path(),
+        )
+        return render_to_string("agenda/includes/programme.html", context, request=request)
+    # No request in the context: nothing of this visitor can end up in the shared copy.
+    return render_to_string("agenda/includes/programme.html", context)
+
+
+def _programme_page(request: HttpRequest, edition: Edition) -> HttpResponse:
+    choice = zone_choice(request, edition)
+    with timezone.override(choice.zone):
+        if request.user.is_authenticated:
+            programme = _programme_html(request, edition, choice)
+        else:
+            key = programme_key(edition.pk, get_language(), choice.name)
+            programme = cache.get(key)
+            if programme is None:
+                programme = _programme_html(request, edition, choice)
+                cache.set(key, programme, PROGRAMME_TIMEOUT)
+        return render(
+            request,
+            "agenda/programme.html",
+            {
+                "edition": edition,
+                "programme": programme,
+                "zone_names": sorted_zone_names(),
+                "meta": {"title": _("Programme %(year)s") % {"year": edition.year}},
+                **_zone_context(request, choice),
+            },
+        )
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    edition = current_edition()
+    if edition is None:
+        return render(request, "agenda/no_programme.html", status=404)
+    return _programme_page(request, edition)
+
+
+@require_GET
+def edition_programme(request: HttpRequest, year: int) -> HttpResponse:
+    edition = selectors.published_edition(year)
+    if edition is None:
+        raise Http404
+    return _programme_page(request, edition)
+
+
+@require_GET
+def session_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    session = selectors.public_session(slug)
+    if session is None:
+        raise Http404
+    edition = session.edition
+    choice = zone_choice(request, edition)
+    with timezone.override(choice.zone):
+        return render(
+            request,
+            "agenda/session_detail.html",
+            {
+                "session": session,
+                "edition": edition,
+                "children": selectors.public_children(session),
+                "starred": bool(selectors.starred_ids(request.user, [session])),
+                "show_links": selectors.is_online_attendee(request.user, edition),
+                "zone_names": sorted_zone_names(),
+                "meta": {"title": session.display_title, "description": session.description},
+                **_zone_context(request, choice),
+            },
+        )
+
+
+def _ics_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@require_GET
+def session_ics(request: HttpRequest, slug: str) -> HttpResponse:
+    session = selectors.public_session(slug)
+    if session is None:
+        raise Http404
+    return _ics_response(
+        calendar_ics([session], name=session.display_title), f"{session.slug}.ics"
+    )
+
+
+def _edition_ics(edition: Edition) -> HttpResponse:
+    return _ics_response(
+        calendar_ics(selectors.public_sessions(edition), name=edition.title),
+        f"gmc-{edition.year}.ics",
+    )
+
+
+@require_GET
+def current_ics(request: HttpRequest) -> HttpResponse:
+    edition = current_edition()
+    if edition is None:
+        raise Http404
+    return _edition_ics(edition)
+
+
+@require_GET
+def edition_ics(request: HttpRequest, year: int) -> HttpResponse:
+    edition = selectors.published_edition(year)
+    if edition is None:
+        raise Http404
+    return _edition_ics(edition)
+
+
+@require_GET
+def speaker_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "agenda/speaker_list.html",
+        {"speakers": selectors.public_speakers(), "meta": {"title": _("Speakers")}},
+    )
+
+
+@require_GET
+def speaker_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    speaker = selectors.public_speaker(slug)
+    if speaker is None:
+        raise Http404
+    sessions = selectors.speaker_sessions(speaker)
+    for session in sessions:
+        session.zone_choice = zone_choice(request, session.edition)
+        session.speaker_parts = [
+            p for p in session.session_speakers.all() if p.speaker_id == speaker.pk
+        ]
+    return render(
+        request,
+        "agenda/speaker_detail.html",
+        {"speaker": speaker, "sessions": sessions, "meta": {"title": speaker.name}},
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def mine(request: HttpRequest) -> HttpResponse:
+    sessions = selectors.starred_sessions(request.user)
+    for session in sessions:
+        session.zone_choice = zone_choice(request, session.edition)
+    feed = services.ensure_feed(request.user)
+    return render(
+        request,
+        "agenda/mine.html",
+        {
+            "sessions": sessions,
+            "feed_url": request.build_absolute_uri(feed.get_absolute_url()),
+            "meta": {"title": _("My agenda")},
+        },
+    )
+
+
+def _back(request: HttpRequest, session: Session) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(session.get_absolute_url())
+
+
+@login_required
+@require_POST
+def star(request: HttpRequest, slug: str) -> HttpResponse:
+    session = selectors.public_session(slug)
+    if session is None:
+        raise Http404
+    services.star_session(request.user, session)
+    messages.success(
+        request, _("“%(title)s” is in your agenda.") % {"title": session.display_title}
+    )
+    return _back(request, session)
+
+
+@login_required
+@require_POST
+def unstar(request: HttpRequest, slug: str) -> HttpResponse:
+    session = get_object_or_404(Session, slug=slug)
+    services.unstar_session(request.user, session)
+    messages.success(
+        request, _("“%(title)s” is no longer in your agenda.") % {"title": session.display_title}
+    )
+    return _back(request, session)
+
+
+@login_required
+@require_POST
+def feed_reset(request: HttpRequest) -> HttpResponse:
+    services.reset_feed_token(request.user)
+    messages.success(
+        request,
+        _("Your calendar address has changed; the old one no longer works. Subscribe again."),
+    )
+    return redirect(reverse("agenda:mine"))
+
+
+@require_GET
+def feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The private feed: the token in the address is the only key (calendar apps send
+    no cookies), so an unknown token is simply not found."""
+    subscription = (
+        CalendarFeed.objects.select_related("user").filter(token=token).first()
+        if len(token) <= 64
+        else None
+    )
+    if subscription is None or not subscription.user.is_active:
+        raise Http404
+    sessions = selectors.starred_sessions(subscription.user)
+    response = _ics_response(calendar_ics(sessions, name=_("My GMC agenda")), "my-agenda.ics")
+    response["Cache-Control"] = "private, no-store"
+    return response
