@@ -167,6 +167,26 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 # allauth's built-in rate limits stay on; they count in the cache (Redis in production).
+LOGIN_URL = "account_login"
+# Every allauth email is queued in the outbox (registration/adapters.py), never sent in
+# the request.
+ACCOUNT_ADAPTER = "registration.adapters.AccountAdapter"
+# A sign-in code by email, for people who would rather not type a password.
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# One address per account, changed by verifying the new one before it replaces the old.
+ACCOUNT_CHANGE_EMAIL = True
+# Security notices (password changed, address changed) to the account's address.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+# Changing the email address asks for the password again (then not for five minutes), so
+# an unattended session cannot take the account over.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+# Confirmation links are confirmed by a POST from the page they open, so a mail scanner
+# following links cannot verify an address.
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+# Links in account emails are built from the request; behind the proxy they are https.
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 
 # --- Internationalisation and time ---------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -1,0 +1,82 @@
+"""allauth's account adapter: every account email goes through the outbox.
+
+allauth renders and sends its emails inside the request. Here ``send_mail`` instead
+queues one ``OutboxMessage`` (``kind="account.<name>"``) whose context holds only plain
+values (links, codes, names, addresses), rendered later by a worker from
+``templates/emails/account/<name>.*`` in the recipient's language.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
+from django.utils import formats, timezone, translation
+
+from gmc import outbox
+from gmc.models import User
+
+# The values of allauth's email contexts that are kept; everything else (the request,
+# the user object, the site) is dropped or turned into text below.
+PLAIN_KEYS = (
+    "activate_url",
+    "password_reset_url",
+    "signup_url",
+    "code",
+    "from_email",
+    "to_email",
+    "deleted_email",
+    "ip",
+    "user_agent",
+)
+
+
+def _recipient(email: str, context: dict[str, Any]) -> User | None:
+    """The account an email is about, when there is one (never for an unknown address)."""
+    user = context.get("user")
+    if isinstance(user, User):
+        return user
+    return User.objects.filter(email__iexact=email).first()
+
+
+def _when(moment, user: User | None) -> str:
+    """A moment as the recipient reads it: their time zone when known, labelled."""
+    zone_name = (user.time_zone if user else "") or settings.TIME_ZONE
+    try:
+        zone = ZoneInfo(zone_name)
+    except (KeyError, ValueError):
+        zone = ZoneInfo("UTC")
+        zone_name = "UTC"
+    local = timezone.localtime(moment, zone)
+    return f"{formats.date_format(local, 'DATETIME_FORMAT')} ({zone_name})"
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Queue the email in the outbox instead of sending it now.
+
+        Each call is a new message (a random occurrence in the key): a second
+        verification link or sign-in code asked for by the person must really be sent;
+        allauth's rate limits decide how often that may happen.
+        """
+        name = template_prefix.rsplit("/", 1)[-1]
+        kind = f"account.{name}"
+        user = _recipient(email, context)
+        language = (user.language if user else "") or translation.get_language() or ""
+        plain: dict[str, Any] = {"email": email}
+        plain.update({key: str(context[key]) for key in PLAIN_KEYS if context.get(key)})
+        plain["name"] = user.get_full_name() if user else ""
+        if context.get("timestamp"):
+            with translation.override(language or settings.LANGUAGE_CODE):
+                plain["timestamp"] = _when(context["timestamp"], user)
+        to: User | str = user if user and user.email.lower() == email.lower() else email
+        outbox.queue(
+            kind=kind,
+            to=to,
+            context=plain,
+            language=language,
+            key=outbox.make_key(kind, None, email, secrets.token_urlsafe(12)),
+        )
