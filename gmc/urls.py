@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("registration.urls")),
     path("", include("agenda.urls")),
     path("", include("declarations.urls")),
+    path("", include("registration.account_urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
