@@ -1,0 +1,261 @@
+import csv
+import io
+import json
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from declarations import files, services
+from declarations.models import Submission
+from tests.declarations import samples
+from tests.declarations.factories import AnswerFactory, SubmissionFactory, TagFactory, answered
+from tests.factories import UserFactory
+
+SCRIPT = "<script>alert('owned')</script>"
+
+
+def review_url(call, name="review", *args):
+    return reverse(f"declarations:{name}", args=[call.edition.year, *args])
+
+
+def attach(submission, name="report.pdf", content=samples.PDF):
+    checked = files.check_upload(SimpleUploadedFile(name, content))
+    return services.add_attachment(submission.pk, by=submission.contributor, upload=checked)
+
+
+# --- who may read ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("review", []),
+        ("compilation", []),
+        ("publish", []),
+        ("export", ["csv"]),
+        ("export", ["xlsx"]),
+        ("export", ["json"]),
+        ("export", ["zip"]),
+        ("export", ["md"]),
+    ],
+)
+def test_organiser_pages_are_refused_to_everyone_else(client, call, participant, name, args):
+    url = review_url(call, name, *args)
+    assert client.get(url).status_code == 302  # anonymous: log in first
+    client.force_login(participant)
+    assert client.get(url).status_code == 403
+    client.force_login(UserFactory(is_staff=True))
+    assert client.get(url).status_code == 403
+
+
+def test_review_page_shows_counts_and_one_topic_at_a_time(client, call, reviewer):
+    first = answered(call, text="Kenya answer", country="KE", organisation_type="university")
+    answered(call, text="Mexico answer", country="MX", organisation_type="platform")
+    SubmissionFactory(call=call, status=Submission.Status.DRAFT, country="FR")
+    services.add_tags([first.pk], [TagFactory(name="equity")], by=reviewer)
+    topics = list(call.topics.all())
+    client.force_login(reviewer)
+    page = client.get(review_url(call), {"topic": topics[1].pk}).text
+    assert "2 submissions sent." in page
+    assert "Kenya" in page and "Mexico" in page
+    assert "France" not in page  # drafts are not input yet
+    assert "Online-learning platform" in page
+    assert f"Kenya answer ({topics[1].title})" in page
+    assert f"Kenya answer ({topics[0].title})" not in page
+    assert "equity" in page
+
+
+def test_review_page_query_count_does_not_grow_with_submissions(
+    client, call, reviewer, django_assert_num_queries
+):
+    topic = call.topics.first()
+    client.force_login(reviewer)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(review_url(call), {"topic": topic.pk}).status_code == 200
+        return len(queries)
+
+    for _ in range(2):
+        answered(call).tags.add(TagFactory())
+    small = count()
+    for _ in range(8):
+        answered(call).tags.add(TagFactory())
+    with django_assert_num_queries(small):
+        client.get(review_url(call), {"topic": topic.pk})
+
+
+def test_csv_and_xlsx_have_a_column_per_topic_and_neutralise_formulas(client, call, reviewer):
+    answered(call, text='=HYPERLINK("http://evil")')
+    client.force_login(reviewer)
+    titles = [t.title for t in call.topics.all()]
+    response = client.get(review_url(call, "export", "csv"))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][-4:] == titles
+    assert len(rows) == 2
+    assert all(cell.startswith("'=") for cell in rows[1][-4:])
+    response = client.get(review_url(call, "export", "xlsx"))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = list(sheet.values)
+    assert list(values[0][-4:]) == titles
+    assert all(str(cell).startswith("'=") for cell in values[1][-4:])
+    assert all(cell.data_type == "s" for cell in list(sheet.rows)[1][-4:])
+
+
+def test_json_export_holds_every_sent_submission(client, call, reviewer):
+    answered(call, text="One")
+    answered(call, text="Two")
+    SubmissionFactory(call=call, status=Submission.Status.DRAFT)
+    client.force_login(reviewer)
+    data = json.loads(client.get(review_url(call, "export", "json")).content)
+    assert len(data["submissions"]) == 2
+    assert [t["title"] for t in data["topics"]] == [t.title for t in call.topics.all()]
+
+
+def test_zip_holds_the_attachments_named_by_submission(client, call, reviewer, participant):
+    submission = answered(call, contributor=participant)
+    attach(submission, "report.pdf")
+    attach(submission, "report.pdf")
+    services.add_link(submission.pk, by=participant, link="https://v.example.org/1")
+    client.force_login(reviewer)
+    response = client.get(review_url(call, "export", "zip"))
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    folder = f"submission-{submission.pk}-amina-otieno"
+    assert sorted(archive.namelist()) == sorted(
+        [f"{folder}/report.pdf", f"{folder}/2-report.pdf", f"{folder}/links.txt"]
+    )
+    assert archive.read(f"{folder}/report.pdf") == samples.PDF
+
+
+def test_compilation_quotes_only_as_each_contributor_consented(client, call, reviewer):
+    named = answered(
+        call, text="Named words", status="included", quote_consent="named", country="KE"
+    )
+    answered(call, text="Anonymous words", status="included", quote_consent="anonymous")
+    answered(call, text="Never quote me", status="included", quote_consent="none")
+    answered(call, text="Left out", status="not_included", quote_consent="named")
+    client.force_login(reviewer)
+    for response in (
+        client.get(review_url(call, "compilation")),
+        client.get(review_url(call, "export", "md")),
+    ):
+        text = response.content.decode()
+        assert "Named words" in text
+        assert named.contributor.get_full_name() in text
+        assert "Anonymous words" in text
+        assert "A participant (name withheld)" in text
+        assert "Never quote me" not in text
+        assert "Left out" not in text
+
+
+def test_typed_markup_stays_text_everywhere(client, call, reviewer, organiser):
+    submission = answered(
+        call, text=SCRIPT, status="included", quote_consent="named", showcase_consent=True
+    )
+    services.set_showcase([submission.pk], True, by=organiser)
+    escaped = "&lt;script&gt;alert(&#x27;owned&#x27;)&lt;/script&gt;"
+    client.force_login(organiser)
+    pages = [
+        client.get(reverse("declarations:good_practices", args=[call.edition.year])),
+        client.get(review_url(call), {"topic": call.topics.first().pk}),
+        client.get(review_url(call, "compilation")),
+        client.get(reverse("admin:declarations_submission_change", args=[submission.pk])),
+    ]
+    for page in pages:
+        assert SCRIPT not in page.text
+        assert escaped in page.text
+    markdown = client.get(review_url(call, "export", "md")).content.decode()
+    assert "<script>" not in markdown
+    assert "&lt;script&gt;" in markdown
+
+
+def test_showcase_shows_only_consented_and_published_cases(client, call, organiser):
+    published = answered(call, text="Published case", showcase_consent=True)
+    answered(call, text="Not chosen by organisers", showcase_consent=True)
+    refused = answered(call, text="No showcase consent", showcase_consent=False)
+    not_quoted = answered(
+        call, text="Not to be quoted", showcase_consent=True, quote_consent="none"
+    )
+    services.set_showcase([published.pk, refused.pk, not_quoted.pk], True, by=organiser)
+    # Even a row marked by hand is not shown without both consents.
+    Submission.objects.filter(pk__in=[refused.pk, not_quoted.pk]).update(showcase_published=True)
+    page = client.get(reverse("declarations:good_practices", args=[call.edition.year])).text
+    assert "Published case (Good practices showcase)" in page
+    assert "Published case (Role and impact)" not in page  # only the good-practice topic
+    assert "Not chosen by organisers" not in page
+    assert "No showcase consent" not in page
+    assert "Not to be quoted" not in page
+
+
+def test_publishing_the_declaration_puts_it_among_the_publications(client, call, organiser):
+    client.force_login(organiser)
+    response = client.post(
+        review_url(call, "publish"),
+        {"title": "Hanoi Declaration", "text": "We, the participants...", "published_on": ""},
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("publications")).text
+    assert "Hanoi Declaration" in page
+
+
+# --- admin -------------------------------------------------------------------------------
+
+
+def admin_list():
+    return reverse("admin:declarations_submission_changelist")
+
+
+def test_admin_search_finds_words_in_answers(admin_client, call):
+    answered(call, text="Micro-credentials for teachers")
+    answered(call, text="Something else")
+    response = admin_client.get(admin_list(), {"q": "credentials"})
+    assert response.context["cl"].result_count == 1
+
+
+def test_admin_filters_by_topic_answered_and_tag(admin_client, call):
+    topic = call.topics.last()
+    one = SubmissionFactory(call=call)
+    AnswerFactory(submission=one, topic=topic)
+    SubmissionFactory(call=call)
+    tag = TagFactory(name="equity")
+    one.tags.add(tag)
+    assert admin_client.get(admin_list(), {"topic": topic.pk}).context["cl"].result_count == 1
+    assert (
+        admin_client.get(admin_list(), {"tags__id__exact": tag.pk}).context["cl"].result_count == 1
+    )
+    assert admin_client.get(admin_list(), {"country": "KE"}).context["cl"].result_count == 2
+
+
+def test_admin_bulk_actions_go_through_the_services(admin_client, call):
+    sent = SubmissionFactory(call=call)
+    draft = SubmissionFactory(call=call, status=Submission.Status.DRAFT)
+    tag = TagFactory(name="quote")
+    admin_client.post(
+        admin_list(),
+        {"action": "mark_included", "_selected_action": [sent.pk, draft.pk]},
+    )
+    admin_client.post(admin_list(), {"action": f"add_tag_{tag.pk}", "_selected_action": [sent.pk]})
+    sent.refresh_from_db()
+    draft.refresh_from_db()
+    assert (sent.status, draft.status) == ("included", "draft")
+    assert list(sent.tags.all()) == [tag]
+
+
+def test_admin_list_query_count_does_not_grow(admin_client, call, django_assert_num_queries):
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert admin_client.get(admin_list()).status_code == 200
+        return len(queries)
+
+    for _ in range(2):
+        SubmissionFactory(call=call).tags.add(TagFactory())
+    small = count()
+    for _ in range(10):
+        SubmissionFactory(call=call).tags.add(TagFactory())
+    with django_assert_num_queries(small):
+        admin_client.get(admin_list())
