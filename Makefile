@@ -23,6 +23,7 @@ node_modules/.installed: package.json package-lock.json
 # transport, emails as files under var/mail/ (listed at /dev/mail/).
 run: setup
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo --if-empty
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops web, worker and scheduler)"
 	$(VENV)/bin/honcho -f Procfile.dev start --port $(PORT)
 

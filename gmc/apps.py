@@ -13,3 +13,7 @@ class GmcConfig(AppConfig):
         # Not limited to this app: the group also holds the other apps' permissions,
         # which exist only once their own post_migrate has run.
         post_migrate.connect(sync_after_migrate, dispatch_uid="gmc.sync_organiser_group")
+
+        from gmc.sites import sync_site
+
+        post_migrate.connect(sync_site, dispatch_uid="gmc.sync_site")

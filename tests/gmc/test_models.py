@@ -52,3 +52,13 @@ def test_local_datetime_is_in_the_event_zone(db):
     assert moment.astimezone(datetime.UTC) == datetime.datetime(
         2020, 12, 11, 12, 0, tzinfo=datetime.UTC
     )
+
+
+def test_site_row_follows_site_url(db, settings):
+    from django.contrib.sites.models import Site
+
+    from gmc.sites import sync_site
+
+    settings.SITE_URL = "https://gmc.example.org"
+    sync_site()
+    assert Site.objects.get_current().domain == "gmc.example.org"
