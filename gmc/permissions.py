@@ -52,6 +52,24 @@ ORGANISER_PERMISSIONS: list[str] = [
     "registration.view_answer",
     "registration.view_question",
     "registration.view_registration",
+    # declarations: edit the calls and their topics, read the input and review it (status,
+    # tags, notes and the showcase change through admin actions that call the services).
+    # No deletes: a participant's input is never thrown away from the admin.
+    "declarations.add_call",
+    "declarations.add_tag",
+    "declarations.add_topic",
+    "declarations.change_call",
+    "declarations.change_submission",
+    "declarations.change_tag",
+    "declarations.change_topic",
+    "declarations.delete_tag",
+    "declarations.delete_topic",
+    "declarations.view_answer",
+    "declarations.view_attachment",
+    "declarations.view_call",
+    "declarations.view_submission",
+    "declarations.view_tag",
+    "declarations.view_topic",
 ]
 
 

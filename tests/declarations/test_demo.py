@@ -1,0 +1,50 @@
+import io
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.core.management import call_command
+from django.urls import reverse
+
+from declarations.models import Answer, Call, Submission, Topic
+
+
+def load() -> str:
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+def snapshot():
+    return (
+        list(Call.objects.order_by("pk").values_list("pk", "opens_at", "closes_at")),
+        Topic.objects.count(),
+        list(Submission.objects.order_by("pk").values_list("pk", "status", "submitted_at")),
+        Answer.objects.count(),
+    )
+
+
+def test_demo_calls_are_loaded_once_with_the_four_topics(db, client):
+    load()
+    first = snapshot()
+    load()
+    assert snapshot() == first
+    calls = {call.edition.year: call for call in Call.objects.select_related("edition")}
+    assert sorted(calls) == [2020, 2025, 2026]
+    for call in calls.values():
+        assert list(call.topics.values_list("title", flat=True)) == [
+            "Role and impact",
+            "Characteristics and advantages",
+            "Vision and recommendations",
+            "Good practices showcase",
+        ]
+    beijing = calls[2020].closes_at.astimezone(ZoneInfo("Asia/Shanghai"))
+    assert beijing.date() == datetime(2020, 11, 30).date()
+    assert calls[2020].state() == "closed"
+    current = calls[2026]
+    assert current.is_open()
+    assert current.closes_at == current.edition.declaration_deadline
+    # The sample submissions give the review, the compilation and the showcase content.
+    assert Submission.objects.filter(call=current).count() == 3
+    page = client.get(reverse("declarations:good_practices", args=[2026]))
+    assert "(Sample input)" in page.text
+    assert client.get(reverse("declarations:submit")).status_code == 200
