@@ -1,0 +1,125 @@
+"""The cached programme: invalidated by any organiser save, never carrying one
+person's stars or links to another."""
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from agenda import services
+from agenda.models import Star
+from registration.models import Registration
+from tests.agenda.factories import (
+    RoomFactory,
+    SessionFactory,
+    SessionSpeakerFactory,
+    SpeakerFactory,
+    local,
+)
+from tests.factories import UserFactory
+from tests.registration.factories import RegistrationFactory
+
+
+def anonymous_page(path="/agenda/", **query) -> str:
+    return Client().get(path, query).content.decode()
+
+
+def test_anonymous_programme_is_served_from_the_cache(edition):
+    SessionFactory(edition=edition, title="Cached panel")
+    assert "Cached panel" in anonymous_page()
+    with CaptureQueriesContext(connection) as queries:
+        html = anonymous_page()
+    assert "Cached panel" in html
+    # Only the current edition is read; sessions and speakers come from the cache.
+    assert len(queries) == 1
+    assert "agenda_session" not in queries[0]["sql"]
+
+
+def test_cache_is_kept_per_zone(edition):
+    SessionFactory(edition=edition, starts_at=local(edition, 0, 9, 20))
+    assert ">09:20</time>" in anonymous_page()
+    assert ">16:20</time>" in anonymous_page(tz="Europe/Madrid")
+    assert ">09:20</time>" in anonymous_page()
+
+
+def test_organiser_edit_shows_at_the_next_request(client, organiser, edition):
+    session = SessionFactory(edition=edition, title="Old title")
+    assert "Old title" in anonymous_page()
+    client.force_login(organiser)
+    day = session.starts_at.astimezone(edition.tz).date().isoformat()
+    response = client.post(
+        f"/admin/agenda/session/{session.pk}/change/",
+        {
+            "edition": edition.pk,
+            "kind": session.kind,
+            "title": "New title",
+            "slug": session.slug,
+            "starts_at_0": day,
+            "starts_at_1": "10:00",
+            "ends_at_0": day,
+            "ends_at_1": "10:30",
+            "is_published": "on",
+            "session_speakers-TOTAL_FORMS": "0",
+            "session_speakers-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302
+    html = anonymous_page()
+    assert "New title" in html and "Old title" not in html
+
+
+def test_every_agenda_object_invalidates(edition):
+    room = RoomFactory(edition=edition, name="Old room")
+    session = SessionFactory(edition=edition, room=room, starts_at=local(edition, 0, 9))
+    speaker = SpeakerFactory(name="Old Name")
+    part = SessionSpeakerFactory(session=session, speaker=speaker)
+    assert "Old room" in anonymous_page() and "Old Name" in anonymous_page()
+
+    room.name = "New room"
+    room.save()
+    assert "New room" in anonymous_page()
+    speaker.name = "New Name"
+    speaker.save()
+    assert "New Name" in anonymous_page()
+    part.delete()
+    assert "New Name" not in anonymous_page()
+    services.shift_sessions([session.pk], 30)  # a bulk update, no signals
+    assert ">09:30</time>" in anonymous_page()
+    edition.time_zone = "Asia/Ho_Chi_Minh"
+    edition.save()
+    assert "<strong>Asia/Ho_Chi_Minh</strong>" in anonymous_page()
+    session.is_published = False
+    session.save()
+    assert f'id="session-{session.slug}"' not in anonymous_page()
+
+
+def test_personal_parts_never_leak_through_the_cache(edition):
+    room = RoomFactory(
+        edition=edition, stream_url="https://stream.example.org/live", links_published=True
+    )
+    session = SessionFactory(edition=edition, room=room, title="Streamed plenary")
+    owner, other = UserFactory(), UserFactory()
+    RegistrationFactory(edition=edition, attendee=owner, attendance=Registration.Attendance.ONLINE)
+    Star.objects.create(user=owner, session=session)
+
+    # The anonymous copy is cached first, then the owner reads theirs.
+    assert "Streamed plenary" in anonymous_page()
+    owner_client = Client()
+    owner_client.force_login(owner)
+    html = owner_client.get("/agenda/").content.decode()
+    assert "https://stream.example.org/live" in html
+    assert "Remove from my agenda" in html
+
+    # And the other way round: after the owner, neither an anonymous visitor nor
+    # another person sees the owner's star, link or form token.
+    for viewer in (None, other):
+        browser = Client()
+        if viewer:
+            browser.force_login(viewer)
+        html = browser.get("/agenda/").content.decode()
+        assert "https://stream.example.org/live" not in html
+        assert "Remove from my agenda" not in html
+        assert "registered online attendees only" in html
+        if viewer is None:
+            assert "csrfmiddlewaretoken" not in html
+        else:
+            assert "Add to my agenda" in html

@@ -1,0 +1,138 @@
+"""The demo programme, read the way visitors read it."""
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+
+from agenda.models import Session, SessionSpeaker, Speaker
+
+
+def session_time(html: str, slug: str) -> str:
+    match = re.search(
+        rf'id="session-{slug}">\s*<p class="session-time mb-0"><time datetime="([^"]+)">'
+        rf"(\d\d:\d\d)</time>",
+        html,
+    )
+    assert match, f"{slug} not on the page"
+    return match.group(2), match.group(1)
+
+
+def test_2025_opening_is_at_0920_mexico_city_time(client, demo):
+    html = client.get("/agenda/2025/").content.decode()
+    assert session_time(html, "2025-opening-ceremony") == ("09:20", "2025-12-03T09:20:00-06:00")
+    assert session_time(html, "2025-opening-video")[0] == "09:20"
+    assert session_time(html, "2025-gma-awards")[0] == "12:20"
+    assert session_time(html, "2025-plenary-1")[0] == "14:00"
+    assert session_time(html, "2025-plenary-3")[0] == "09:30"
+    assert "<strong>America/Mexico_City</strong> time, the event" in html
+    assert "Wednesday 3 December 2025" in html
+    assert "Thursday 4 December 2025" in html
+
+
+@pytest.mark.parametrize(
+    ("zone", "expected", "iso"),
+    [
+        ("Europe/Madrid", "16:20", "2025-12-03T16:20:00+01:00"),
+        ("Asia/Shanghai", "23:20", "2025-12-03T23:20:00+08:00"),
+    ],
+)
+def test_2025_opening_converted_for_tz_parameter(client, demo, zone, expected, iso):
+    html = client.get("/agenda/2025/", {"tz": zone}).content.decode()
+    assert session_time(html, "2025-opening-ceremony") == (expected, iso)
+    assert f"<strong>{zone}</strong> time" in html
+
+
+def test_date_shifts_with_the_zone(client, demo):
+    """Plenary 1 starts at 14:00 on 3 December in Mexico City: 04:00 on 4 December in
+    Shanghai, so it is listed under that day."""
+    html = client.get("/agenda/2025/", {"tz": "Asia/Shanghai"}).content.decode()
+    assert session_time(html, "2025-plenary-1") == ("04:00", "2025-12-04T04:00:00+08:00")
+    day_4 = html.index("Thursday 4 December 2025")
+    assert html.index('id="session-2025-plenary-1"') > day_4
+    assert html.index('id="session-2025-opening-ceremony"') < day_4
+
+
+def test_2020_conference_at_2000_beijing_is_0600_in_mexico_city(client, demo):
+    html = client.get("/agenda/2020/").content.decode()
+    assert session_time(html, "2020-global-mooc-conference")[0] == "20:00"
+    assert "Friday 11 December 2020" in html
+    html = client.get("/agenda/2020/", {"tz": "America/Mexico_City"}).content.decode()
+    assert session_time(html, "2020-global-mooc-conference") == (
+        "06:00",
+        "2020-12-11T06:00:00-06:00",
+    )
+    assert "Friday 11 December 2020" in html
+
+
+def test_agenda_shows_the_current_provisional_2026_programme(client, demo):
+    response = client.get("/agenda/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Programme 2026" in html
+    assert "provisional" in html
+    assert "Asia/Ho_Chi_Minh" in html
+    for number in range(1, 5):
+        assert f"Plenary session {number}" in html
+    assert "Opening ceremony" in html
+    assert "2025-plenary-1" not in html
+    assert session_time(html, "2026-opening-ceremony")[0] == "09:20"
+
+
+def test_2025_programme_matches_the_record(demo):
+    opening = Session.objects.get(slug="2025-opening-ceremony")
+    assert opening.children.count() == 12
+    assert list(
+        Session.objects.filter(edition__year=2025, kind=Session.Kind.PLENARY)
+        .order_by("plenary_number")
+        .values_list("plenary_number", "theme")
+    ) == [
+        (1, "Pedagogical Innovation, Educator Empowerment, and Emerging Learning Models"),
+        (2, "Global Knowledge Ecosystems, Academic Cooperation, and Industry Synergy"),
+        (3, "Ethics, Governance, and Trust in AI-Empowered Education"),
+        (4, "Quality, Equity, and Inclusive Access in the Digital Era"),
+    ]
+    one, two = Session.objects.filter(plenary_number__in=[1, 2], edition__year=2025)
+    assert one.starts_at == two.starts_at and one.room_id != two.room_id
+    giannini = SessionSpeaker.objects.get(speaker__slug="stefania-giannini")
+    assert giannini.role == SessionSpeaker.Role.VIDEO_MESSAGE
+    assert giannini.session.slug == "2025-opening-remarks"
+    assert set(
+        SessionSpeaker.objects.filter(session__slug="2025-report-release").values_list(
+            "speaker__name", flat=True
+        )
+    ) == {"Li Luming", "Patricia Dávila Aranda", "Asha Kanwar", "Anabel de la Rosa Gómez"}
+    assert Speaker.objects.filter(slug="peng-gang").exists()
+    # The 2026 skeleton invents no theme and no speaker.
+    assert not Session.objects.filter(edition__year=2026).exclude(theme="").exists()
+    assert not SessionSpeaker.objects.filter(session__edition__year=2026).exists()
+
+
+def test_loading_the_demo_twice_changes_nothing(demo):
+    before = list(
+        Session.objects.order_by("slug").values_list(
+            "slug", "starts_at", "ends_at", "room__name", "parent__slug", "sequence"
+        )
+    )
+    counts = (Speaker.objects.count(), SessionSpeaker.objects.count())
+    call_command("load_demo", stdout=io.StringIO())
+    after = list(
+        Session.objects.order_by("slug").values_list(
+            "slug", "starts_at", "ends_at", "room__name", "parent__slug", "sequence"
+        )
+    )
+    assert after == before
+    assert (Speaker.objects.count(), SessionSpeaker.objects.count()) == counts
+
+
+def test_speaker_pages_from_the_demo(client, demo):
+    html = client.get("/speakers/").content.decode()
+    assert "Li Luming" in html and "Stefania Giannini" in html
+    # On record, but on no public session.
+    assert "Peng Gang" not in html
+    assert client.get("/speakers/peng-gang/").status_code == 404
+    html = client.get("/speakers/stefania-giannini/").content.decode()
+    assert "Opening Remarks" in html and "(video message)" in html
+    assert "3 December 2025, 09:40" in html
+    assert "America/Mexico_City time" in html

@@ -1,0 +1,78 @@
+"""Calendar files: valid, in UTC, with stable UIDs and a SEQUENCE that follows changes."""
+
+from datetime import UTC, datetime
+
+import icalendar
+
+from agenda.models import Session
+from tests.agenda.factories import SessionFactory, local
+
+
+def parse(content: bytes) -> icalendar.Calendar:
+    return icalendar.Calendar.from_ical(content)
+
+
+def test_2025_feed_has_one_event_per_published_session_in_utc(client, demo):
+    response = client.get("/agenda/2025.ics")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    calendar = parse(response.content)
+    assert str(calendar["VERSION"]) == "2.0" and calendar["PRODID"]
+    events = {str(e["UID"]): e for e in calendar.walk("VEVENT")}
+    published = Session.objects.filter(edition__year=2025, is_published=True)
+    assert len(events) == published.count() == 17
+    opening = Session.objects.get(slug="2025-opening-ceremony")
+    event = events[f"session-{opening.pk}@127.0.0.1"]
+    start = event["DTSTART"].dt
+    assert start == datetime(2025, 12, 3, 15, 20, tzinfo=UTC)
+    assert start.utcoffset().total_seconds() == 0
+    assert event["DTEND"].dt == datetime(2025, 12, 3, 18, 30, tzinfo=UTC)
+    assert "DTSTART:20251203T152000Z" in response.content.decode()
+    assert str(event["SUMMARY"]) == "Opening ceremony"
+    assert int(event["SEQUENCE"]) == 0
+    for event in events.values():
+        for line in ("DTSTAMP", "UID", "DTSTART", "DTEND"):
+            assert line in event
+
+
+def test_current_feed_is_the_current_edition(client, demo):
+    summaries = [
+        str(e["SUMMARY"]) for e in parse(client.get("/agenda.ics").content).walk("VEVENT")
+    ]
+    assert "Opening ceremony" in summaries and "Plenary session 1" in summaries
+    assert len(summaries) == 5
+
+
+def test_uid_is_stable_and_sequence_increases_after_an_edit(client, organiser, edition):
+    session = SessionFactory(
+        edition=edition, starts_at=local(edition, 0, 10), ends_at=local(edition, 0, 11)
+    )
+    url = f"/agenda/session/{session.slug}.ics"
+    first = parse(client.get(url).content).walk("VEVENT")[0]
+    assert int(first["SEQUENCE"]) == 0
+
+    client.force_login(organiser)
+    response = client.post(
+        f"/admin/agenda/session/{session.pk}/change/",
+        {
+            "edition": edition.pk,
+            "kind": session.kind,
+            "title": "Renamed panel",
+            "slug": session.slug,
+            "description": session.description,
+            "starts_at_0": local(edition, 0, 10).date().isoformat(),
+            "starts_at_1": "10:30",
+            "ends_at_0": local(edition, 0, 10).date().isoformat(),
+            "ends_at_1": "11:30",
+            "is_published": "on",
+            "session_speakers-TOTAL_FORMS": "0",
+            "session_speakers-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    client.logout()
+    second = parse(client.get(url).content).walk("VEVENT")[0]
+    assert str(second["UID"]) == str(first["UID"]) == f"session-{session.pk}@127.0.0.1"
+    assert int(second["SEQUENCE"]) == 1
+    assert str(second["SUMMARY"]) == "Renamed panel"
+    assert second["DTSTART"].dt == local(edition, 0, 10, 30).astimezone(UTC)
