@@ -311,6 +311,7 @@ def test_entrance_pages_use_the_site_layout_and_bootstrap_forms(client, db, name
     assert response.status_code == 200
     assert 'id="main"' in html and "site-header" in html
     assert html.count("<h1") == 1
+    assert re.search(r"<title>[^<]+ · GMC portal</title>", " ".join(html.split()))
     if name not in ("account_reset_password_done", "account_email_verification_sent"):
         assert 'class="form-control' in html or "form-control" in html
         assert "csrfmiddlewaretoken" in html

@@ -308,3 +308,30 @@ def test_a_failing_hook_rolls_the_whole_deletion_back(person):
     assert mine.status == Registration.Status.CONFIRMED
     assert User.objects.filter(pk=person.pk).exists()
     assert not OutboxMessage.objects.filter(kind="registration.cancelled").exists()
+
+
+def test_download_reads_a_fixed_number_of_queries_however_many_registrations(client, person):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from registration.models import Answer
+    from tests.registration.factories import QuestionFactory, RegistrationFactory
+
+    def add_registrations(count):
+        for _ in range(count):
+            registration = RegistrationFactory(attendee=person)
+            for question in QuestionFactory.create_batch(2, edition=registration.edition):
+                Answer.objects.create(registration=registration, question=question, value="Yes")
+
+    client.force_login(person)
+    client.get(DOWNLOAD)  # warm the session and site caches
+    add_registrations(1)
+    with CaptureQueriesContext(connection) as few:
+        assert len(client.get(DOWNLOAD).json()["registrations"]) == 1
+    add_registrations(4)
+    with CaptureQueriesContext(connection) as many:
+        data = client.get(DOWNLOAD).json()
+
+    assert len(data["registrations"]) == 5
+    assert all(len(r["answers"]) == 2 for r in data["registrations"])
+    assert len(many) == len(few)
