@@ -1,10 +1,12 @@
-"""The cached programme: keys and their per-edition version.
+"""The cached programme: keys, and the per-edition version that invalidates them.
 
-A rendered programme is cached under a key naming the edition, the language, the time
-zone and the edition's programme version. The version lives in the cache too and is
-bumped by the signals in ``agenda.signals`` whenever an organiser saves or deletes any
-agenda object (and by the services that write with ``update()``), so the next request
-renders afresh; stale entries are never read again and expire on their own.
+For anonymous visitors the body of a programme page (zone picker and programme) is
+cached per edition, language, time zone and address, stored together with the
+edition's programme version at the time of rendering. The version lives in the cache
+too and is bumped by the signals in ``agenda.signals`` whenever an organiser saves or
+deletes any agenda object (and by the services that write with ``update()``). A
+request reads the version and the body in one round trip and uses the body only when
+the versions match, so the next request after any change renders afresh.
 """
 
 from __future__ import annotations
@@ -23,10 +25,10 @@ def _version_key(edition_id: int) -> str:
     return f"agenda:programme-version:{edition_id}"
 
 
-def programme_version(edition_id: int) -> int:
-    # A fresh version starts from the clock, not from 1: if the version key is ever
-    # evicted, the new one cannot collide with an older number still in the cache.
-    return cache.get_or_set(_version_key(edition_id), time.time_ns(), timeout=None)
+def _new_version() -> int:
+    # From the clock, not from 1: if the version key is ever evicted, the new one
+    # cannot collide with an older number still stored beside a cached body.
+    return time.time_ns()
 
 
 def _bump(edition_ids: Iterable[int]) -> None:
@@ -34,7 +36,7 @@ def _bump(edition_ids: Iterable[int]) -> None:
         try:
             cache.incr(_version_key(edition_id))
         except ValueError:
-            cache.set(_version_key(edition_id), time.time_ns(), timeout=None)
+            cache.set(_version_key(edition_id), _new_version(), timeout=None)
 
 
 def invalidate_programme(edition_ids: Iterable[int]) -> None:
@@ -48,6 +50,24 @@ def invalidate_programme(edition_ids: Iterable[int]) -> None:
     transaction.on_commit(lambda: _bump(edition_ids))
 
 
-def programme_key(edition_id: int, language: str, zone_name: str) -> str:
-    version = programme_version(edition_id)
-    return f"agenda:programme:{edition_id}:{version}:{language}:{zone_name}"
+def programme_key(edition_id: int, language: str, zone: str, source: str, path: str) -> str:
+    return f"agenda:programme:{edition_id}:{language}:{zone}:{source}:{path}"
+
+
+def cached_programme(key: str, edition_id: int) -> tuple[str | None, int]:
+    """The body cached under ``key`` if it was rendered at the current version (else
+    None), and the current version, to store a fresh body with. The version is read
+    before rendering, so a body rendered while an organiser saved is stored under the
+    old version and never used."""
+    version_key = _version_key(edition_id)
+    found = cache.get_many([version_key, key])
+    version, entry = found.get(version_key), found.get(key)
+    if version is None:
+        version = cache.get_or_set(version_key, _new_version, timeout=None)
+    if entry is not None and entry[0] == version:
+        return entry[1], version
+    return None, version
+
+
+def cache_programme(key: str, version: int, body: str) -> None:
+    cache.set(key, (version, body), PROGRAMME_TIMEOUT)

@@ -7,17 +7,19 @@ their stars, their stream links and a CSRF token that must never reach anyone el
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -28,10 +30,18 @@ from gmc.selectors import current_edition
 from gmc.timezones import ZoneChoice, sorted_zone_names, zone_choice
 
 from . import selectors, services
-from .cache import PROGRAMME_TIMEOUT, programme_key
+from .cache import cache_programme, cached_programme, programme_key
 from .forms import ZoneForm
 from .ics import calendar_ics
 from .models import CalendarFeed, Session
+
+
+@lru_cache(maxsize=1)
+def _zone_datalist() -> str:
+    """The zone names offered while typing, made once per process: looping over some
+    600 names in the template on every request would cost more than the programme."""
+    options = "".join(format_html('<option value="{}">', name) for name in sorted_zone_names())
+    return mark_safe(f'<datalist id="zone-names">{options}</datalist>')  # noqa: S308
 
 
 def _zone_context(request: HttpRequest, choice: ZoneChoice) -> dict:
@@ -42,7 +52,13 @@ def _zone_context(request: HttpRequest, choice: ZoneChoice) -> dict:
     )
     if form.is_bound:
         form.is_valid()  # shows the field error for an unknown zone, keeping the input
-    return {"zone": choice, "zone_form": form, "zone_query": _zone_query(choice)}
+    return {
+        "path": request.path,
+        "zone": choice,
+        "zone_form": form,
+        "zone_query": _zone_query(choice),
+        "zone_datalist": _zone_datalist(),
+    }
 
 
 def _zone_query(choice: ZoneChoice) -> str:
@@ -50,13 +66,13 @@ def _zone_query(choice: ZoneChoice) -> str:
     return "?" + urlencode({"tz": choice.name}) if choice.source == "query" else ""
 
 
-def _programme_html(request: HttpRequest, edition: Edition, choice: ZoneChoice) -> str:
+def _programme_body(request: HttpRequest, edition: Edition, choice: ZoneChoice) -> str:
+    """The page's body: the zone picker and the programme, in ``choice``'s zone."""
     sessions = selectors.public_sessions(edition)
     context = {
         "edition": edition,
         "days": selectors.arrange_programme(sessions, choice.zone),
-        "zone": choice,
-        "zone_query": _zone_query(choice),
+        **_zone_context(request, choice),
     }
     if request.user.is_authenticated:
         context.update(
@@ -65,31 +81,32 @@ def _programme_html(request: HttpRequest, edition: Edition, choice: ZoneChoice) 
             show_links=selectors.is_online_attendee(request.user, edition),
             next_url=request.get_full_path(),
         )
-        return render_to_string("agenda/includes/programme.html", context, request=request)
+        return render_to_string("agenda/includes/programme_body.html", context, request=request)
     # No request in the context: nothing of this visitor can end up in the shared copy.
-    return render_to_string("agenda/includes/programme.html", context)
+    return render_to_string("agenda/includes/programme_body.html", context)
 
 
 def _programme_page(request: HttpRequest, edition: Edition) -> HttpResponse:
     choice = zone_choice(request, edition)
     with timezone.override(choice.zone):
-        if request.user.is_authenticated:
-            programme = _programme_html(request, edition, choice)
+        if request.user.is_authenticated or choice.invalid_value:
+            # Personal, or an unknown zone echoed back: rendered for this request only.
+            body = _programme_body(request, edition, choice)
         else:
-            key = programme_key(edition.pk, get_language(), choice.name)
-            programme = cache.get(key)
-            if programme is None:
-                programme = _programme_html(request, edition, choice)
-                cache.set(key, programme, PROGRAMME_TIMEOUT)
+            key = programme_key(
+                edition.pk, get_language(), choice.name, choice.source, request.path
+            )
+            body, version = cached_programme(key, edition.pk)
+            if body is None:
+                body = _programme_body(request, edition, choice)
+                cache_programme(key, version, body)
         return render(
             request,
             "agenda/programme.html",
             {
                 "edition": edition,
-                "programme": programme,
-                "zone_names": sorted_zone_names(),
+                "body": body,
                 "meta": {"title": _("Programme %(year)s") % {"year": edition.year}},
-                **_zone_context(request, choice),
             },
         )
 
@@ -127,7 +144,6 @@ def session_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 "children": selectors.public_children(session),
                 "starred": bool(selectors.starred_ids(request.user, [session])),
                 "show_links": selectors.is_online_attendee(request.user, edition),
-                "zone_names": sorted_zone_names(),
                 "meta": {"title": session.display_title, "description": session.description},
                 **_zone_context(request, choice),
             },
