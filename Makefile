@@ -49,5 +49,9 @@ browser-setup:
 test: lint migrations-check browser-setup
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
+# Requests per second of /agenda/ against /healthz on one local gunicorn (bench/agenda.py).
+bench: setup
+	$(PY) bench/agenda.py
+
 clean:
 	rm -rf var/ .pytest_cache .ruff_cache

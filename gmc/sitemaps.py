@@ -51,4 +51,33 @@ class NewsSitemap(SiteSitemap):
         return article.updated_at
 
 
-SITEMAPS = {"pages": PageSitemap, "editions": EditionSitemap, "news": NewsSitemap}
+class AgendaSessionSitemap(SiteSitemap):
+    """Public sessions of every edition (drafts and unpublished editions left out)."""
+
+    changefreq = "weekly"
+
+    def items(self):
+        from agenda.models import Session
+
+        return Session.objects.public().order_by("starts_at", "pk")
+
+    def lastmod(self, session):
+        return session.updated_at
+
+
+class AgendaSpeakerSitemap(SiteSitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        from agenda.selectors import public_speakers
+
+        return public_speakers()
+
+
+SITEMAPS = {
+    "pages": PageSitemap,
+    "editions": EditionSitemap,
+    "news": NewsSitemap,
+    "agenda-sessions": AgendaSessionSitemap,
+    "agenda-speakers": AgendaSpeakerSitemap,
+}
