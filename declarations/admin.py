@@ -44,6 +44,18 @@ class TagAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+class CallFilter(admin.SimpleListFilter):
+    title = _("call for input")
+    parameter_name = "call"
+
+    def lookups(self, request, model_admin):
+        calls = Call.objects.select_related("edition").order_by("-edition__year")
+        return [(str(call.pk), str(call)) for call in calls]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(call_id=self.value()) if self.value() else queryset
+
+
 class TopicAnsweredFilter(admin.SimpleListFilter):
     title = _("topic answered")
     parameter_name = "topic"
@@ -132,7 +144,7 @@ class SubmissionAdmin(admin.ModelAdmin):
     ]
     list_display_links = ["pk", "contributor"]
     list_filter = [
-        "call",
+        CallFilter,
         TopicAnsweredFilter,
         "status",
         ("country", CountryFilter),

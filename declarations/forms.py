@@ -64,7 +64,7 @@ class SubmissionForm(forms.Form):
         topic_fields = {}
         for topic in topics:
             topic_fields[topic_field(topic)] = forms.CharField(
-                label=topic.title,
+                label=_("Your answer on “%(topic)s”") % {"topic": topic.title},
                 required=False,
                 help_text=_topic_help(topic),
                 widget=forms.Textarea(

@@ -13,7 +13,13 @@ from openpyxl import load_workbook
 from declarations import files, services
 from declarations.models import Submission
 from tests.declarations import samples
-from tests.declarations.factories import AnswerFactory, SubmissionFactory, TagFactory, answered
+from tests.declarations.factories import (
+    AnswerFactory,
+    SubmissionFactory,
+    TagFactory,
+    answered,
+    call_with_topics,
+)
 from tests.factories import UserFactory
 
 SCRIPT = "<script>alert('owned')</script>"
@@ -259,3 +265,28 @@ def test_admin_list_query_count_does_not_grow(admin_client, call, django_assert_
         SubmissionFactory(call=call).tags.add(TagFactory())
     with django_assert_num_queries(small):
         admin_client.get(admin_list())
+
+
+def test_showcase_query_count_does_not_grow(client, call, organiser, django_assert_num_queries):
+    url = reverse("declarations:good_practices", args=[call.edition.year])
+
+    def publish(n: int) -> None:
+        cases = [answered(call, showcase_consent=True) for _ in range(n)]
+        services.set_showcase([c.pk for c in cases], True, by=organiser)
+
+    publish(2)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    small = len(queries)
+    publish(8)
+    with django_assert_num_queries(small):
+        page = client.get(url)
+    assert page.text.count('class="card mb-4 good-practice"') == 10
+
+
+def test_admin_filters_by_call(admin_client, call):
+    other = call_with_topics()
+    SubmissionFactory(call=call)
+    SubmissionFactory(call=other)
+    response = admin_client.get(admin_list(), {"call": other.pk})
+    assert response.context["cl"].result_count == 1
