@@ -17,6 +17,7 @@ class ZoneForm(forms.Form):
     tz = forms.CharField(
         label=_("Show times in the time zone"),
         max_length=64,
+        required=False,
         help_text=_("An IANA name such as Europe/Madrid or Asia/Shanghai."),
         widget=forms.TextInput(
             attrs={"list": "zone-names", "autocomplete": "off", "spellcheck": "false"}
@@ -29,7 +30,7 @@ class ZoneForm(forms.Form):
 
     def clean_tz(self) -> str:
         value = self.cleaned_data["tz"].strip()
-        if value not in known_zone_names():
+        if value and value not in known_zone_names():
             raise forms.ValidationError(
                 _("“%(value)s” is not a time zone we know; times are shown in %(fallback)s."),
                 params={"value": value, "fallback": self.fallback},

@@ -78,3 +78,16 @@ def test_speaker_list_queries_do_not_grow(edition, django_assert_num_queries):
     with django_assert_num_queries(few):
         html = browser.get("/speakers/").content.decode()
     assert html.count("/speakers/speaker-") >= 25
+
+
+def test_my_agenda_queries_do_not_grow(edition, django_assert_num_queries):
+    person = UserFactory()
+    browser = Client()
+    browser.force_login(person)
+    build_programme(edition, 6, person)
+    browser.get("/agenda/mine/")  # the first visit creates the private feed
+    few = count_queries(browser, "/agenda/mine/")
+    build_programme(EditionFactory(), 60, person)
+    with django_assert_num_queries(few):
+        html = browser.get("/agenda/mine/").content.decode()
+    assert html.count("Remove from my agenda") == Star.objects.filter(user=person).count() > 20

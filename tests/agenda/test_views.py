@@ -256,3 +256,23 @@ def test_programme_nests_items_and_lists_speakers(client, edition):
     children_at = html.index('class="programme-children', block_at)
     assert html.index('id="session-' + item.slug + '"') > children_at
     assert "Ana Example</a> (video message)" in html
+
+
+def test_sitemap_lists_public_sessions_and_speakers(client, edition):
+    shown = SessionFactory(edition=edition)
+    draft = SessionFactory(edition=edition, is_published=False)
+    SessionSpeakerFactory(session=shown, speaker=SpeakerFactory(slug="on-stage"))
+    SessionSpeakerFactory(session=draft, speaker=SpeakerFactory(slug="backstage"))
+    xml = client.get("/sitemap.xml").content.decode()
+    assert shown.get_absolute_url() in xml and "/speakers/on-stage/" in xml
+    assert draft.get_absolute_url() not in xml and "/speakers/backstage/" not in xml
+
+
+def test_programme_page_has_a_print_stylesheet_and_works_without_script(client, edition):
+    SessionFactory(edition=edition, title="Printed panel")
+    html = client.get("/agenda/").content.decode()
+    assert 'href="/static/agenda/print.css" media="print"' in html
+    # Everything is in the HTML; the script only offers the device's zone.
+    assert "Printed panel" in html and '<form method="get" action="/agenda/"' in html
+    assert 'id="browser-zone"' in html and "hidden" in html
+    assert html.count("<h1") == 1
