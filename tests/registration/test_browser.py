@@ -1,7 +1,13 @@
-"""The registration pages in a real browser (Debian's chromium through Playwright)."""
+"""The registration pages in a real browser (Debian's chromium through Playwright).
 
-import os
+Each test drives its own chromium, with a fake camera, from a thread of its own:
+Playwright's sync API refuses to start a second instance in a thread whose event loop
+another one (the session browser of tests/browser/) is already running. The thread
+touches only the browser; the database is read in the test's own thread.
+"""
+
 import shutil
+import threading
 
 import pytest
 from django.test import Client
@@ -10,13 +16,10 @@ from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.factories import UserFactory
 from tests.services import in_ci
 
+from .conftest import organiser_permissions
 from .helpers import register
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-# Playwright's sync API runs an event loop in the test thread; the ORM calls are still
-# synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 # The camera and the QR decoder are the device's: a fake camera from chromium, and a
 # BarcodeDetector that "reads" the address a ticket's QR code holds.
@@ -28,106 +31,120 @@ window.BarcodeDetector = class {
 """
 
 
-@pytest.fixture(scope="session")
-def camera_browser():
+@pytest.fixture
+def in_browser(live_server):
+    """Run ``steps(page)`` in chromium, signed in as ``user``; re-raise what failed."""
     if not shutil.which(CHROMIUM):
         message = f"{CHROMIUM} is not installed (Debian package chromium)"
         if in_ci():
             pytest.fail(message)
         pytest.skip(message)
-    from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                *CHROMIUM_ARGS,
-                "--use-fake-device-for-media-stream",
-                "--use-fake-ui-for-media-stream",
-            ],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def logged_in_page(camera_browser, live_server):
-    """Open a page as a person; every context is closed when the test ends, so the
-    browser holds no connection to the live server once the test is over."""
-    contexts = []
-
-    def open_page(user, **options):
+    def run(user, steps, *, init_scripts=(), **options):
         client = Client()
         client.force_login(user)
-        context = camera_browser.new_context(base_url=live_server.url, **options)
-        contexts.append(context)
-        context.add_cookies(
-            [
-                {
-                    "name": "sessionid",
-                    "value": client.cookies["sessionid"].value,
-                    "url": live_server.url,
-                }
-            ]
-        )
-        return context.new_page()
+        session = client.cookies["sessionid"].value
+        errors: list[BaseException] = []
 
-    yield open_page
-    for context in contexts:
-        context.close()
+        def drive():
+            from playwright.sync_api import sync_playwright
+
+            try:
+                with sync_playwright() as playwright:
+                    browser = playwright.chromium.launch(
+                        executable_path=CHROMIUM,
+                        headless=True,
+                        args=[
+                            *CHROMIUM_ARGS,
+                            "--use-fake-device-for-media-stream",
+                            "--use-fake-ui-for-media-stream",
+                        ],
+                    )
+                    try:
+                        context = browser.new_context(base_url=live_server.url, **options)
+                        context.add_cookies(
+                            [{"name": "sessionid", "value": session, "url": live_server.url}]
+                        )
+                        page = context.new_page()
+                        for script in init_scripts:
+                            page.add_init_script(script)
+                        steps(page)
+                        context.close()
+                    finally:
+                        browser.close()
+            except BaseException as error:
+                errors.append(error)
+
+        thread = threading.Thread(target=drive)
+        thread.start()
+        thread.join(timeout=120)
+        assert not thread.is_alive(), "the browser did not finish"
+        if errors:
+            raise errors[0]
+
+    return run
 
 
-def test_check_in_reads_the_ticket_with_the_camera(logged_in_page, edition):
-    from tests.registration.conftest import organiser_permissions
+def organiser():
+    person = UserFactory(is_staff=True)
+    person.user_permissions.set(organiser_permissions())
+    return person
 
-    person = UserFactory(full_name="Tran Van Binh")
-    registration = register(edition, person)
-    organiser = UserFactory(is_staff=True)
-    organiser.user_permissions.set(organiser_permissions())
-    page = logged_in_page(organiser, permissions=["camera"])
-    page.add_init_script(FAKE_DETECTOR)
-    page.add_init_script(
-        f"window.__ticketAddress = 'http://testserver/checkin/?q={registration.ticket_code}';"
+
+def test_check_in_reads_the_ticket_with_the_camera(in_browser, edition):
+    registration = register(edition, UserFactory(full_name="Tran Van Binh"))
+    address = f"http://testserver/checkin/?q={registration.ticket_code}"
+
+    def steps(page):
+        page.goto("/checkin/")
+        page.get_by_role("button", name="Scan a ticket with the camera").click()
+        page.wait_for_url("**q=*")
+        assert page.get_by_role("cell", name="Tran Van Binh", exact=True).is_visible()
+        page.get_by_role("button", name="Check in Tran Van Binh").click()
+        assert page.get_by_text("Tran Van Binh is checked in.").is_visible()
+
+    in_browser(
+        organiser(),
+        steps,
+        permissions=["camera"],
+        init_scripts=[FAKE_DETECTOR, f"window.__ticketAddress = '{address}';"],
     )
-
-    page.goto("/checkin/")
-    page.get_by_role("button", name="Scan a ticket with the camera").click()
-    page.wait_for_url("**q=*")
-    assert page.get_by_role("cell", name="Tran Van Binh", exact=True).is_visible()
-    page.get_by_role("button", name="Check in Tran Van Binh").click()
-    assert page.get_by_text("Tran Van Binh is checked in.").is_visible()
     registration.refresh_from_db()
     assert registration.checked_in_at is not None
 
 
-def test_check_in_without_javascript_hides_the_camera_button(logged_in_page, edition):
-    from tests.registration.conftest import organiser_permissions
-
+def test_check_in_without_javascript_hides_the_camera_button(in_browser, edition):
     registration = register(edition, UserFactory(full_name="Le Thi Hoa"))
-    organiser = UserFactory(is_staff=True)
-    organiser.user_permissions.set(organiser_permissions())
-    page = logged_in_page(organiser, java_script_enabled=False)
-    page.goto("/checkin/")
-    assert not page.get_by_role("button", name="Scan a ticket with the camera").is_visible()
-    page.get_by_label("Ticket code, name or email").fill(registration.ticket_code)
-    page.get_by_role("button", name="Look up").click()
-    page.get_by_role("button", name="Check in Le Thi Hoa").click()
-    assert page.get_by_text("Le Thi Hoa is checked in.").is_visible()
+
+    def steps(page):
+        page.goto("/checkin/")
+        assert not page.get_by_role("button", name="Scan a ticket with the camera").is_visible()
+        page.get_by_label("Ticket code, name or email").fill(registration.ticket_code)
+        page.get_by_role("button", name="Look up").click()
+        page.get_by_role("button", name="Check in Le Thi Hoa").click()
+        assert page.get_by_text("Le Thi Hoa is checked in.").is_visible()
+
+    in_browser(organiser(), steps, java_script_enabled=False)
+    registration.refresh_from_db()
+    assert registration.checked_in_at is not None
 
 
-def test_registering_without_javascript(logged_in_page, edition):
+def test_registering_without_javascript(in_browser, edition):
     person = UserFactory()
-    page = logged_in_page(person, java_script_enabled=False)
-    page.goto("/register/")
-    page.get_by_label("In person").check()
-    page.get_by_role("button", name="Register").click()
-    # Consent missing: the browser's own validation holds the form back, nothing is sent.
-    assert page.url.endswith("/register/")
-    assert page.get_by_label("In person").is_checked()
-    page.get_by_label("I agree to the privacy notice").check()
-    page.get_by_role("button", name="Register").click()
-    assert page.get_by_role("heading", name="My registration").is_visible()
-    assert page.get_by_text("Confirmed").first.is_visible()
-    page.get_by_role("link", name="My ticket").click()
-    assert page.locator("svg.ticket-qr").is_visible()
+
+    def steps(page):
+        page.goto("/register/")
+        page.get_by_label("In person").check()
+        page.get_by_role("button", name="Register").click()
+        # Consent missing: the browser's own validation holds the form back.
+        assert page.url.endswith("/register/")
+        assert page.get_by_label("In person").is_checked()
+        page.get_by_label("I agree to the privacy notice").check()
+        page.get_by_role("button", name="Register").click()
+        assert page.get_by_role("heading", name="My registration").is_visible()
+        assert page.get_by_text("Confirmed").first.is_visible()
+        page.get_by_role("link", name="My ticket").click()
+        assert page.locator("svg.ticket-qr").is_visible()
+
+    in_browser(person, steps, java_script_enabled=False)
+    assert person.registrations.get().status == "confirmed"
