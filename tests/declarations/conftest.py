@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth.models import Permission
 
+from gmc.permissions import ORGANISER_PERMISSIONS
 from tests.declarations.factories import call_with_topics
 from tests.factories import EditionFactory, UserFactory
 from tests.registration.factories import RegistrationFactory
@@ -40,12 +41,12 @@ def participant(call):
 
 @pytest.fixture
 def reviewer(db):
-    """Staff with the declaration permissions organisers hold, not a superuser."""
+    """Staff with the declaration permissions of the organisers' group, not a superuser."""
     person = UserFactory(is_staff=True)
+    codenames = [
+        name.split(".", 1)[1] for name in ORGANISER_PERMISSIONS if name.startswith("declarations.")
+    ]
     person.user_permissions.set(
-        Permission.objects.filter(
-            content_type__app_label="declarations",
-            codename__in=["view_submission", "change_submission", "view_call", "view_tag"],
-        )
+        Permission.objects.filter(content_type__app_label="declarations", codename__in=codenames)
     )
     return person

@@ -290,3 +290,16 @@ def test_admin_filters_by_call(admin_client, call):
     SubmissionFactory(call=other)
     response = admin_client.get(admin_list(), {"call": other.pk})
     assert response.context["cl"].result_count == 1
+
+
+def test_a_submission_in_the_admin_is_for_organisers_only(client, call, participant, reviewer):
+    submission = answered(call, text="Only for organisers")
+    url = reverse("admin:declarations_submission_change", args=[submission.pk])
+    client.force_login(submission.contributor)
+    assert client.get(url).status_code == 302  # not staff: the admin's login page
+    client.force_login(UserFactory(is_staff=True))
+    assert client.get(url).status_code == 403
+    client.force_login(reviewer)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Only for organisers" in page.text
