@@ -236,8 +236,9 @@ def review(request: HttpRequest, year: int) -> HttpResponse:
     """Counts, and one topic's answers across all sent submissions (?topic=<id>)."""
     call = _call_of_year(year)
     topics = call.topics.all()
-    chooser = TopicChoiceForm(request.GET or None, topics=topics)
-    topic = chooser.cleaned_data["topic"] if chooser.is_valid() else None
+    show_all = request.GET.get("topic") == "all"
+    chooser = TopicChoiceForm(None if show_all else request.GET or None, topics=topics)
+    topic = chooser.cleaned_data["topic"] if chooser.is_bound and chooser.is_valid() else None
     if topic is None and not request.GET:
         topic = next(iter(topics), None)
         chooser = TopicChoiceForm(initial={"topic": topic}, topics=topics)
@@ -253,6 +254,8 @@ def review(request: HttpRequest, year: int) -> HttpResponse:
             "topic": topic,
             "chooser": chooser,
             "answers": list(selectors.answers_for_topic(topic)) if topic else [],
+            "show_all": show_all,
+            "grouped": selectors.answers_by_topic(call) if show_all else [],
             "can_publish": request.user.has_perm(PUBLISH_PERMISSION),
         },
     )

@@ -303,3 +303,30 @@ def test_a_submission_in_the_admin_is_for_organisers_only(client, call, particip
     page = client.get(url)
     assert page.status_code == 200
     assert "Only for organisers" in page.text
+
+
+def test_review_page_can_show_every_topic_grouped(
+    client, call, reviewer, django_assert_num_queries
+):
+    answered(call, text="Grouped")
+    client.force_login(reviewer)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(review_url(call), {"topic": "all"})
+        for topic in call.topics.all():
+            assert f"Grouped ({topic.title})" in page.text
+        return len(queries)
+
+    small = count()
+    for _ in range(6):
+        answered(call, text="Grouped").tags.add(TagFactory())
+    with django_assert_num_queries(small):
+        client.get(review_url(call), {"topic": "all"})
+
+
+def test_review_page_with_an_unknown_topic_is_not_an_error(client, call, reviewer):
+    client.force_login(reviewer)
+    response = client.get(review_url(call), {"topic": "99999"})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.text
