@@ -21,11 +21,25 @@ from gmc.models import (
 class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
     list_display = ["email", "full_name", "is_staff", "is_active", "date_joined"]
-    list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
-    search_fields = ["email", "full_name"]
+    list_filter = ["is_staff", "is_superuser", "is_active", "groups", "organisation_type"]
+    search_fields = ["email", "full_name", "organisation_name"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        (_("Personal information"), {"fields": ["full_name", "language", "time_zone"]}),
+        (
+            _("Personal information"),
+            {
+                "fields": [
+                    "full_name",
+                    "job_title",
+                    "organisation_name",
+                    "organisation",
+                    "organisation_type",
+                    "country",
+                    "language",
+                    "time_zone",
+                ]
+            },
+        ),
         (
             _("Permissions"),
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
@@ -35,6 +49,27 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]}),
     ]
+    autocomplete_fields = ["organisation"]
+    list_select_related = ["organisation"]
+
+    def delete_model(self, request, obj):
+        # An attendee's account goes through the same service as "delete my account",
+        # so that their seats are released to the waiting list and other apps clean up.
+        if obj.is_staff or obj.is_superuser:
+            return super().delete_model(request, obj)
+        from registration.accounts.services import delete_account
+
+        delete_account(obj.pk)
+
+    def get_deleted_objects(self, objs, request):
+        # Registrations and outbox rows are not deletable by hand in the admin; removing a
+        # person is still allowed because delete_account takes care of them.
+        deleted, counts, _perms_needed, protected = super().get_deleted_objects(objs, request)
+        return deleted, counts, set(), protected
+
+    def delete_queryset(self, request, queryset):
+        for user in queryset:
+            self.delete_model(request, user)
 
 
 @admin.register(OutboxMessage)

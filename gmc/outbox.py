@@ -60,6 +60,7 @@ def queue(
     template: str | None = None,
     language: str | None = None,
     key: str | None = None,
+    sensitive: bool = False,
 ) -> OutboxMessage:
     """Write one email to the outbox in the current transaction; deliver after commit.
 
@@ -67,6 +68,8 @@ def queue(
     ``emails/<template>.subject.txt``, ``.txt`` and ``.html``. ``context`` must be
     JSON-serialisable: it is stored and rendered later, by a worker. Repeating the call
     with the same key returns the message already queued and sends nothing more.
+    ``sensitive`` marks a context holding secrets (codes, reset links): it is erased
+    once the message is sent, so the outbox does not keep working credentials.
     """
     user = to if isinstance(to, User) else None
     to_email = user.email if user else str(to)
@@ -85,6 +88,7 @@ def queue(
                 recipient=user,
                 language=language,
                 context=context or {},
+                sensitive=sensitive,
             )
     except IntegrityError:
         return OutboxMessage.objects.get(key=key)
@@ -185,7 +189,11 @@ def deliver(message_id: int) -> DeliveryResult | None:
         message.sent_at = now
         message.attempts += 1
         message.subject = email.subject[:255]
-        message.save(update_fields=["status", "sent_at", "attempts", "subject"])
+        fields = ["status", "sent_at", "attempts", "subject"]
+        if message.sensitive:
+            message.context = {}
+            fields.append("context")
+        message.save(update_fields=fields)
     logger.info("outbox: sent message %s (%s) to %s", message.pk, message.kind, message.to_email)
     return DeliveryResult(message.pk, message.status)
 

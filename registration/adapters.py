@@ -79,4 +79,5 @@ class AccountAdapter(DefaultAccountAdapter):
             context=plain,
             language=language,
             key=outbox.make_key(kind, None, email, secrets.token_urlsafe(12)),
+            sensitive=True,
         )

@@ -39,6 +39,11 @@ class OutboxMessage(models.Model):
     )
     language = models.CharField(_("language"), max_length=10, blank=True)
     context = models.JSONField(_("context"), default=dict, blank=True)
+    sensitive = models.BooleanField(
+        _("sensitive"),
+        default=False,
+        help_text=_("The context holds secrets (sign-in codes, reset links): erased once sent."),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )

@@ -16,7 +16,7 @@ def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_main(page):
 def test_site_works_without_javascript(page_without_js):
     page_without_js.goto("/")
     assert page_without_js.locator("h1").is_visible()
-    page_without_js.get_by_role("link", name="Log in").click()
+    page_without_js.get_by_role("link", name="Sign in").click()
     assert page_without_js.locator("input[type=email], input[name=login]").first.is_visible()
 
 

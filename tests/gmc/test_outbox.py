@@ -276,3 +276,17 @@ def test_plain_text_part_is_not_html_escaped(db):
     email = outbox.render(message)
     assert "Q&A <today>" in email.body
     assert "Q&amp;A &lt;today&gt;" in email.alternatives[0][0]
+
+
+def test_sensitive_context_is_erased_once_sent(db, mailoutbox):
+    secret = outbox.queue(
+        kind="outbox.test", to="s@example.org", context={"note": "code 123456"}, sensitive=True
+    )
+    plain = outbox.queue(kind="outbox.test", to="p@example.org", context={"note": "hello"})
+    outbox.deliver(secret.pk)
+    outbox.deliver(plain.pk)
+    assert "code 123456" in mailoutbox[0].body
+    secret.refresh_from_db()
+    plain.refresh_from_db()
+    assert secret.context == {}
+    assert plain.context == {"note": "hello"}
