@@ -56,6 +56,11 @@ def _own_registration(request: HttpRequest, year: int) -> Registration:
     )
 
 
+def _add_service_error(form, error: services.RegistrationError) -> None:
+    """Show a refusal by the field it concerns, or above the form."""
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
 # --- attendees ---------------------------------------------------------------------------
 
 
@@ -88,7 +93,7 @@ def register_year(request: HttpRequest, year: int) -> HttpResponse:
                     **form.service_kwargs(),
                 )
             except services.RegistrationError as error:
-                form.add_error(error.field, error.message)
+                _add_service_error(form, error)
             else:
                 if registration.status == Registration.Status.WAITING:
                     messages.warning(
@@ -170,7 +175,7 @@ def edit(request: HttpRequest, year: int) -> HttpResponse:
         try:
             services.update_registration(registration.pk, by=request.user, **form.service_kwargs())
         except services.RegistrationError as error:
-            form.add_error(error.field, error.message)
+            _add_service_error(form, error)
         else:
             messages.success(request, _("Your registration is updated."))
             return redirect("registration:mine")
