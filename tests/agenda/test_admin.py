@@ -3,6 +3,7 @@ actions, and times typed in the edition's zone."""
 
 from datetime import timedelta
 
+import icalendar
 import pytest
 
 from agenda.models import Session, SessionSpeaker
@@ -224,3 +225,21 @@ def test_admin_filters_by_day_room_kind_and_published(admin_client, edition):
     assert "Second day talk" in html and "First day talk" not in html
     for query in [{"kind__exact": "panel"}, {"is_published__exact": "1"}, {"day": "nonsense"}]:
         assert admin_client.get(LIST, query).status_code == 200
+
+
+def test_whole_2025_programme_shifts_by_15_minutes(client, organiser, demo):
+    client.force_login(organiser)
+    ids = list(Session.objects.filter(edition__year=2025).values_list("pk", flat=True))
+    before = dict(Session.objects.filter(pk__in=ids).values_list("pk", "starts_at"))
+    response = client.post(
+        LIST,
+        {"action": "shift_selected", "_selected_action": ids, "apply": "1", "minutes": "15"},
+    )
+    assert response.status_code == 302
+    for pk, starts_at in Session.objects.filter(pk__in=ids).values_list("pk", "starts_at"):
+        assert starts_at == before[pk] + timedelta(minutes=15)
+    html = client.get("/agenda/2025/").content.decode()
+    assert 'id="session-2025-opening-ceremony">' in html
+    assert ">09:35</time>" in html
+    events = icalendar.Calendar.from_ical(client.get("/agenda/2025.ics").content).walk("VEVENT")
+    assert {int(e["SEQUENCE"]) for e in events} == {1}
