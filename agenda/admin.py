@@ -15,10 +15,12 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from gmc.models import Edition
+from gmc.timezones import UTC, parse_zone
 
 from . import services
 from .forms import ShiftForm
@@ -64,13 +66,12 @@ class DayFilter(admin.SimpleListFilter):
         return list(editions)
 
     def lookups(self, request, model_admin):
-        days = set()
-        for edition in self._editions(request):
-            for moment in Session.objects.filter(edition=edition).values_list(
-                "starts_at", flat=True
-            ):
-                days.add(moment.astimezone(edition.tz).date())
-        return [(d.isoformat(), d.strftime("%a %d %b %Y")) for d in sorted(days)]
+        moments = Session.objects.values_list("starts_at", "edition__time_zone").distinct()
+        chosen = request.GET.get("edition__id__exact")
+        if chosen and chosen.isdigit():
+            moments = moments.filter(edition_id=chosen)
+        days = {moment.astimezone(parse_zone(zone) or UTC).date() for moment, zone in moments}
+        return [(d.isoformat(), date_format(d, "D j M Y")) for d in sorted(days)]
 
     def queryset(self, request, queryset):
         if not self.value():
@@ -88,6 +89,27 @@ class DayFilter(admin.SimpleListFilter):
         return queryset.filter(condition)
 
 
+class RoomFilter(admin.SimpleListFilter):
+    """Rooms named with their edition (read in one query), those of the chosen edition
+    only when one is chosen."""
+
+    title = _("room or track")
+    parameter_name = "room"
+
+    def lookups(self, request, model_admin):
+        rooms = Room.objects.select_related("edition")
+        chosen = request.GET.get("edition__id__exact")
+        if chosen and chosen.isdigit():
+            rooms = rooms.filter(edition_id=chosen)
+        return [(str(room.pk), str(room)) for room in rooms]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(room_id=value)
+        return queryset.none() if value else queryset
+
+
 @admin.register(Session)
 class SessionAdmin(admin.ModelAdmin):
     list_display = [
@@ -100,8 +122,8 @@ class SessionAdmin(admin.ModelAdmin):
         "edition",
     ]
     list_display_links = ["display_title"]
-    list_filter = ["edition", DayFilter, "room", "kind", "is_published"]
-    list_select_related = ["edition", "room", "parent"]
+    list_filter = ["edition", DayFilter, RoomFilter, "kind", "is_published"]
+    list_select_related = ["edition", "room__edition", "parent"]
     ordering = ["starts_at", "room__order", "title"]
     search_fields = ["title", "slug", "theme"]
     prepopulated_fields = {"slug": ["title"]}
@@ -143,6 +165,12 @@ class SessionAdmin(admin.ModelAdmin):
             else None
         )
         return edition.tz if edition is not None else timezone.get_current_timezone()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "room":
+            # A room's label names its edition: read them in the same query.
+            kwargs["queryset"] = Room.objects.select_related("edition")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         with timezone.override(self._form_zone(request, object_id)):

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -304,8 +305,8 @@ class Session(models.Model):
                 _("%(room)s is taken from %(start)s to %(end)s (%(zone)s time) by “%(title)s”.")
                 % {
                     "room": self.room.name,
-                    "start": clash.starts_at.astimezone(zone).strftime("%d %b %H:%M"),
-                    "end": clash.ends_at.astimezone(zone).strftime("%H:%M"),
+                    "start": date_format(clash.starts_at.astimezone(zone), "j M H:i"),
+                    "end": date_format(clash.ends_at.astimezone(zone), "H:i"),
                     "zone": self.edition.time_zone,
                     "title": clash.display_title,
                 }

@@ -23,7 +23,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from gmc.models import Edition
 from gmc.selectors import current_edition
@@ -111,7 +111,7 @@ def _programme_page(request: HttpRequest, edition: Edition) -> HttpResponse:
         )
 
 
-@require_GET
+@require_safe
 def index(request: HttpRequest) -> HttpResponse:
     edition = current_edition()
     if edition is None:
@@ -119,7 +119,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return _programme_page(request, edition)
 
 
-@require_GET
+@require_safe
 def edition_programme(request: HttpRequest, year: int) -> HttpResponse:
     edition = selectors.published_edition(year)
     if edition is None:
@@ -127,7 +127,7 @@ def edition_programme(request: HttpRequest, year: int) -> HttpResponse:
     return _programme_page(request, edition)
 
 
-@require_GET
+@require_safe
 def session_detail(request: HttpRequest, slug: str) -> HttpResponse:
     session = selectors.public_session(slug)
     if session is None:
@@ -156,7 +156,7 @@ def _ics_response(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def session_ics(request: HttpRequest, slug: str) -> HttpResponse:
     session = selectors.public_session(slug)
     if session is None:
@@ -173,7 +173,7 @@ def _edition_ics(edition: Edition) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def current_ics(request: HttpRequest) -> HttpResponse:
     edition = current_edition()
     if edition is None:
@@ -181,7 +181,7 @@ def current_ics(request: HttpRequest) -> HttpResponse:
     return _edition_ics(edition)
 
 
-@require_GET
+@require_safe
 def edition_ics(request: HttpRequest, year: int) -> HttpResponse:
     edition = selectors.published_edition(year)
     if edition is None:
@@ -189,7 +189,7 @@ def edition_ics(request: HttpRequest, year: int) -> HttpResponse:
     return _edition_ics(edition)
 
 
-@require_GET
+@require_safe
 def speaker_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -198,7 +198,7 @@ def speaker_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def speaker_detail(request: HttpRequest, slug: str) -> HttpResponse:
     speaker = selectors.public_speaker(slug)
     if speaker is None:
@@ -218,7 +218,7 @@ def speaker_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @never_cache
 @login_required
-@require_GET
+@require_safe
 def mine(request: HttpRequest) -> HttpResponse:
     sessions = selectors.starred_sessions(request.user)
     for session in sessions:
@@ -279,7 +279,7 @@ def feed_reset(request: HttpRequest) -> HttpResponse:
     return redirect(reverse("agenda:mine"))
 
 
-@require_GET
+@require_safe
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     """The private feed: the token in the address is the only key (calendar apps send
     no cookies), so an unknown token is simply not found."""

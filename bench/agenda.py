@@ -166,9 +166,7 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument(
-        "--strict", action="store_true", help="exit 1 when the ratio is below 0.8"
-    )
+    parser.add_argument("--strict", action="store_true", help="exit 1 when the ratio is below 0.8")
     args = parser.parse_args()
     args.seconds = min(args.seconds, 30.0)
     args.max_requests = min(args.max_requests, 50_000)
@@ -201,9 +199,7 @@ def main() -> int:
         totals = {name: 0.0 for name in PATHS}
         for _ in range(args.rounds):
             for name, path in PATHS.items():
-                totals[name] += measure(
-                    port, path, args.seconds, args.max_requests, args.clients
-                )
+                totals[name] += measure(port, path, args.seconds, args.max_requests, args.clients)
         rates = {name: total / args.rounds for name, total in totals.items()}
     finally:
         server.terminate()

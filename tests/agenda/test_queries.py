@@ -91,3 +91,19 @@ def test_my_agenda_queries_do_not_grow(edition, django_assert_num_queries):
     with django_assert_num_queries(few):
         html = browser.get("/agenda/mine/").content.decode()
     assert html.count("Remove from my agenda") == Star.objects.filter(user=person).count() > 20
+
+
+def test_admin_session_list_and_form_queries_do_not_grow(
+    client, organiser, edition, django_assert_num_queries
+):
+    client.force_login(organiser)
+    build_programme(edition, 10)
+    other = EditionFactory()
+    build_programme(other, 5)
+    session = edition.sessions.first()
+    for url in ["/admin/agenda/session/", f"/admin/agenda/session/{session.pk}/change/"]:
+        client.get(url)  # content types and permissions are read once per process
+        few = count_queries(client, url)
+        build_programme(EditionFactory(), 40)
+        with django_assert_num_queries(few):
+            assert client.get(url).status_code == 200
