@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -244,9 +245,16 @@ def _back(request: HttpRequest, session: Session) -> HttpResponse:
     return redirect(session.get_absolute_url())
 
 
-@login_required
+def _login_then_session(request: HttpRequest, slug: str) -> HttpResponse:
+    """Someone logged out (or whose session ended) pressed a star: after logging in
+    they come back to the session's page, not to an address that only takes POSTs."""
+    return redirect_to_login(reverse("agenda:session", args=[slug]))
+
+
 @require_POST
 def star(request: HttpRequest, slug: str) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _login_then_session(request, slug)
     session = selectors.public_session(slug)
     if session is None:
         raise Http404
@@ -257,9 +265,10 @@ def star(request: HttpRequest, slug: str) -> HttpResponse:
     return _back(request, session)
 
 
-@login_required
 @require_POST
 def unstar(request: HttpRequest, slug: str) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _login_then_session(request, slug)
     session = get_object_or_404(Session, slug=slug)
     services.unstar_session(request.user, session)
     messages.success(

@@ -112,7 +112,8 @@ def test_star_and_unstar_need_login_and_post(client, edition):
     session = SessionFactory(edition=edition)
     star_url = f"/agenda/session/{session.slug}/star/"
     response = client.post(star_url)
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert response.status_code == 302
+    assert response["Location"] == f"/accounts/login/?next=/agenda/session/{session.slug}/"
     assert not Star.objects.exists()
     person = UserFactory()
     client.force_login(person)
