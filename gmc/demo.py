@@ -22,6 +22,7 @@ from gmc.models import (
     Organisation,
     OrganisationType,
     Publication,
+    ReminderRule,
     User,
 )
 from gmc.permissions import ORGANISERS_GROUP, sync_organiser_group
@@ -748,12 +749,95 @@ def load_accounts(organisations: dict[str, Organisation]) -> tuple[User, User]:
     return organiser, attendee
 
 
+# (name, event, offset, audience, attendance, email): the reminders of a conference.
+REMINDER_RULES = [
+    (
+        "Registration closes in a week",
+        ReminderRule.Event.REGISTRATION_CLOSES,
+        timedelta(days=7),
+        ReminderRule.Audience.NOT_REGISTERED,
+        "",
+        "reminders.registration_closing",
+    ),
+    (
+        "Registration closes tomorrow",
+        ReminderRule.Event.REGISTRATION_CLOSES,
+        timedelta(days=1),
+        ReminderRule.Audience.NOT_REGISTERED,
+        "",
+        "reminders.registration_closing",
+    ),
+    (
+        "Declaration input closes in a week",
+        ReminderRule.Event.DECLARATION_CLOSES,
+        timedelta(days=7),
+        ReminderRule.Audience.WITHOUT_SUBMISSION,
+        "",
+        "reminders.declaration_closing",
+    ),
+    (
+        "Declaration draft not sent, closes tomorrow",
+        ReminderRule.Event.DECLARATION_CLOSES,
+        timedelta(days=1),
+        ReminderRule.Audience.WITH_DRAFT,
+        "",
+        "reminders.declaration_closing",
+    ),
+    (
+        "The conference starts tomorrow",
+        ReminderRule.Event.CONFERENCE_STARTS,
+        timedelta(days=1),
+        ReminderRule.Audience.CONFIRMED,
+        "",
+        "reminders.conference_starting",
+    ),
+    (
+        "Online: the conference starts in an hour",
+        ReminderRule.Event.CONFERENCE_STARTS,
+        timedelta(hours=1),
+        ReminderRule.Audience.CONFIRMED,
+        ReminderRule.Attendance.ONLINE,
+        "reminders.conference_starting",
+    ),
+    (
+        "Online: a starred session starts in 15 minutes",
+        ReminderRule.Event.SESSION_STARTS,
+        timedelta(minutes=15),
+        ReminderRule.Audience.STARRED,
+        ReminderRule.Attendance.ONLINE,
+        "reminders.session_starting",
+    ),
+]
+
+
+def load_reminder_rules(editions: dict[int, Edition]) -> int:
+    """The same reminders for 2025 and the current edition, keyed by (edition, name)."""
+    count = 0
+    for year in (2025, 2026):
+        for name, event, offset, audience, attendance, kind in REMINDER_RULES:
+            ReminderRule.objects.update_or_create(
+                edition=editions[year],
+                name=name,
+                defaults={
+                    "event": event,
+                    "offset": offset,
+                    "audience": audience,
+                    "attendance": attendance,
+                    "kind": kind,
+                    "is_active": True,
+                },
+            )
+            count += 1
+    return count
+
+
 def load(stdout) -> None:
     today = timezone.localdate(timezone=ZoneInfo("Asia/Ho_Chi_Minh"))
     organisations = load_organisations()
     editions = load_editions(organisations, today)
     load_publications(editions)
     load_news(editions, today)
+    load_reminder_rules(editions)
     sync_organiser_group()
     stdout.write(
         f"Conference: {len(editions)} editions (2026 current, provisional dates), "

@@ -17,13 +17,17 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, models, transaction
-from django.template import TemplateDoesNotExist, TemplateSyntaxError
+from django.template import TemplateDoesNotExist, TemplateSyntaxError, engines
+from django.template.defaultfilters import linebreaks
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
-from gmc.models import OutboxMessage, User
+from gmc.models import Broadcast, EmailTemplate, OutboxMessage, User
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +40,10 @@ PERMANENT_ERRORS: tuple[type[BaseException], ...] = (
     TemplateDoesNotExist,
     TemplateSyntaxError,
 )
+
+
+# Messages handed to one worker task, sent over one SMTP connection.
+DELIVERY_BATCH_SIZE = 100
 
 
 class OutboxError(Exception):
@@ -61,6 +69,7 @@ def queue(
     language: str | None = None,
     key: str | None = None,
     sensitive: bool = False,
+    category: str | None = None,
 ) -> OutboxMessage:
     """Write one email to the outbox in the current transaction; deliver after commit.
 
@@ -70,8 +79,15 @@ def queue(
     with the same key returns the message already queued and sends nothing more.
     ``sensitive`` marks a context holding secrets (codes, reset links): it is erased
     once the message is sent, so the outbox does not keep working credentials.
+    ``category`` (by default the kind's, from ``gmc.email_kinds``) marks an email people
+    may decline: it then carries an unsubscribe link, and is written SUPPRESSED, never
+    sent, when the recipient has declined that category.
     """
+    from gmc import preferences
+    from gmc.email_kinds import category_of
+
     user = to if isinstance(to, User) else None
+    category = category_of(kind) if category is None else category
     to_email = user.email if user else str(to)
     if not to_email:
         raise OutboxError("A message needs a recipient address.")
@@ -89,11 +105,84 @@ def queue(
                 language=language,
                 context=context or {},
                 sensitive=sensitive,
+                category=category,
+                broadcast=obj if isinstance(obj, Broadcast) else None,
+                status=(
+                    OutboxMessage.Status.SUPPRESSED
+                    if user is not None and preferences.is_opted_out(user.pk, category)
+                    else OutboxMessage.Status.PENDING
+                ),
             )
     except IntegrityError:
         return OutboxMessage.objects.get(key=key)
-    transaction.on_commit(lambda: enqueue_delivery(message.pk))
+    if message.status == OutboxMessage.Status.PENDING:
+        transaction.on_commit(lambda: enqueue_delivery(message.pk))
     return message
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message of a bulk ``queue_many``; the recipient accepts its category."""
+
+    key: str
+    to: User
+    context: dict
+
+
+def queue_many(
+    *,
+    kind: str,
+    messages: list[Outgoing],
+    category: str | None = None,
+    broadcast: Broadcast | None = None,
+    batch_size: int = DELIVERY_BATCH_SIZE,
+) -> int:
+    """Write many emails of one kind in a fixed number of queries, in the current
+    transaction; after commit they are delivered in batches over shared SMTP connections.
+
+    Keys already in the outbox are left alone, so repeating the call, or two callers
+    racing (``ON CONFLICT DO NOTHING``), queue each message once. Callers filter out
+    people who declined the category; ``deliver`` checks again at send time. Returns
+    how many rows this call wrote.
+    """
+    from gmc.email_kinds import category_of
+
+    if not messages:
+        return 0
+    category = category_of(kind) if category is None else category
+    template = kind.replace(".", "/")
+    keys = [item.key for item in messages]
+    existing = set(OutboxMessage.objects.filter(key__in=keys).values_list("key", flat=True))
+    rows = [
+        OutboxMessage(
+            key=item.key,
+            kind=kind,
+            template=template,
+            to_email=item.to.email,
+            recipient=item.to,
+            language=item.to.language or settings.LANGUAGE_CODE,
+            context=item.context,
+            category=category,
+            broadcast=broadcast,
+        )
+        for item in messages
+        if item.key not in existing
+    ]
+    if not rows:
+        return 0
+    OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
+    # ignore_conflicts leaves primary keys unset: read back the rows now present. A row
+    # a racing caller wrote may be enqueued twice; ``deliver`` still sends it once.
+    ids = list(
+        OutboxMessage.objects.filter(
+            key__in=[row.key for row in rows], status=OutboxMessage.Status.PENDING
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    batches = [ids[start : start + batch_size] for start in range(0, len(ids), batch_size)]
+    transaction.on_commit(lambda: [enqueue_batch(batch) for batch in batches])
+    return len(rows)
 
 
 def enqueue_delivery(message_id: int) -> bool:
@@ -111,23 +200,114 @@ def enqueue_delivery(message_id: int) -> bool:
     return True
 
 
-def render(message: OutboxMessage) -> EmailMultiAlternatives:
-    """The email of a message, rendered in its language from its three templates."""
+def enqueue_batch(message_ids: list[int]) -> bool:
+    """Hand a batch of messages to one worker task (one SMTP connection for the batch).
+    A broker that is down is logged, not raised: the sweep catches up."""
+    from gmc.tasks import deliver_batch
+
+    try:
+        deliver_batch.delay(message_ids)
+    except Exception:
+        logger.warning(
+            "outbox: could not enqueue a batch of %s; the sweep will retry",
+            len(message_ids),
+            exc_info=True,
+        )
+        return False
+    return True
+
+
+def custom_template(kind: str, language: str, cache: dict | None = None) -> EmailTemplate | None:
+    """The organisers' template of ``kind`` in ``language``, else in the default
+    language, else None (the built-in files are used). ``cache`` spares a batch the
+    same lookup for every message."""
+    wanted = (kind, language or settings.LANGUAGE_CODE)
+    if cache is not None and wanted in cache:
+        return cache[wanted]
+    languages = [wanted[1]]
+    if settings.LANGUAGE_CODE not in languages:
+        languages.append(settings.LANGUAGE_CODE)
+    found = {
+        t.language: t for t in EmailTemplate.objects.filter(kind=kind, language__in=languages)
+    }
+    template = next((found[lang] for lang in languages if lang in found), None)
+    if cache is not None:
+        cache[wanted] = template
+    return template
+
+
+def render_parts(
+    *, template: str, context: dict, language: str, custom: EmailTemplate | None = None
+) -> tuple[str, str, str]:
+    """Subject, text and HTML of an email: from the organisers' template when given,
+    else from the files ``emails/<template>.{subject.txt,txt,html}``."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        if custom is not None:
+            text_engine, html_engine = engines["text"], engines["django"]
+            subject = text_engine.from_string(custom.subject).render(context)
+            text = text_engine.from_string(custom.text).render(context)
+            if custom.html.strip():
+                body = html_engine.from_string(custom.html).render(context)
+            else:
+                body = linebreaks(escape(text))
+            html = render_to_string(
+                "emails/messages/layout.html",
+                {**context, "subject": " ".join(subject.split()), "body_html": mark_safe(body)},  # noqa: S308 (rendered by the autoescaping engine)
+            )
+        else:
+            base = f"emails/{template}"
+            subject = render_to_string(f"{base}.subject.txt", context, using="text")
+            text = render_to_string(f"{base}.txt", context, using="text")
+            html = render_to_string(f"{base}.html", context)
+    return " ".join(subject.split()), text, html
+
+
+def render(message: OutboxMessage, cache: dict | None = None) -> EmailMultiAlternatives:
+    """The email of a message, rendered in its language from the organisers' template
+    of its kind when there is one, else from its three template files. An email of a
+    category carries an unsubscribe link in both parts and the List-Unsubscribe headers
+    (RFC 2369 and RFC 8058 one-click)."""
+    from gmc import preferences
+
     context = {"site_url": settings.SITE_URL, **message.context}
-    with translation.override(message.language or settings.LANGUAGE_CODE):
-        base = f"emails/{message.template}"
-        subject = " ".join(render_to_string(f"{base}.subject.txt", context, using="text").split())
-        text = render_to_string(f"{base}.txt", context, using="text")
-        html = render_to_string(f"{base}.html", context)
+    headers = {"X-GMC-Message": str(message.pk)}
+    unsubscribe_url = ""
+    if message.category and message.recipient_id:
+        unsubscribe_url = preferences.unsubscribe_url(message.recipient_id, message.category)
+        context["unsubscribe_url"] = unsubscribe_url
+        headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    subject, text, html = render_parts(
+        template=message.template,
+        context=context,
+        language=message.language,
+        custom=custom_template(message.kind, message.language, cache),
+    )
+    if unsubscribe_url:
+        text, html = _with_unsubscribe_link(text, html, unsubscribe_url, message.language)
     email = EmailMultiAlternatives(
         subject=subject,
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[message.to_email],
-        headers={"X-GMC-Message": str(message.pk)},
+        headers=headers,
     )
     email.attach_alternative(html, "text/html")
     return email
+
+
+def _with_unsubscribe_link(text: str, html: str, url: str, language: str) -> tuple[str, str]:
+    """Add the unsubscribe link where a template left it out: it must always be there."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        label = gettext("Stop receiving emails like this one:")
+    if url not in text:
+        text = f"{text.rstrip()}\n\n-- \n{label}\n{url}\n"
+    if escape(url) not in html:
+        footer = format_html(
+            '<p style="font-size:13px;color:#444">{} <a href="{}">{}</a></p>', label, url, url
+        )
+        html = html.replace("</body>", footer + "</body>") if "</body>" in html else html + footer
+    return text, html
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -143,14 +323,18 @@ class DeliveryResult:
     retry_in: timedelta | None = None  # set when the caller should try again
 
 
-def deliver(message_id: int) -> DeliveryResult | None:
+def deliver(message_id: int, connection=None, cache: dict | None = None) -> DeliveryResult | None:
     """Send one pending message: PENDING -> SENT, or after the last failure -> FAILED.
 
     The row is locked for the whole send, and skipped when another worker holds it, so
     that the message is sent once however often this runs. Returns None when there was
-    nothing to do (gone, already sent or failed, or being sent elsewhere). Side effect:
-    one SMTP send. Safe to repeat.
+    nothing to do (gone, already sent or failed, or being sent elsewhere). A message of
+    a category its recipient has declined since it was queued is SUPPRESSED, not sent.
+    ``connection`` lets a batch share one SMTP connection. Side effect: one SMTP send.
+    Safe to repeat.
     """
+    from gmc import preferences
+
     with transaction.atomic():
         message = (
             OutboxMessage.objects.select_for_update(skip_locked=True)
@@ -160,8 +344,13 @@ def deliver(message_id: int) -> DeliveryResult | None:
         if message is None:
             return None
         now = timezone.now()
+        if preferences.is_opted_out(message.recipient_id, message.category):
+            message.status = OutboxMessage.Status.SUPPRESSED
+            message.save(update_fields=["status"])
+            return DeliveryResult(message.pk, message.status)
         try:
-            email = render(message)
+            email = render(message, cache)
+            email.connection = connection
             email.send()
         except Exception as exc:
             message.attempts += 1
@@ -196,6 +385,19 @@ def deliver(message_id: int) -> DeliveryResult | None:
         message.save(update_fields=fields)
     logger.info("outbox: sent message %s (%s) to %s", message.pk, message.kind, message.to_email)
     return DeliveryResult(message.pk, message.status)
+
+
+def deliver_many(message_ids: list[int]) -> list[DeliveryResult]:
+    """Deliver a batch over one SMTP connection (opened lazily, closed at the end).
+    Each message is claimed and marked as ``deliver`` does; safe to repeat."""
+    results = []
+    cache: dict = {}
+    with get_connection() as connection:
+        for message_id in message_ids:
+            result = deliver(message_id, connection=connection, cache=cache)
+            if result is not None:
+                results.append(result)
+    return results
 
 
 def due_messages(now=None) -> models.QuerySet[OutboxMessage]:

@@ -41,6 +41,21 @@ ORGANISER_PERMISSIONS: list[str] = [
     "gmc.change_outboxmessage",
     "gmc.view_outboxmessage",
     "gmc.view_user",
+    # gmc: reminder rules, the wording of automatic emails, messages to participants
+    # (sent from the organisers' message pages) and who declined which emails (read-only:
+    # only the person changes their own choice).
+    "gmc.add_broadcast",
+    "gmc.add_emailtemplate",
+    "gmc.add_reminderrule",
+    "gmc.change_broadcast",
+    "gmc.change_emailtemplate",
+    "gmc.change_reminderrule",
+    "gmc.delete_emailtemplate",
+    "gmc.delete_reminderrule",
+    "gmc.view_broadcast",
+    "gmc.view_emailoptout",
+    "gmc.view_emailtemplate",
+    "gmc.view_reminderrule",
     # registration: follow and change registrations (status changes go through admin
     # actions that call the services), check people in, edit the extra questions, read
     # the answers. No deletes: registrations are cancelled, which frees the seat.

@@ -263,6 +263,9 @@ OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=30)
 OUTBOX_RETRY_MAX_SECONDS = env.int("OUTBOX_RETRY_MAX_SECONDS", default=3600)
 # A pending row older than this with no worker on it is re-enqueued by the sweep.
 OUTBOX_SWEEP_AFTER_SECONDS = env.int("OUTBOX_SWEEP_AFTER_SECONDS", default=60)
+# A reminder is sent from its moment until this many minutes later (a scheduler that
+# was down catches up within it); after that it is skipped, never sent late.
+REMINDER_GRACE_MINUTES = env.int("REMINDER_GRACE_MINUTES", default=60)
 
 # --- Celery -------------------------------------------------------------------------
 if REDIS_URL:
@@ -315,6 +318,10 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {
         "task": "gmc.outbox.sweep",
         "schedule": timedelta(seconds=env.int("OUTBOX_SWEEP_EVERY_SECONDS", default=60)),
+    },
+    "reminders-send-due": {
+        "task": "gmc.reminders.send_due",
+        "schedule": timedelta(minutes=1),
     },
 }
 

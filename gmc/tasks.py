@@ -24,3 +24,18 @@ def deliver_message(self, message_id: int) -> str:
 def sweep_outbox() -> int:
     """Re-enqueue pending messages that no task is going to pick up any more."""
     return outbox.sweep()
+
+
+@shared_task(name="gmc.outbox.deliver_batch")
+def deliver_batch(message_ids: list[int]) -> int:
+    """Send a batch of outbox messages over one SMTP connection. A message that fails
+    transiently keeps its backoff on the row and is picked up again by the sweep."""
+    return len(outbox.deliver_many(message_ids))
+
+
+@shared_task(name="gmc.reminders.send_due")
+def send_due_reminders() -> int:
+    """Queue every reminder that is due now (run every minute by Celery Beat)."""
+    from gmc import reminders
+
+    return reminders.send_due().queued

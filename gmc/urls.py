@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gmc import views
 from gmc.sitemaps import SITEMAPS
+from gmc.views import email as email_views
 
 admin.site.site_header = _("GMC portal administration")
 admin.site.site_title = _("GMC portal")
@@ -28,6 +29,8 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("healthz", views.healthz, name="healthz"),
+    path("email/unsubscribe/<str:token>/", email_views.unsubscribe, name="email_unsubscribe"),
+    path("email/preferences/", email_views.email_preferences, name="email_preferences"),
     path("", include("registration.urls")),
     path("", include("agenda.urls")),
     path("", include("declarations.urls")),

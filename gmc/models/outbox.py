@@ -8,13 +8,16 @@ class OutboxMessage(models.Model):
 
     State changes only through ``gmc.outbox``: ``queue`` creates it (PENDING),
     ``deliver`` moves it to SENT or, after the last failed attempt, FAILED, and
-    ``requeue`` puts a FAILED message back to PENDING.
+    ``requeue`` puts a FAILED message back to PENDING. A message of a ``category`` whose
+    recipient opted out is SUPPRESSED instead of sent.
     """
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        # The recipient declined this category of email after it was queued.
+        SUPPRESSED = "suppressed", _("Not sent (unsubscribed)")
 
     key = models.CharField(
         _("key"),
@@ -43,6 +46,20 @@ class OutboxMessage(models.Model):
         _("sensitive"),
         default=False,
         help_text=_("The context holds secrets (sign-in codes, reset links): erased once sent."),
+    )
+    category = models.CharField(
+        _("category"),
+        max_length=20,
+        blank=True,
+        help_text=_("Empty for transactional emails, which are always sent."),
+    )
+    broadcast = models.ForeignKey(
+        "gmc.Broadcast",
+        verbose_name=_("message to participants"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="outbox_messages",
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING

@@ -73,8 +73,13 @@ def test_message_of_rolled_back_transaction_is_never_sent(celery_worker, smtp_si
 def test_message_is_delivered_by_worker_over_smtp(celery_worker, smtp_sink):
     message = queue_committed(to="delegate@example.org")
     wait_for(lambda: received_by(smtp_sink, "delegate@example.org"), message="not delivered")
+    # The server has the email a moment before the worker's transaction commits.
+    wait_for(
+        lambda: OutboxMessage.objects.filter(pk=message.pk, status="sent").exists(),
+        timeout=5,
+        message="delivered but not marked sent",
+    )
     message.refresh_from_db()
-    assert message.status == OutboxMessage.Status.SENT
     assert message.sent_at is not None
     delivered = smtp_sink.messages[0]
     assert delivered["Subject"] == "Test message from the GMC portal"
@@ -138,8 +143,13 @@ def test_smtp_refusing_connections_is_retried_until_delivered(celery_worker, smt
         timeout=30,
         message="not delivered once the server was back",
     )
-    message.refresh_from_db()
-    assert message.status == OutboxMessage.Status.SENT
+
+    def marked_sent():
+        # The server has the email a moment before the worker's transaction commits.
+        message.refresh_from_db()
+        return message.status == OutboxMessage.Status.SENT
+
+    wait_for(marked_sent, timeout=5, message="delivered but not marked sent")
     queue_committed(to="sentinel@example.org")
     wait_for(lambda: received_by(smtp_sink, "sentinel@example.org"), message="no delivery")
     assert len(received_by(smtp_sink, "patient@example.org")) == 1

@@ -1,0 +1,166 @@
+"""Admin of the email the organisers set up: reminder rules, email templates, opt-outs
+and messages to participants (registered from gmc.admin)."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from django import forms
+from django.contrib import admin
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from gmc import email_kinds, reminders
+from gmc.models import Broadcast, EmailOptOut, OutboxMessage, ReminderRule
+
+
+class ReminderRuleForm(forms.ModelForm):
+    kind = forms.ChoiceField(label=_("email"), choices=email_kinds.reminder_kind_choices)
+
+    class Meta:
+        model = ReminderRule
+        fields = [
+            "edition",
+            "name",
+            "event",
+            "offset",
+            "audience",
+            "attendance",
+            "kind",
+            "is_active",
+        ]
+
+
+@admin.register(ReminderRule)
+class ReminderRuleAdmin(admin.ModelAdmin):
+    form = ReminderRuleForm
+    list_display = [
+        "name",
+        "edition",
+        "event",
+        "offset",
+        "audience",
+        "attendance",
+        "is_active",
+        "next_moment",
+    ]
+    list_filter = ["is_active", "edition", "event", "audience"]
+    search_fields = ["name"]
+    list_select_related = ["edition", "edition__declaration_call"]
+    autocomplete_fields = ["edition"]
+    readonly_fields = ["next_moment"]
+
+    @admin.display(description=_("sent at (UTC)"))
+    def next_moment(self, obj: ReminderRule) -> str:
+        if obj.pk is None:
+            return "—"
+        if obj.event == ReminderRule.Event.SESSION_STARTS:
+            return _("before each starred session")
+        moment = reminders.next_moment(obj)
+        if moment is None:
+            return _("the event has no date yet")
+        return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+
+
+@admin.register(EmailOptOut)
+class EmailOptOutAdmin(admin.ModelAdmin):
+    list_display = ["user", "category", "created_at"]
+    list_filter = ["category"]
+    search_fields = ["user__email"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]
+
+
+class FailedMessageInline(admin.TabularInline):
+    """The recipients whose copy failed or bounced, with the server's answer."""
+
+    model = OutboxMessage
+    fk_name = "broadcast"
+    verbose_name = _("failed email")
+    verbose_name_plural = _("failed emails")
+    fields = ["to_email", "status", "attempts", "last_error", "created_at"]
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(status=OutboxMessage.Status.FAILED)
+
+
+@admin.register(Broadcast)
+class BroadcastAdmin(admin.ModelAdmin):
+    list_display = ["subject", "edition", "status", "sent_at", "delivery"]
+    list_filter = ["status", "edition"]
+    search_fields = ["subject"]
+    list_select_related = ["edition"]
+    readonly_fields = [
+        "status",
+        "recipient_count",
+        "tests_sent",
+        "created_by",
+        "created_at",
+        "sent_at",
+        "queued_at",
+        "delivery",
+    ]
+    inlines = [FailedMessageInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                sent_count=Count(
+                    "outbox_messages", filter=Q(outbox_messages__status=OutboxMessage.Status.SENT)
+                ),
+                failed_count=Count(
+                    "outbox_messages",
+                    filter=Q(outbox_messages__status=OutboxMessage.Status.FAILED),
+                ),
+                pending_count=Count(
+                    "outbox_messages",
+                    filter=Q(outbox_messages__status=OutboxMessage.Status.PENDING),
+                ),
+            )
+        )
+
+    def has_change_permission(self, request, obj=None):
+        # A sent message is the record of what was said; drafts are edited on the
+        # organisers' message pages.
+        if obj is not None and obj.status != Broadcast.Status.DRAFT:
+            return False
+        return super().has_change_permission(request, obj)
+
+    @admin.display(description=_("delivery"))
+    def delivery(self, obj: Broadcast) -> str:
+        if obj.pk is None:
+            return "—"
+        url = reverse("admin:gmc_outboxmessage_changelist") + f"?broadcast__id__exact={obj.pk}"
+        return format_html(
+            '{} · {} · {} · <a href="{}">{}</a>',
+            _("%(n)s sent") % {"n": getattr(obj, "sent_count", 0)},
+            _("%(n)s failed") % {"n": getattr(obj, "failed_count", 0)},
+            _("%(n)s waiting") % {"n": getattr(obj, "pending_count", 0)},
+            url,
+            _("every recipient"),
+        )
+
+
+def variables_table(kind: str) -> str:
+    info = email_kinds.KINDS.get(kind)
+    if info is None:
+        return ""
+    return format_html(
+        "<table><thead><tr><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
+        _("Variable"),
+        _("Meaning"),
+        format_html_join(
+            "",
+            "<tr><td><code>{{{{ {} }}}}</code></td><td>{}</td></tr>",
+            ((name, meaning) for name, meaning in info.all_variables.items()),
+        ),
+    )

@@ -1,0 +1,255 @@
+"""Email the organisers set up once: reminder rules, people's opt-outs, editable email
+templates and messages to a segment of participants.
+
+Reminder moments are never stored: ``gmc.reminders`` computes them from the event's
+stored aware time each time it runs, so when a deadline moves the pending reminders
+move with it.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from .conference import OrganisationType
+
+
+class EmailCategory(models.TextChoices):
+    """What kind of email a message is. Transactional emails (confirmations, receipts,
+    account emails) have no category and are always sent; the others can be declined."""
+
+    REMINDERS = "reminders", _("Reminders before deadlines and sessions")
+    ANNOUNCEMENTS = "announcements", _("Messages from the organisers")
+
+
+class ReminderRule(models.Model):
+    """“Write to <audience> <offset> before <event> of <edition>, with <kind>.”
+
+    Read by ``gmc.reminders.send_due``; nothing here changes state. An occurrence is one
+    moment of the event (one per starred session for session reminders).
+    """
+
+    class Event(models.TextChoices):
+        REGISTRATION_CLOSES = "registration_closes", _("Registration closes")
+        DECLARATION_CLOSES = "declaration_closes", _("Declaration input closes")
+        CONFERENCE_STARTS = "conference_starts", _("The conference starts")
+        SESSION_STARTS = "session_starts", _("A starred session starts")
+
+    class Audience(models.TextChoices):
+        NOT_REGISTERED = "not_registered", _("Verified accounts not registered for the edition")
+        REGISTERED = "registered", _("Registered participants (confirmed or waiting)")
+        CONFIRMED = "confirmed", _("Confirmed attendees")
+        WITHOUT_SUBMISSION = (
+            "without_submission",
+            _("Registered participants who have not sent declaration input"),
+        )
+        WITH_DRAFT = "with_draft", _("Registered participants with a declaration draft")
+        STARRED = "starred", _("Confirmed attendees who starred the session")
+
+    class Attendance(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        ONLINE = "online", _("Online")
+
+    edition = models.ForeignKey(
+        "gmc.Edition",
+        verbose_name=_("edition"),
+        on_delete=models.CASCADE,
+        related_name="reminder_rules",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    event = models.CharField(_("event"), max_length=30, choices=Event.choices)
+    offset = models.DurationField(
+        _("how long before"),
+        help_text=_("For example “7 days, 0:00:00” or “1:00:00” for one hour."),
+    )
+    audience = models.CharField(_("recipients"), max_length=30, choices=Audience.choices)
+    attendance = models.CharField(
+        _("attendance"),
+        max_length=10,
+        choices=Attendance.choices,
+        blank=True,
+        help_text=_("Only people attending this way; empty for everyone."),
+    )
+    kind = models.CharField(
+        _("email"),
+        max_length=100,
+        help_text=_("Which email is sent; its wording is edited under “Email templates”."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("reminder rule")
+        verbose_name_plural = _("reminder rules")
+        ordering = ["edition", "event", "-offset"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "name"],
+                name="reminder_rule_unique_name_per_edition",
+                violation_error_message=_("This edition already has a rule of that name."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(offset__gte=timedelta(0)),
+                name="reminder_rule_offset_not_negative",
+                violation_error_message=_("A reminder is sent before the event, not after."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from gmc.email_kinds import REMINDER_KINDS
+
+        errors: dict[str, list] = {}
+        session_event = self.event == self.Event.SESSION_STARTS
+        if session_event != (self.audience == self.Audience.STARRED):
+            errors.setdefault("audience", []).append(
+                _("Session reminders go to the people who starred the session, and only they do.")
+            )
+        if self.kind and self.kind not in REMINDER_KINDS:
+            errors.setdefault("kind", []).append(_("Choose one of the reminder emails."))
+        if self.offset is not None and self.offset < timedelta(0):
+            errors.setdefault("offset", []).append(
+                _("A reminder is sent before the event, not after.")
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class EmailOptOut(models.Model):
+    """A person declined a category of email (one-click unsubscribe or preferences).
+    Written by ``gmc.messaging.unsubscribe`` / ``set_preferences``."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="email_opt_outs",
+    )
+    category = models.CharField(_("category"), max_length=20, choices=EmailCategory.choices)
+    created_at = models.DateTimeField(_("since"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("email opt-out")
+        verbose_name_plural = _("email opt-outs")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "category"], name="one_opt_out_per_category"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ✕ {self.get_category_display()}"
+
+
+class EmailTemplate(models.Model):
+    """Organisers' wording of one automatic email in one language. When none is set for
+    the message's language (nor the default language), the built-in files are used."""
+
+    kind = models.CharField(_("email"), max_length=100)
+    language = models.CharField(_("language"), max_length=10)
+    subject = models.CharField(_("subject"), max_length=255)
+    text = models.TextField(_("plain text"))
+    html = models.TextField(
+        _("HTML body"),
+        blank=True,
+        help_text=_(
+            "The body only; it is placed in the site's email layout. Empty: the plain "
+            "text is shown, paragraph by paragraph."
+        ),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("email template")
+        verbose_name_plural = _("email templates")
+        ordering = ["kind", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "language"],
+                name="one_email_template_per_kind_and_language",
+                violation_error_message=_("This email already has a template in that language."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.language})"
+
+
+class Broadcast(models.Model):
+    """An organisers' message to a segment of an edition's participants.
+
+    ``status`` moves DRAFT -> SENDING (``gmc.messaging.start_sending``) -> QUEUED once every
+    recipient has an outbox row (``gmc.messaging.queue_next_batch``). What was delivered
+    is read from the outbox rows linked to it.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SENDING = "sending", _("Being queued")
+        QUEUED = "queued", _("Queued for everyone")
+
+    class RegistrationStatus(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        WAITING = "waiting", _("On the waiting list")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class DeclarationStatus(models.TextChoices):
+        SENT = "sent", _("Sent declaration input")
+        DRAFT = "draft", _("Has a declaration draft")
+        NONE = "none", _("Has not started declaration input")
+
+    edition = models.ForeignKey(
+        "gmc.Edition", verbose_name=_("edition"), on_delete=models.PROTECT, related_name="+"
+    )
+    registration_status = models.CharField(
+        _("registration status"),
+        max_length=10,
+        choices=RegistrationStatus.choices,
+        blank=True,
+        help_text=_("Empty: everyone registered (confirmed or waiting)."),
+    )
+    attendance = models.CharField(
+        _("attendance"), max_length=10, choices=ReminderRule.Attendance.choices, blank=True
+    )
+    country = CountryField(_("country"), blank=True)
+    organisation_type = models.CharField(
+        _("organisation type"), max_length=20, choices=OrganisationType.choices, blank=True
+    )
+    declaration_status = models.CharField(
+        _("declaration input"), max_length=10, choices=DeclarationStatus.choices, blank=True
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(
+        _("message"), help_text=_("Plain text; a blank line starts a new paragraph.")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    recipient_count = models.PositiveIntegerField(_("recipients when sent"), default=0)
+    last_queued_user_id = models.BigIntegerField(default=0, editable=False)
+    tests_sent = models.PositiveIntegerField(_("tests sent"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    queued_at = models.DateTimeField(_("queued for everyone"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("message to participants")
+        verbose_name_plural = _("messages to participants")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.subject

@@ -1,0 +1,256 @@
+"""Scheduled reminders: find the rule occurrences that are due and queue their emails.
+
+A rule's moment is computed each run from the event's stored aware time (UTC) minus the
+rule's offset; it is never stored, so a deadline that moves takes its pending reminders
+with it. An occurrence is due while ``moment <= now < moment + grace``: a job that
+runs every minute sends it on time, one that catches up after downtime still sends it
+within the grace period, and after that it is skipped rather than sent late.
+
+Each recipient's email has the outbox key (rule, occurrence, recipient), so a second
+run, a second scheduler or a catch-up run never sends it twice. On PostgreSQL the job
+also holds a transaction-level advisory lock, so only one run works at a time.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.db import connection, models, transaction
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+
+from agenda.models import Session, Star
+from declarations.models import Submission
+from gmc import outbox, preferences
+from gmc.models import Edition, EmailCategory, ReminderRule, User
+from gmc.timezones import parse_zone
+from registration.models import Registration
+
+logger = logging.getLogger(__name__)
+
+# pg_try_advisory_xact_lock key of the reminder job: any fixed 64-bit number of our own.
+ADVISORY_LOCK_KEY = 7_204_117_001
+
+ACTIVE_STATUSES = [Registration.Status.CONFIRMED, Registration.Status.WAITING]
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One moment a rule fires: the event time, and the session for session rules."""
+
+    rule: ReminderRule
+    event_at: datetime
+    session: Session | None = None
+
+    @property
+    def moment(self) -> datetime:
+        return self.event_at - self.rule.offset
+
+    @property
+    def key_part(self) -> str:
+        # The event's moment is part of the key: a deadline moved after a reminder went
+        # out is a new occurrence, reminded again at its new time.
+        stamp = self.event_at.astimezone(ZoneInfo("UTC")).isoformat()
+        return f"session:{self.session.pk}@{stamp}" if self.session else stamp
+
+
+def grace() -> timedelta:
+    return timedelta(minutes=settings.REMINDER_GRACE_MINUTES)
+
+
+def event_time(rule: ReminderRule) -> datetime | None:
+    """The stored aware moment of an edition-level event, or None when not set."""
+    edition = rule.edition
+    if rule.event == ReminderRule.Event.REGISTRATION_CLOSES:
+        return edition.registration_closes_at
+    if rule.event == ReminderRule.Event.DECLARATION_CLOSES:
+        call = getattr(edition, "declaration_call", None)
+        return call.closes_at if call is not None else None
+    if rule.event == ReminderRule.Event.CONFERENCE_STARTS:
+        return edition.opening_at or edition.starts_at
+    return None
+
+
+def next_moment(rule: ReminderRule) -> datetime | None:
+    """When an edition-level rule fires (for the admin); None for session rules."""
+    event_at = event_time(rule)
+    return event_at - rule.offset if event_at else None
+
+
+def due_occurrences(rules: list[ReminderRule], now: datetime) -> list[Occurrence]:
+    """The occurrences of ``rules`` due at ``now``: one query per session rule, none for
+    the others (their events are read from the rule's edition)."""
+    window = grace()
+    due = []
+    for rule in rules:
+        if rule.event == ReminderRule.Event.SESSION_STARTS:
+            # moment <= now < moment + grace, with moment = starts_at - offset.
+            sessions = Session.objects.filter(
+                edition_id=rule.edition_id,
+                is_published=True,
+                starts_at__lte=now + rule.offset,
+                starts_at__gt=now + rule.offset - window,
+            ).filter(Exists(Star.objects.filter(session=OuterRef("pk"))))
+            due.extend(Occurrence(rule, session.starts_at, session) for session in sessions)
+            continue
+        event_at = event_time(rule)
+        if event_at is None:
+            continue
+        occurrence = Occurrence(rule, event_at)
+        if occurrence.moment <= now < occurrence.moment + window:
+            due.append(occurrence)
+    return due
+
+
+def recipients(occurrence: Occurrence) -> models.QuerySet[User]:
+    """Exactly the people the occurrence writes to: active accounts with a verified
+    address, in the rule's audience, who have not declined reminders."""
+    rule = occurrence.rule
+    registrations = Registration.objects.filter(
+        edition_id=rule.edition_id, attendee=OuterRef("pk")
+    )
+    if rule.attendance:
+        registrations_in_mode = registrations.filter(attendance=rule.attendance)
+    else:
+        registrations_in_mode = registrations
+    active = registrations_in_mode.filter(status__in=ACTIVE_STATUSES)
+    confirmed = registrations_in_mode.filter(status=Registration.Status.CONFIRMED)
+    verified = EmailAddress.objects.filter(
+        user=OuterRef("pk"), email__iexact=OuterRef("email"), verified=True
+    )
+    people = User.objects.filter(Exists(verified), is_active=True)
+    audience = rule.audience
+    Audience = ReminderRule.Audience
+    if audience == Audience.NOT_REGISTERED:
+        # Anyone with a registration row, even a cancelled one, made their choice.
+        people = people.exclude(Exists(registrations))
+    elif audience == Audience.REGISTERED:
+        people = people.filter(Exists(active))
+    elif audience == Audience.CONFIRMED:
+        people = people.filter(Exists(confirmed))
+    elif audience in (Audience.WITHOUT_SUBMISSION, Audience.WITH_DRAFT):
+        call = getattr(rule.edition, "declaration_call", None)
+        if call is None:
+            return User.objects.none()
+        mine = Submission.objects.filter(call=call, contributor=OuterRef("pk"))
+        people = people.filter(Exists(active))
+        if audience == Audience.WITHOUT_SUBMISSION:
+            people = people.exclude(Exists(mine.exclude(status=Submission.Status.DRAFT)))
+        else:
+            people = people.filter(Exists(mine.filter(status=Submission.Status.DRAFT)))
+    elif audience == Audience.STARRED:
+        if occurrence.session is None:
+            return User.objects.none()
+        stars = Star.objects.filter(session=occurrence.session, user=OuterRef("pk"))
+        people = people.filter(Exists(confirmed), Exists(stars))
+    else:
+        return User.objects.none()
+    people = preferences.exclude_opted_out(people, EmailCategory.REMINDERS)
+    return people.only("pk", "email", "full_name", "language", "time_zone").order_by("pk")
+
+
+def action_path(occurrence: Occurrence) -> str:
+    rule, year = occurrence.rule, occurrence.rule.edition.year
+    if occurrence.session is not None:
+        return occurrence.session.get_absolute_url()
+    if rule.event == ReminderRule.Event.REGISTRATION_CLOSES:
+        return reverse("registration:register_year", args=[year])
+    if rule.event == ReminderRule.Event.DECLARATION_CLOSES:
+        return reverse("declarations:submit_year", args=[year])
+    return reverse("registration:mine")
+
+
+class _Wording:
+    """Event labels and moments per (language, zone), written once per run, not once
+    per recipient."""
+
+    def __init__(self, occurrence: Occurrence):
+        self.occurrence = occurrence
+        self._cache: dict[tuple[str, str], tuple[str, str, str]] = {}
+
+    def for_person(self, person: User) -> tuple[str, str, str]:
+        edition: Edition = self.occurrence.rule.edition
+        zone = parse_zone(person.time_zone) or edition.tz
+        language = person.language or settings.LANGUAGE_CODE
+        wanted = (language, zone.key)
+        if wanted not in self._cache:
+            with translation.override(language):
+                local = self.occurrence.event_at.astimezone(zone)
+                when = f"{formats.date_format(local, 'DATETIME_FORMAT')} ({zone.key})"
+                label = str(self.occurrence.rule.get_event_display())
+            self._cache[wanted] = (label, when, zone.key)
+        return self._cache[wanted]
+
+
+def queue_occurrence(occurrence: Occurrence) -> int:
+    """Queue the occurrence's email to each recipient who does not have it yet, in a
+    fixed number of queries. Returns how many were queued. Safe to repeat."""
+    rule = occurrence.rule
+    edition = rule.edition
+    wording = _Wording(occurrence)
+    action_url = settings.SITE_URL + action_path(occurrence)
+    session_title = occurrence.session.title if occurrence.session else ""
+    messages = []
+    for person in recipients(occurrence):
+        label, when, zone = wording.for_person(person)
+        messages.append(
+            outbox.Outgoing(
+                key=f"{rule.kind}|gmc.reminderrule:{rule.pk}|{occurrence.key_part}|user:{person.pk}",
+                to=person,
+                context={
+                    "name": person.get_full_name(),
+                    "edition_title": edition.title,
+                    "event": label,
+                    "when": when,
+                    "zone": zone,
+                    "action_url": action_url,
+                    "session_title": session_title,
+                    "contact_email": edition.contact_email,
+                },
+            )
+        )
+    return outbox.queue_many(kind=rule.kind, messages=messages, category=EmailCategory.REMINDERS)
+
+
+def _take_lock() -> bool:
+    """Only one run at a time on PostgreSQL (released when the transaction ends). Other
+    databases rely on the unique keys alone."""
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
+        return bool(cursor.fetchone()[0])
+
+
+@dataclass(frozen=True)
+class RunResult:
+    locked_out: bool
+    occurrences: int
+    queued: int
+
+
+def send_due(now: datetime | None = None) -> RunResult:
+    """Queue every due reminder. Side effects: outbox rows (delivered after commit).
+    Repeating it, or running it twice at once, queues each email once; a run that
+    finds another one working returns at once with ``locked_out``."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        if not _take_lock():
+            logger.info("reminders: another run holds the lock; skipping")
+            return RunResult(True, 0, 0)
+        rules = list(
+            ReminderRule.objects.filter(is_active=True).select_related(
+                "edition", "edition__declaration_call"
+            )
+        )
+        occurrences = due_occurrences(rules, now)
+        queued = sum(queue_occurrence(occurrence) for occurrence in occurrences)
+    if queued:
+        logger.info("reminders: queued %s emails for %s occurrences", queued, len(occurrences))
+    return RunResult(False, len(occurrences), queued)

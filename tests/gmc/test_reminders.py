@@ -1,0 +1,369 @@
+import io
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from allauth.account.models import EmailAddress
+from django.core import mail
+from django.core.management import call_command
+from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from declarations.models import Submission
+from gmc import outbox, preferences, reminders
+from gmc.models import EmailCategory, OutboxMessage, ReminderRule
+from registration.models import Registration
+from tests.agenda.factories import SessionFactory
+from tests.declarations.factories import CallFactory, SubmissionFactory
+from tests.factories import EditionFactory, UserFactory
+from tests.registration.factories import RegistrationFactory
+
+CLOSES = datetime(2030, 3, 10, 17, 0, tzinfo=UTC)
+DAY = timedelta(days=1)
+
+
+def verified_user(**fields):
+    person = UserFactory(**fields)
+    EmailAddress.objects.create(user=person, email=person.email, verified=True, primary=True)
+    return person
+
+
+@pytest.fixture
+def edition(db):
+    return EditionFactory(
+        year=2030,
+        time_zone="America/Mexico_City",
+        registration_opens_at=CLOSES - 60 * DAY,
+        registration_closes_at=CLOSES,
+        start_date=(CLOSES + 30 * DAY).date(),
+        end_date=(CLOSES + 32 * DAY).date(),
+    )
+
+
+def rule_for(edition, **fields) -> ReminderRule:
+    defaults = {
+        "name": "Registration closes in a day",
+        "event": ReminderRule.Event.REGISTRATION_CLOSES,
+        "offset": DAY,
+        "audience": ReminderRule.Audience.NOT_REGISTERED,
+        "kind": "reminders.registration_closing",
+    }
+    defaults.update(fields)
+    rule = ReminderRule(edition=edition, **defaults)
+    rule.full_clean()
+    rule.save()
+    return rule
+
+
+def run_at(moment: datetime) -> reminders.RunResult:
+    with time_machine.travel(moment, tick=False):
+        return reminders.send_due()
+
+
+def reminded(rule: ReminderRule | None = None) -> list[str]:
+    rows = OutboxMessage.objects.filter(kind__startswith="reminders.")
+    if rule is not None:
+        rows = rows.filter(kind=rule.kind, key__contains=f"gmc.reminderrule:{rule.pk}|")
+    return sorted(rows.values_list("to_email", flat=True))
+
+
+def deliver_all() -> None:
+    ids = list(
+        OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING).values_list(
+            "pk", flat=True
+        )
+    )
+    outbox.deliver_many(ids)
+
+
+def test_nothing_before_the_moment_one_each_at_it_nothing_after(edition):
+    first, second = verified_user(), verified_user()
+    rule = rule_for(edition)
+    moment = CLOSES - DAY
+
+    assert run_at(moment - timedelta(minutes=1)).queued == 0
+    assert reminded() == []
+
+    assert run_at(moment).queued == 2
+    assert reminded(rule) == sorted([first.email, second.email])
+    deliver_all()
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([first.email, second.email])
+
+    assert run_at(moment + timedelta(minutes=1)).queued == 0
+    assert run_at(moment + timedelta(minutes=30)).queued == 0
+    deliver_all()
+    assert len(mail.outbox) == 2
+    assert OutboxMessage.objects.count() == 2
+
+
+def test_catching_up_within_grace_sends_past_it_skips(edition, settings):
+    settings.REMINDER_GRACE_MINUTES = 60
+    verified_user()
+    rule_for(edition)
+    moment = CLOSES - DAY
+    assert run_at(moment + timedelta(minutes=61)).queued == 0
+    assert run_at(moment + timedelta(hours=5)).queued == 0
+    assert reminded() == []
+    # Within the grace period a late run still sends.
+    assert run_at(moment + timedelta(minutes=59)).queued == 1
+
+
+def test_moving_the_deadline_moves_the_pending_reminder(edition):
+    person = verified_user()
+    rule_for(edition)
+    old_moment = CLOSES - DAY
+    edition.registration_closes_at = CLOSES + 2 * DAY
+    edition.save(update_fields=["registration_closes_at"])
+
+    assert run_at(old_moment).queued == 0
+    assert run_at(old_moment + DAY).queued == 0
+    assert run_at(old_moment + 2 * DAY).queued == 1
+    assert reminded() == [person.email]
+    message = OutboxMessage.objects.get()
+    # The email names the new deadline, in the event's zone.
+    assert message.context["when"] == "March 12, 2030, 11 a.m. (America/Mexico_City)"
+
+
+def test_inactive_rule_sends_nothing(edition):
+    verified_user()
+    rule_for(edition, is_active=False)
+    assert run_at(CLOSES - DAY).queued == 0
+
+
+def test_not_registered_audience_is_exact(edition):
+    wanted = verified_user()
+    verified_user(is_active=False)
+    UserFactory()  # never verified their address
+    registered = verified_user()
+    RegistrationFactory(edition=edition, attendee=registered)
+    cancelled = verified_user()
+    RegistrationFactory(edition=edition, attendee=cancelled, status=Registration.Status.CANCELLED)
+    other_edition = verified_user()
+    RegistrationFactory(edition=EditionFactory(year=2031), attendee=other_edition)
+    declined = verified_user()
+    preferences.unsubscribe(declined.pk, EmailCategory.REMINDERS)
+
+    rule = rule_for(edition)
+    run_at(CLOSES - DAY)
+    assert reminded(rule) == sorted([wanted.email, other_edition.email])
+
+
+@pytest.fixture
+def call(edition):
+    return CallFactory(edition=edition, opens_at=CLOSES - 40 * DAY, closes_at=CLOSES)
+
+
+def participant(edition, **registration):
+    person = verified_user()
+    RegistrationFactory(edition=edition, attendee=person, **registration)
+    return person
+
+
+def test_declaration_closing_skips_those_who_sent_input(edition, call):
+    nothing_yet = participant(edition)
+    with_draft = participant(edition)
+    SubmissionFactory(
+        call=call, contributor=with_draft, status=Submission.Status.DRAFT, submitted_at=None
+    )
+    sent = participant(edition)
+    SubmissionFactory(call=call, contributor=sent)
+    included = participant(edition)
+    SubmissionFactory(call=call, contributor=included, status=Submission.Status.INCLUDED)
+    waiting = participant(edition, status=Registration.Status.WAITING)
+    cancelled = participant(edition, status=Registration.Status.CANCELLED)
+    unverified = UserFactory()
+    RegistrationFactory(edition=edition, attendee=unverified)
+    verified_user()  # not registered
+
+    without = rule_for(
+        edition,
+        name="Input closes in a week",
+        event=ReminderRule.Event.DECLARATION_CLOSES,
+        offset=7 * DAY,
+        audience=ReminderRule.Audience.WITHOUT_SUBMISSION,
+        kind="reminders.declaration_closing",
+    )
+    drafts = rule_for(
+        edition,
+        name="Finish your draft",
+        event=ReminderRule.Event.DECLARATION_CLOSES,
+        offset=7 * DAY,
+        audience=ReminderRule.Audience.WITH_DRAFT,
+        kind="reminders.declaration_closing",
+    )
+    run_at(CLOSES - 7 * DAY)
+    assert reminded(without) == sorted([nothing_yet.email, with_draft.email, waiting.email])
+    assert reminded(drafts) == [with_draft.email]
+    assert cancelled.email not in reminded()
+    assert sent.email not in reminded() and included.email not in reminded()
+
+
+def test_conference_start_goes_to_confirmed_attendees_of_the_mode(edition):
+    edition.opening_at = CLOSES + 30 * DAY
+    edition.save(update_fields=["opening_at"])
+    online = participant(edition, attendance=Registration.Attendance.ONLINE)
+    participant(edition, attendance=Registration.Attendance.IN_PERSON)
+    participant(edition, status=Registration.Status.WAITING)
+    rule = rule_for(
+        edition,
+        name="Online: starts in an hour",
+        event=ReminderRule.Event.CONFERENCE_STARTS,
+        offset=timedelta(hours=1),
+        audience=ReminderRule.Audience.CONFIRMED,
+        attendance=ReminderRule.Attendance.ONLINE,
+        kind="reminders.conference_starting",
+    )
+    run_at(edition.opening_at - timedelta(hours=1))
+    assert reminded(rule) == [online.email]
+
+
+def test_starred_session_reminds_online_attendees_who_starred_it(edition):
+    session = SessionFactory(edition=edition)
+    other = SessionFactory(edition=edition, starts_at=session.starts_at + timedelta(hours=3))
+    starred = participant(edition, attendance=Registration.Attendance.ONLINE)
+    in_person = participant(edition, attendance=Registration.Attendance.IN_PERSON)
+    not_starred = participant(edition, attendance=Registration.Attendance.ONLINE)
+    for person in (starred, in_person):
+        session.stars.create(user=person)
+    other.stars.create(user=not_starred)
+    rule = rule_for(
+        edition,
+        name="Starred session in 15 minutes",
+        event=ReminderRule.Event.SESSION_STARTS,
+        offset=timedelta(minutes=15),
+        audience=ReminderRule.Audience.STARRED,
+        attendance=ReminderRule.Attendance.ONLINE,
+        kind="reminders.session_starting",
+    )
+    run_at(session.starts_at - timedelta(minutes=16))
+    assert reminded() == []
+    run_at(session.starts_at - timedelta(minutes=15))
+    assert reminded(rule) == [starred.email]
+    message = OutboxMessage.objects.get()
+    assert message.context["session_title"] == session.title
+    run_at(session.starts_at - timedelta(minutes=10))
+    assert reminded(rule) == [starred.email]
+    run_at(other.starts_at - timedelta(minutes=15))
+    assert reminded(rule) == sorted([starred.email, not_starred.email])
+
+
+def test_email_shows_the_recipients_zone_else_the_events(edition):
+    nairobi = verified_user(time_zone="Africa/Nairobi")
+    unknown = verified_user(time_zone="")
+    rule_for(edition)
+    run_at(CLOSES - DAY)
+    deliver_all()
+    by_address = {m.to[0]: m for m in mail.outbox}
+    # 17:00 UTC is 20:00 in Nairobi and 11:00 in Mexico City (no daylight saving in 2030).
+    assert "8 p.m. (Africa/Nairobi)" in by_address[nairobi.email].body
+    assert "11 a.m. (America/Mexico_City)" in by_address[unknown.email].body
+    assert "(Africa/Nairobi)" in by_address[nairobi.email].subject
+
+
+def test_rule_offset_and_audience_are_validated(edition):
+    rule = ReminderRule(
+        edition=edition,
+        name="Bad",
+        event=ReminderRule.Event.SESSION_STARTS,
+        offset=-DAY,
+        audience=ReminderRule.Audience.REGISTERED,
+        kind="registration.confirmed",
+    )
+    with pytest.raises(Exception) as error:
+        rule.full_clean()
+    assert set(error.value.message_dict) >= {"offset", "audience", "kind"}
+
+
+def test_queueing_takes_the_same_number_of_queries_for_more_recipients(edition):
+    rule = rule_for(edition)
+
+    def queries_for(count: int) -> int:
+        OutboxMessage.objects.all().delete()
+        for _ in range(count):
+            verified_user()
+        occurrence = reminders.Occurrence(rule, CLOSES)
+        with CaptureQueriesContext(connection) as queries:
+            reminders.queue_occurrence(occurrence)
+        return len(queries)
+
+    assert queries_for(2) == queries_for(30)
+
+
+def _in_threads(target, count: int = 2) -> list:
+    barrier = threading.Barrier(count)
+    results, errors = [], []
+
+    def run():
+        try:
+            barrier.wait(timeout=10)
+            results.append(target())
+        except Exception as exc:  # reported by the test below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
+    return results
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_runs_queue_one_email_per_recipient(edition):
+    people = [verified_user() for _ in range(20)]
+    rule_for(edition)
+    with time_machine.travel(CLOSES - DAY, tick=False):
+        results = _in_threads(reminders.send_due)
+    assert sum(result.queued for result in results) == 20
+    assert reminded() == sorted(person.email for person in people)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_schedulers_without_the_lock_still_queue_once(edition):
+    """Two queuing runs racing past the lock (say, on two databases' worth of beat): the
+    unique keys alone keep one message per recipient."""
+    people = [verified_user() for _ in range(20)]
+    rule = rule_for(edition)
+
+    def queue_once() -> int:
+        from django.db import transaction
+
+        rule_row = ReminderRule.objects.select_related("edition").get(pk=rule.pk)
+        with transaction.atomic():
+            return reminders.queue_occurrence(reminders.Occurrence(rule_row, CLOSES))
+
+    results = _in_threads(queue_once)
+    assert sum(results) >= 20
+    assert reminded() == sorted(person.email for person in people)
+
+
+def test_demo_has_the_reminders_of_2025_and_the_current_edition(demo):
+    rules = ReminderRule.objects.select_related("edition")
+    years = {rule.edition.year for rule in rules}
+    assert years == {2025, 2026}
+    count = rules.count()
+    assert rules.filter(edition__year=2025, event=ReminderRule.Event.DECLARATION_CLOSES).exists()
+    for rule in rules:
+        rule.full_clean()
+    call_command("load_demo", stdout=io.StringIO())
+    assert ReminderRule.objects.count() == count
+
+
+def test_admin_lists_rules_in_a_fixed_number_of_queries(client, staff_organiser, edition):
+    client.force_login(staff_organiser)
+    url = reverse("admin:gmc_reminderrule_changelist")
+    rule_for(edition)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for offset in range(2, 12):
+        rule_for(edition, name=f"Rule {offset}", offset=offset * DAY)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(many) == len(few)
+    assert "Rule 11" in response.content.decode()
