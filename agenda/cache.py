@@ -1,12 +1,14 @@
 """The cached programme: keys, and the per-edition version that invalidates them.
 
 For anonymous visitors the body of a programme page (zone picker and programme) is
-cached per edition, language, time zone and address, stored together with the
-edition's programme version at the time of rendering. The version lives in the cache
-too and is bumped by the signals in ``agenda.signals`` whenever an organiser saves or
-deletes any agenda object (and by the services that write with ``update()``). A
-request reads the version and the body in one round trip and uses the body only when
-the versions match, so the next request after any change renders afresh.
+cached per edition, language, time zone and address, and so is the whole page for
+those who carry no session and no messages (what they see is the same for all), each
+stored together with the edition's programme version at the time of rendering. The
+version lives in the cache too and is bumped by the signals in ``agenda.signals``
+whenever an organiser saves or deletes any agenda object (and by the services that
+write with ``update()``). A request reads the version and its entries in one round
+trip and uses an entry only when the versions match, so the next request after any
+change renders afresh.
 """
 
 from __future__ import annotations
@@ -54,20 +56,22 @@ def programme_key(edition_id: int, language: str, zone: str, source: str, path: 
     return f"agenda:programme:{edition_id}:{language}:{zone}:{source}:{path}"
 
 
-def cached_programme(key: str, edition_id: int) -> tuple[str | None, int]:
-    """The body cached under ``key`` if it was rendered at the current version (else
-    None), and the current version, to store a fresh body with. The version is read
-    before rendering, so a body rendered while an organiser saved is stored under the
-    old version and never used."""
+def cached_programme(edition_id: int, *keys: str) -> tuple[dict[str, str | None], int]:
+    """What is cached under ``keys`` and was rendered at the edition's current version
+    (None for the rest), read in one round trip with that version, which is returned
+    to store fresh renderings with. The version is read before rendering, so whatever
+    is rendered while an organiser saves is stored under the old version, never used."""
     version_key = _version_key(edition_id)
-    found = cache.get_many([version_key, key])
-    version, entry = found.get(version_key), found.get(key)
+    found = cache.get_many([version_key, *keys])
+    version = found.get(version_key)
     if version is None:
         version = cache.get_or_set(version_key, _new_version, timeout=None)
-    if entry is not None and entry[0] == version:
-        return entry[1], version
-    return None, version
+    fresh = {}
+    for key in keys:
+        entry = found.get(key)
+        fresh[key] = entry[1] if entry is not None and entry[0] == version else None
+    return fresh, version
 
 
-def cache_programme(key: str, version: int, body: str) -> None:
-    cache.set(key, (version, body), PROGRAMME_TIMEOUT)
+def cache_programme(key: str, version: int, value: str | bytes) -> None:
+    cache.set(key, (version, value), PROGRAMME_TIMEOUT)

@@ -10,9 +10,11 @@ from __future__ import annotations
 from functools import lru_cache
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -87,21 +89,37 @@ def _programme_body(request: HttpRequest, edition: Edition, choice: ZoneChoice) 
     return render_to_string("agenda/includes/programme_body.html", context)
 
 
+def _page_is_shared(request: HttpRequest) -> bool:
+    """An anonymous visitor with no session and no pending messages is shown exactly
+    what every such visitor is shown, so their whole page can come from the cache."""
+    return (
+        not request.user.is_authenticated
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and CookieStorage.cookie_name not in request.COOKIES
+    )
+
+
 def _programme_page(request: HttpRequest, edition: Edition) -> HttpResponse:
     choice = zone_choice(request, edition)
+    cacheable = not (request.user.is_authenticated or choice.invalid_value)
+    shared = cacheable and _page_is_shared(request)
     with timezone.override(choice.zone):
-        if request.user.is_authenticated or choice.invalid_value:
+        if not cacheable:
             # Personal, or an unknown zone echoed back: rendered for this request only.
             body = _programme_body(request, edition, choice)
         else:
             key = programme_key(
                 edition.pk, get_language(), choice.name, choice.source, request.path
             )
-            body, version = cached_programme(key, edition.pk)
+            page_key = f"{key}:page"
+            found, version = cached_programme(edition.pk, *([key, page_key] if shared else [key]))
+            if found.get(page_key) is not None:
+                return HttpResponse(found[page_key])
+            body = found[key]
             if body is None:
                 body = _programme_body(request, edition, choice)
                 cache_programme(key, version, body)
-        return render(
+        response = render(
             request,
             "agenda/programme.html",
             {
@@ -110,6 +128,10 @@ def _programme_page(request: HttpRequest, edition: Edition) -> HttpResponse:
                 "meta": {"title": _("Programme %(year)s") % {"year": edition.year}},
             },
         )
+    # A page that asked for a CSRF token (a form in the layout) belongs to its visitor.
+    if shared and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        cache_programme(page_key, version, response.content)
+    return response
 
 
 @require_safe

@@ -1,6 +1,8 @@
 """The cached programme: invalidated by any organiser save, never carrying one
 person's stars or links to another."""
 
+import re
+
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -123,3 +125,31 @@ def test_personal_parts_never_leak_through_the_cache(edition):
             assert "csrfmiddlewaretoken" not in html
         else:
             assert "Add to my agenda" in html
+
+
+def test_a_visitors_message_is_shown_although_the_page_is_cached(edition):
+    SessionFactory(edition=edition, title="Cached panel")
+    anonymous_page()
+    anonymous_page()  # now served whole from the cache
+    browser = Client()
+    browser.force_login(UserFactory())
+    browser.post("/accounts/logout/")
+    html = browser.get("/agenda/").content.decode()
+    assert "You have signed out." in html and "Cached panel" in html
+    assert "You have signed out." not in anonymous_page()
+
+
+def test_pages_with_a_form_token_are_never_shared(edition, settings):
+    """With a second language the layout carries a language form with a CSRF token:
+    every visitor must get a token of their own that their browser can send back."""
+    settings.LANGUAGES = [("en", "English"), ("es", "Spanish")]
+    SessionFactory(edition=edition)
+    anonymous_page()
+    for _ in range(2):
+        browser = Client(enforce_csrf_checks=True)
+        html = browser.get("/agenda/").content.decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        response = browser.post(
+            "/i18n/setlang/", {"language": "en", "next": "/agenda/", "csrfmiddlewaretoken": token}
+        )
+        assert response.status_code == 302
