@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from gmc import views
 from gmc.sitemaps import SITEMAPS
 from gmc.views import email as email_views
+from gmc.views import policies
 
 admin.site.site_header = _("GMC portal administration")
 admin.site.site_title = _("GMC portal")
@@ -26,6 +27,8 @@ urlpatterns = [
     path("news/", views.news_list, name="news"),
     path("news/<slug:slug>/", views.news_detail, name="news_detail"),
     path("contact/", views.contact, name="contact"),
+    path("privacy/", policies.privacy, name="privacy"),
+    path("code-of-conduct/", policies.code_of_conduct, name="code_of_conduct"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("healthz", views.healthz, name="healthz"),

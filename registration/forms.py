@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
@@ -101,8 +103,17 @@ class RegistrationForm(forms.Form):
         for question in questions:
             self.fields[self.question_field(question)] = self._question_field(question)
         if "consent" in self.fields:
-            # The agreement comes last, after everything it applies to.
+            # The agreement comes last, after everything it applies to. The documents
+            # open in a new tab so that nothing typed in this form is lost.
             self.fields["consent"] = self.fields.pop("consent")
+            self.fields["consent"].help_text = format_html(
+                '<a href="{}" target="_blank" rel="noopener">{}</a> · '
+                '<a href="{}" target="_blank" rel="noopener">{}</a>',
+                reverse("privacy"),
+                _("Read the privacy notice (opens in a new tab)"),
+                reverse("code_of_conduct"),
+                _("Read the code of conduct (opens in a new tab)"),
+            )
 
     @staticmethod
     def question_field(question: Question) -> str:

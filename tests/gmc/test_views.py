@@ -79,3 +79,14 @@ def test_mail_sink_is_absent_without_debug(client, db, settings):
     settings.DEBUG = False
     assert client.get(reverse("mail_sink")).status_code == 404
     assert len(mail.outbox) == 0
+
+
+def test_privacy_notice_and_code_of_conduct_are_linked_from_every_page(client, db):
+    home = client.get("/").content.decode()
+    assert 'href="/privacy/"' in home and 'href="/code-of-conduct/"' in home
+    privacy = client.get("/privacy/")
+    conduct = client.get("/code-of-conduct/")
+    assert privacy.status_code == conduct.status_code == 200
+    assert "<h1>Privacy notice</h1>" in privacy.content.decode()
+    assert "delete your account" in privacy.content.decode()
+    assert "<h1>Code of conduct</h1>" in conduct.content.decode()

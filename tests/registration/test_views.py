@@ -516,3 +516,10 @@ def test_no_outbox_message_is_left_without_a_template(db, edition):
     services.confirm_from_waitlist(waiting.pk, by=UserFactory())
     for message in OutboxMessage.objects.all():
         assert outbox.render(message).subject
+
+
+def test_consent_links_to_the_privacy_notice_and_code_of_conduct(client, user, edition):
+    client.force_login(user)
+    html = client.get(reverse("registration:register")).content.decode()
+    assert 'href="/privacy/" target="_blank" rel="noopener"' in html
+    assert 'href="/code-of-conduct/" target="_blank" rel="noopener"' in html
