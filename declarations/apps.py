@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class DeclarationsConfig(AppConfig):
     name = "declarations"
     verbose_name = _("Declaration input")
+
+    def ready(self) -> None:
+        from . import receivers
+
+        receivers.connect()

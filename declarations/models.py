@@ -139,7 +139,8 @@ class Submission(models.Model):
     of ``declarations.services`` change a submission: ``save_draft``, ``submit``,
     ``add_attachment``, ``add_link``, ``remove_attachment`` (the contributor, while the
     call is open), ``set_status``, ``add_tags``, ``remove_tags``, ``review_submission``
-    and ``set_showcase`` (the organisers). ``submit_count`` counts real submissions and
+    and ``set_showcase`` (the organisers); ``forget_contributor`` when the contributor
+    deletes their account. ``submit_count`` counts real submissions and
     keys their receipt emails: one receipt per submission, never two for the same one.
     ``tags`` and ``internal_notes`` are the organisers' and never shown to the
     contributor.
@@ -160,12 +161,17 @@ class Submission(models.Model):
     call = models.ForeignKey(
         Call, verbose_name=_("call"), on_delete=models.PROTECT, related_name="submissions"
     )
+    # Empty only for an anonymised record kept after the contributor deleted their
+    # account (``forget_contributor``).
     contributor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("contributor"),
-        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="declaration_submissions",
     )
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
     # The contributor's organisation at the time of submitting: profiles change later.
     organisation_name = models.CharField(_("organisation"), max_length=200, blank=True)
     organisation_type = models.CharField(
@@ -211,7 +217,8 @@ class Submission(models.Model):
         indexes = [models.Index(fields=["call", "status"], name="declaration_sub_call_status")]
 
     def __str__(self) -> str:
-        return f"{self.contributor} ({self.call.edition.year})"
+        who = self.contributor or _("former participant")
+        return f"{who} ({self.call.edition.year})"
 
     @property
     def is_draft(self) -> bool:
@@ -224,12 +231,12 @@ class Submission(models.Model):
     def attribution(self) -> str:
         """How a quotation is signed, as the contributor consented; empty when it may
         not be quoted at all."""
-        if self.quote_consent == self.QuoteConsent.NAMED:
+        if self.quote_consent == self.QuoteConsent.NAMED and self.contributor_id:
             parts = [self.contributor.get_full_name(), self.organisation_name]
             where = self.country.name if self.country else ""
             text = ", ".join(p for p in parts if p)
             return f"{text} ({where})" if where else text
-        if self.quote_consent == self.QuoteConsent.ANONYMOUS:
+        if self.quote_consent != self.QuoteConsent.NONE:
             return str(_("A participant (name withheld)"))
         return ""
 

@@ -406,3 +406,45 @@ def publish_declaration(
             setattr(publication, name, value)
         publication.save(update_fields=[*fields, "updated_at"])
     return publication
+
+
+@transaction.atomic
+def forget_contributor(user_id: int) -> dict[str, int]:
+    """What happens to a person's declaration input when they delete their account.
+
+    Input they sent and agreed may be quoted (with their name or anonymously) stays as
+    an organisers' anonymised record: the link to the person, their organisation's name
+    and their attachments go, a "named" quotation becomes anonymous; country and
+    organisation type stay for the counts. Drafts and input they did not agree to have
+    quoted are removed. Stored files are deleted once the transaction commits. Returns
+    the numbers kept and removed; a repeat finds nothing and is a no-op.
+    """
+    kept = removed = 0
+    submissions = list(
+        Submission.objects.select_for_update().filter(contributor_id=user_id).order_by("pk")
+    )
+    for submission in submissions:
+        for attachment in submission.attachments.all():
+            if attachment.file:
+                stored = attachment.file.name
+                transaction.on_commit(lambda name=stored: discard_stored_file(name))
+        if submission.status != Status.DRAFT and submission.may_be_quoted:
+            submission.attachments.all().delete()
+            submission.contributor = None
+            submission.organisation_name = ""
+            submission.quote_consent = Submission.QuoteConsent.ANONYMOUS
+            submission.anonymised_at = timezone.now()
+            submission.save(
+                update_fields=[
+                    "contributor",
+                    "organisation_name",
+                    "quote_consent",
+                    "anonymised_at",
+                    "updated_at",
+                ]
+            )
+            kept += 1
+        else:
+            submission.delete()
+            removed += 1
+    return {"kept": kept, "removed": removed}
