@@ -6,14 +6,15 @@ from __future__ import annotations
 from datetime import UTC
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from gmc import email_kinds, reminders
-from gmc.models import Broadcast, EmailOptOut, OutboxMessage, ReminderRule
+from gmc import email_kinds, outbox, reminders
+from gmc.models import Broadcast, EmailOptOut, EmailTemplate, OutboxMessage, ReminderRule
 
 
 class ReminderRuleForm(forms.ModelForm):
@@ -164,3 +165,79 @@ def variables_table(kind: str) -> str:
             ((name, meaning) for name, meaning in info.all_variables.items()),
         ),
     )
+
+
+class EmailTemplateForm(forms.ModelForm):
+    kind = forms.ChoiceField(label=_("email"), choices=email_kinds.kind_choices)
+    language = forms.ChoiceField(label=_("language"), choices=settings.LANGUAGES)
+
+    class Meta:
+        model = EmailTemplate
+        fields = ["kind", "language", "subject", "text", "html"]
+        widgets = {"subject": forms.TextInput(attrs={"size": 90})}
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if kind:
+            sources = {name: cleaned.get(name, "") for name in ("subject", "text", "html")}
+            for field_name, messages_ in email_kinds.check_template(kind, sources).items():
+                for message in messages_:
+                    self.add_error(field_name, message)
+        return cleaned
+
+
+@admin.register(EmailTemplate)
+class EmailTemplateAdmin(admin.ModelAdmin):
+    form = EmailTemplateForm
+    list_display = ["kind", "label", "language", "subject", "updated_at"]
+    list_filter = ["kind", "language"]
+    search_fields = ["kind", "subject", "text"]
+    readonly_fields = ["variables", "preview"]
+    fieldsets = [
+        (None, {"fields": ["kind", "language", "variables"]}),
+        (_("Wording"), {"fields": ["subject", "text", "html"]}),
+        (_("Preview with sample data (of the saved wording)"), {"fields": ["preview"]}),
+    ]
+
+    @admin.display(description=_("description"))
+    def label(self, obj: EmailTemplate) -> str:
+        info = email_kinds.KINDS.get(obj.kind)
+        return str(info.label) if info else "—"
+
+    @admin.display(description=_("variables you may use"))
+    def variables(self, obj: EmailTemplate) -> str:
+        if obj.pk:
+            return variables_table(obj.kind)
+        return format_html_join(
+            "",
+            "<details><summary>{}</summary>{}</details>",
+            ((info.label, variables_table(kind)) for kind, info in email_kinds.KINDS.items()),
+        )
+
+    @admin.display(description=_("preview"))
+    def preview(self, obj: EmailTemplate) -> str:
+        if not obj.pk:
+            return _("Save the template to see it with sample data.")
+        info = email_kinds.KINDS.get(obj.kind)
+        if info is None:
+            return "—"
+        try:
+            subject, text, html = outbox.render_parts(
+                template=obj.kind.replace(".", "/"),
+                context=info.sample_context(),
+                language=obj.language,
+                custom=obj,
+            )
+        except Exception as exc:  # saved before the email's variables changed
+            return _("This template no longer renders: %(error)s") % {"error": exc}
+        return format_html(
+            '<p><strong>{}</strong> {}</p><pre style="white-space:pre-wrap">{}</pre>'
+            '<iframe title="{}" sandbox="" srcdoc="{}" style="width:100%;height:420px;'
+            'border:1px solid #ccc"></iframe>',
+            _("Subject:"),
+            subject,
+            text,
+            _("HTML version"),
+            html,
+        )

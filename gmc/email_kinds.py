@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.template import TemplateSyntaxError, engines
+from django.template.base import TokenType, Variable, VariableNode
+from django.template.defaulttags import ForNode, WithNode
+from django.templatetags.i18n import BlockTranslateNode
 from django.utils.translation import gettext_lazy as _
 
 from gmc.models import EmailCategory
@@ -192,3 +196,79 @@ def reminder_kind_choices() -> list[tuple[str, str]]:
 def category_of(kind: str) -> str:
     info = KINDS.get(kind)
     return info.category if info else ""
+
+
+# Names a template binds itself and may always use.
+_ALWAYS_BOUND = {"forloop", "block"}
+
+
+def _root(expression) -> str | None:
+    """The variable's first name in a filter expression, or None for a literal."""
+    var = getattr(expression, "var", None)
+    if isinstance(var, Variable) and var.lookups:
+        return var.lookups[0]
+    return None
+
+
+def _names_in(template) -> tuple[set[str], set[str]]:
+    """(names used, names the template binds itself) of a compiled template."""
+    nodelist = template.template.nodelist
+    used: set[str] = set()
+    bound: set[str] = set(_ALWAYS_BOUND)
+    for node in nodelist.get_nodes_by_type(VariableNode):
+        used.add(_root(node.filter_expression))
+    for node in nodelist.get_nodes_by_type(ForNode):
+        bound.update(node.loopvars)
+        used.add(_root(node.sequence))
+    for node in nodelist.get_nodes_by_type(WithNode):
+        bound.update(node.extra_context)
+        used.update(_root(value) for value in node.extra_context.values())
+    for node in nodelist.get_nodes_by_type(BlockTranslateNode):
+        bound.update(node.extra_context)
+        used.update(_root(value) for value in node.extra_context.values())
+        for token in [*node.singular, *(node.plural or [])]:
+            if token.token_type == TokenType.VAR:
+                used.add(token.contents.split(".")[0].split("|")[0].strip())
+        if node.counter is not None:
+            used.add(_root(node.counter))
+    used.discard(None)
+    return used, bound
+
+
+def check_template(kind: str, sources: dict[str, str]) -> dict[str, list[str]]:
+    """Errors per field of an organiser's template of ``kind``: syntax errors, names
+    that are not variables of the kind, and failures rendering the sample data. The
+    same engines render it when sending, so a template that passes here renders then."""
+    info = KINDS.get(kind)
+    allowed = set(info.all_variables) if info else set()
+    errors: dict[str, list[str]] = {}
+    for field_name, source in sources.items():
+        if not source:
+            continue
+        engine = engines["django" if field_name == "html" else "text"]
+        try:
+            template = engine.from_string(source)
+        except TemplateSyntaxError as exc:
+            errors.setdefault(field_name, []).append(
+                str(_("Template error: %(error)s") % {"error": exc})
+            )
+            continue
+        if info is None:
+            continue
+        used, bound = _names_in(template)
+        unknown = sorted(used - allowed - bound)
+        if unknown:
+            errors.setdefault(field_name, []).append(
+                str(
+                    _("Unknown variables: %(names)s. This email may use: %(allowed)s.")
+                    % {"names": ", ".join(unknown), "allowed": ", ".join(sorted(allowed))}
+                )
+            )
+            continue
+        try:
+            template.render(info.sample_context())
+        except Exception as exc:  # any failure with sample data would fail a real send
+            errors.setdefault(field_name, []).append(
+                str(_("The template fails with sample data: %(error)s") % {"error": exc})
+            )
+    return errors
