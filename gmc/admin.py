@@ -237,6 +237,15 @@ class EditionAdmin(PreviewOnSite, admin.ModelAdmin):
                 response.render()
         return response
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "capacity" in form.changed_data:
+            # More seats: the people waiting longest get them now, not at the next
+            # registration or cancellation.
+            from registration.services import promote_from_waitlist
+
+            promote_from_waitlist(obj.pk)
+
     @admin.action(
         description=_("Make the selected edition the current one"), permissions=["change"]
     )
