@@ -9,8 +9,9 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.db.models import Count, Q
+from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from gmc import email_kinds, outbox, reminders
@@ -107,6 +108,7 @@ class BroadcastAdmin(admin.ModelAdmin):
         "sent_at",
         "queued_at",
         "delivery",
+        "page",
     ]
     inlines = [FailedMessageInline]
 
@@ -127,6 +129,18 @@ class BroadcastAdmin(admin.ModelAdmin):
                     filter=Q(outbox_messages__status=OutboxMessage.Status.PENDING),
                 ),
             )
+        )
+
+    def add_view(self, request, form_url="", extra_context=None):
+        # Messages are written where the recipients are counted and the preview shown.
+        return redirect("message_new")
+
+    @admin.display(description=_("organisers' page"))
+    def page(self, obj: Broadcast) -> str:
+        if obj.pk is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("message_detail", args=[obj.pk]), _("open")
         )
 
     def has_change_permission(self, request, obj=None):
@@ -236,8 +250,9 @@ class EmailTemplateAdmin(admin.ModelAdmin):
             '<iframe title="{}" sandbox="" srcdoc="{}" style="width:100%;height:420px;'
             'border:1px solid #ccc"></iframe>',
             _("Subject:"),
-            subject,
-            text,
+            # Rendered templates are marked safe; here they are shown, not interpreted.
+            escape(subject),
+            escape(text),
             _("HTML version"),
-            html,
+            escape(html),
         )

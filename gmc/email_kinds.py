@@ -170,10 +170,12 @@ KINDS: dict[str, EmailKind] = {
             "subject": _("The message's subject"),
             "body": _("The message's text"),
             "contact_email": _("The secretariat's address"),
+            "is_test": _("Whether this is an organiser's test copy (true or false)"),
         },
         {
             "name": "Amina Otieno",
             "edition_title": "Global MOOC and Online Education Conference 2026",
+            "is_test": False,
             "subject": "Programme update",
             "body": "The opening ceremony starts half an hour later.\n\nSee you there.",
             "contact_email": "secretariat@example.org",

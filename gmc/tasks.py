@@ -39,3 +39,14 @@ def send_due_reminders() -> int:
     from gmc import reminders
 
     return reminders.send_due().queued
+
+
+@shared_task(name="gmc.messaging.queue_batch")
+def queue_broadcast_batch(broadcast_id: int) -> bool:
+    """Queue the next batch of a message's recipients, then the next, until none are left."""
+    from gmc import messaging
+
+    more = messaging.queue_next_batch(broadcast_id)
+    if more:
+        messaging.enqueue_batch(broadcast_id)
+    return more

@@ -1,0 +1,211 @@
+"""Organisers' messages to a segment of an edition's participants.
+
+A message is written as a draft, tried with a test sent to its author, then sent:
+``start_sending`` fixes the moment and hands over to a Celery task that queues the
+recipients in batches (``queue_next_batch``), each recipient one outbox row keyed
+(message, recipient), so a repeated or redelivered batch never writes to anyone twice.
+What was delivered is read back from those rows (``progress``).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+
+from declarations.models import Call, Submission
+from gmc import outbox, preferences
+from gmc.models import Broadcast, EmailCategory, OutboxMessage, User
+from registration.models import Registration
+
+logger = logging.getLogger(__name__)
+
+KIND = "messages.broadcast"
+# Recipients written to the outbox per task; the deliveries are batched by the outbox.
+QUEUE_BATCH_SIZE = 500
+
+ACTIVE_STATUSES = [Registration.Status.CONFIRMED, Registration.Status.WAITING]
+
+
+class MessagingError(Exception):
+    """A refused move of a message (e.g. sending one that is not a draft)."""
+
+
+def recipients(broadcast: Broadcast) -> models.QuerySet[User]:
+    """Exactly the segment: active accounts registered for the edition with the chosen
+    status and attendance, from the chosen country and type of organisation, at the
+    chosen stage of declaration input, who accept messages from the organisers."""
+    registrations = Registration.objects.filter(
+        edition_id=broadcast.edition_id, attendee=OuterRef("pk")
+    )
+    if broadcast.registration_status:
+        registrations = registrations.filter(status=broadcast.registration_status)
+    else:
+        registrations = registrations.filter(status__in=ACTIVE_STATUSES)
+    if broadcast.attendance:
+        registrations = registrations.filter(attendance=broadcast.attendance)
+    people = User.objects.filter(Exists(registrations), is_active=True)
+    if broadcast.country:
+        people = people.filter(country=broadcast.country)
+    if broadcast.organisation_type:
+        people = people.filter(organisation_type=broadcast.organisation_type)
+    if broadcast.declaration_status:
+        mine = Submission.objects.filter(
+            call__in=Call.objects.filter(edition_id=broadcast.edition_id),
+            contributor=OuterRef("pk"),
+        )
+        wanted = broadcast.declaration_status
+        if wanted == Broadcast.DeclarationStatus.SENT:
+            people = people.filter(Exists(mine.exclude(status=Submission.Status.DRAFT)))
+        elif wanted == Broadcast.DeclarationStatus.DRAFT:
+            people = people.filter(Exists(mine.filter(status=Submission.Status.DRAFT)))
+        else:
+            people = people.exclude(Exists(mine))
+    people = preferences.exclude_opted_out(people, EmailCategory.ANNOUNCEMENTS)
+    return people.only("pk", "email", "full_name", "language").order_by("pk")
+
+
+def context_for(broadcast: Broadcast, person: User) -> dict:
+    return {
+        "name": person.get_full_name(),
+        "edition_title": broadcast.edition.title,
+        "subject": broadcast.subject,
+        "body": broadcast.body,
+        "contact_email": broadcast.edition.contact_email,
+    }
+
+
+def preview(broadcast: Broadcast, person: User) -> tuple[str, str, str]:
+    """Subject, text and HTML of the message as ``person`` would receive it."""
+    context = {
+        "site_url": settings.SITE_URL,
+        "unsubscribe_url": preferences.unsubscribe_url(person.pk, EmailCategory.ANNOUNCEMENTS),
+        **context_for(broadcast, person),
+    }
+    return outbox.render_parts(
+        template=KIND.replace(".", "/"),
+        context=context,
+        language=person.language,
+        custom=outbox.custom_template(KIND, person.language),
+    )
+
+
+@transaction.atomic
+def send_test(broadcast_id: int, *, to: User) -> OutboxMessage:
+    """Queue a copy of the message to ``to`` (its author), marked as a test, always
+    sent and never counted as delivered to the segment. Each call sends a new test."""
+    broadcast = (
+        Broadcast.objects.select_for_update().select_related("edition").get(pk=broadcast_id)
+    )
+    broadcast.tests_sent += 1
+    broadcast.save(update_fields=["tests_sent"])
+    context = context_for(broadcast, to)
+    context["is_test"] = True
+    return outbox.queue(
+        kind=KIND,
+        to=to,
+        context=context,
+        category="",
+        key=f"{KIND}|gmc.broadcast:{broadcast.pk}|test-{broadcast.tests_sent}|user:{to.pk}",
+    )
+
+
+@transaction.atomic
+def start_sending(broadcast_id: int) -> Broadcast:
+    """DRAFT -> SENDING; the recipients are queued by a task after commit. Sending a
+    message that is already sending or sent is a no-op."""
+    broadcast = Broadcast.objects.select_for_update().get(pk=broadcast_id)
+    if broadcast.status != Broadcast.Status.DRAFT:
+        return broadcast
+    broadcast.status = Broadcast.Status.SENDING
+    broadcast.sent_at = timezone.now()
+    broadcast.recipient_count = recipients(broadcast).count()
+    broadcast.save(update_fields=["status", "sent_at", "recipient_count"])
+    transaction.on_commit(lambda: enqueue_batch(broadcast.pk))
+    return broadcast
+
+
+def enqueue_batch(broadcast_id: int) -> None:
+    from gmc.tasks import queue_broadcast_batch
+
+    try:
+        queue_broadcast_batch.delay(broadcast_id)
+    except Exception:
+        logger.warning(
+            "messages: could not enqueue message %s; run it again", broadcast_id, exc_info=True
+        )
+
+
+def queue_next_batch(broadcast_id: int, batch_size: int = QUEUE_BATCH_SIZE) -> bool:
+    """Write the next batch of recipients to the outbox; SENDING -> QUEUED after the last
+    one. Returns whether more remain (the caller runs it again). The row lock and the
+    outbox keys make a repeated or concurrent call harmless."""
+    with transaction.atomic():
+        broadcast = (
+            Broadcast.objects.select_for_update().select_related("edition").get(pk=broadcast_id)
+        )
+        if broadcast.status != Broadcast.Status.SENDING:
+            return False
+        batch = list(
+            recipients(broadcast).filter(pk__gt=broadcast.last_queued_user_id)[:batch_size]
+        )
+        outbox.queue_many(
+            kind=KIND,
+            broadcast=broadcast,
+            category=EmailCategory.ANNOUNCEMENTS,
+            messages=[
+                outbox.Outgoing(
+                    key=f"{KIND}|gmc.broadcast:{broadcast.pk}|user:{person.pk}",
+                    to=person,
+                    context=context_for(broadcast, person),
+                )
+                for person in batch
+            ],
+        )
+        fields = ["last_queued_user_id"]
+        if batch:
+            broadcast.last_queued_user_id = batch[-1].pk
+        more = len(batch) == batch_size
+        if not more:
+            broadcast.status = Broadcast.Status.QUEUED
+            broadcast.queued_at = timezone.now()
+            broadcast.recipient_count = broadcast.outbox_messages.count()
+            fields += ["status", "queued_at", "recipient_count"]
+        broadcast.save(update_fields=fields)
+    return more
+
+
+@dataclass(frozen=True)
+class Progress:
+    total: int
+    sent: int
+    failed: int
+    unsubscribed: int
+    remaining: int
+    done: bool
+
+
+def progress(broadcast: Broadcast) -> Progress:
+    """Where the sending stands, counted from the outbox rows in one query."""
+    Status = OutboxMessage.Status
+    counts = OutboxMessage.objects.filter(broadcast=broadcast).aggregate(
+        rows=Count("pk"),
+        sent=Count("pk", filter=Q(status=Status.SENT)),
+        failed=Count("pk", filter=Q(status=Status.FAILED)),
+        unsubscribed=Count("pk", filter=Q(status=Status.SUPPRESSED)),
+        pending=Count("pk", filter=Q(status=Status.PENDING)),
+    )
+    total = max(broadcast.recipient_count, counts["rows"])
+    finished = counts["sent"] + counts["failed"] + counts["unsubscribed"]
+    return Progress(
+        total=total,
+        sent=counts["sent"],
+        failed=counts["failed"],
+        unsubscribed=counts["unsubscribed"],
+        remaining=total - finished,
+        done=broadcast.status == Broadcast.Status.QUEUED and counts["pending"] == 0,
+    )

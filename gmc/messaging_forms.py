@@ -1,0 +1,45 @@
+"""Forms of the organisers' message pages: validation only."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from gmc.models import Broadcast, Edition
+
+
+class BroadcastForm(forms.ModelForm):
+    class Meta:
+        model = Broadcast
+        fields = [
+            "edition",
+            "registration_status",
+            "attendance",
+            "country",
+            "organisation_type",
+            "declaration_status",
+            "subject",
+            "body",
+        ]
+        labels = {
+            "registration_status": _("Registration status"),
+            "attendance": _("Attendance"),
+            "declaration_status": _("Declaration input"),
+        }
+        help_texts = {
+            "attendance": _("Empty: everyone."),
+            "country": _("The country in the person's profile. Empty: every country."),
+            "organisation_type": _("Empty: every type."),
+            "declaration_status": _("Empty: whatever they did."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["edition"].queryset = Edition.objects.order_by("-year")
+        self.fields["body"].widget.attrs["rows"] = 12
+
+
+class SendForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I have checked the recipients and the preview; send it now."),
+    )

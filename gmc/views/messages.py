@@ -1,0 +1,121 @@
+"""Organisers' messages to participants: compose, preview, test, send, follow."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gmc import messaging
+from gmc.messaging_forms import BroadcastForm, SendForm
+from gmc.models import Broadcast, OutboxMessage
+
+
+def organisers(permission: str):
+    """Signed in (else the login page), then holding ``permission`` (else 403)."""
+
+    def decorate(view):
+        return login_required(permission_required(permission, raise_exception=True)(view))
+
+    return decorate
+
+
+@organisers("gmc.view_broadcast")
+def message_list(request: HttpRequest) -> HttpResponse:
+    Status = OutboxMessage.Status
+    broadcasts = (
+        Broadcast.objects.select_related("edition")
+        .annotate(
+            sent_count=Count("outbox_messages", filter=Q(outbox_messages__status=Status.SENT)),
+            failed_count=Count("outbox_messages", filter=Q(outbox_messages__status=Status.FAILED)),
+        )
+        .order_by("-created_at")
+    )
+    return render(request, "gmc/messaging/message_list.html", {"broadcasts": broadcasts})
+
+
+@organisers("gmc.add_broadcast")
+def message_new(request: HttpRequest) -> HttpResponse:
+    form = BroadcastForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        broadcast = form.save(commit=False)
+        broadcast.created_by = request.user
+        broadcast.save()
+        messages.success(request, _("Draft saved. Check the recipients and the preview."))
+        return redirect("message_detail", pk=broadcast.pk)
+    return render(request, "gmc/messaging/message_form.html", {"form": form, "broadcast": None})
+
+
+@organisers("gmc.change_broadcast")
+def message_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    broadcast = get_object_or_404(Broadcast, pk=pk)
+    if broadcast.status != Broadcast.Status.DRAFT:
+        messages.info(request, _("This message was sent; it can no longer be changed."))
+        return redirect("message_detail", pk=pk)
+    form = BroadcastForm(request.POST or None, instance=broadcast)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Draft saved."))
+        return redirect("message_detail", pk=pk)
+    return render(
+        request, "gmc/messaging/message_form.html", {"form": form, "broadcast": broadcast}
+    )
+
+
+@organisers("gmc.view_broadcast")
+def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    broadcast = get_object_or_404(Broadcast.objects.select_related("edition"), pk=pk)
+    if broadcast.status != Broadcast.Status.DRAFT:
+        return redirect("message_progress", pk=pk)
+    subject, text, html = messaging.preview(broadcast, request.user)
+    return render(
+        request,
+        "gmc/messaging/message_detail.html",
+        {
+            "broadcast": broadcast,
+            "recipient_count": messaging.recipients(broadcast).count(),
+            "preview_subject": subject,
+            "preview_text": text,
+            "preview_html": html,
+            "send_form": SendForm(),
+        },
+    )
+
+
+@require_POST
+@organisers("gmc.change_broadcast")
+def message_send_test(request: HttpRequest, pk: int) -> HttpResponse:
+    broadcast = get_object_or_404(Broadcast, pk=pk)
+    messaging.send_test(broadcast.pk, to=request.user)
+    messages.success(
+        request, _("A test copy is on its way to %(email)s.") % {"email": request.user.email}
+    )
+    return redirect("message_detail", pk=pk)
+
+
+@require_POST
+@organisers("gmc.change_broadcast")
+def message_send(request: HttpRequest, pk: int) -> HttpResponse:
+    broadcast = get_object_or_404(Broadcast, pk=pk)
+    form = SendForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Tick the box to confirm before sending."))
+        return redirect("message_detail", pk=pk)
+    messaging.start_sending(broadcast.pk)
+    return redirect("message_progress", pk=pk)
+
+
+@organisers("gmc.view_broadcast")
+def message_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    broadcast = get_object_or_404(Broadcast.objects.select_related("edition"), pk=pk)
+    if broadcast.status == Broadcast.Status.DRAFT:
+        return redirect("message_detail", pk=pk)
+    return render(
+        request,
+        "gmc/messaging/message_progress.html",
+        {"broadcast": broadcast, "progress": messaging.progress(broadcast)},
+    )
