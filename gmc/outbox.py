@@ -250,9 +250,11 @@ def render_parts(
                 body = html_engine.from_string(custom.html).render(context)
             else:
                 body = linebreaks(escape(text))
+            # The body comes out of the autoescaping engine (or is escaped text).
+            body_html = mark_safe(body)  # noqa: S308
             html = render_to_string(
                 "emails/messages/layout.html",
-                {**context, "subject": " ".join(subject.split()), "body_html": mark_safe(body)},  # noqa: S308 (rendered by the autoescaping engine)
+                {**context, "subject": " ".join(subject.split()), "body_html": body_html},
             )
         else:
             base = f"emails/{template}"

@@ -9,6 +9,11 @@ within the grace period, and after that it is skipped rather than sent late.
 Each recipient's email has the outbox key (rule, occurrence, recipient), so a second
 run, a second scheduler or a catch-up run never sends it twice. On PostgreSQL the job
 also holds a transaction-level advisory lock, so only one run works at a time.
+
+In production run exactly one beat process (the Procfile's ``beat``: ``celery -A gmc
+beat``, scaled to one instance, never ``worker --beat``). Should a second one start by
+mistake (a deploy overlapping the old release), its runs find the lock taken and do
+nothing, and any run that slips past it finds the keys already written.
 """
 
 from __future__ import annotations
