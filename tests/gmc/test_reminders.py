@@ -8,9 +8,10 @@ import time_machine
 from allauth.account.models import EmailAddress
 from django.core import mail
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from declarations.models import Submission
 from gmc import outbox, preferences, reminders
@@ -388,3 +389,32 @@ def test_job_selects_and_queues_10000_recipients_in_seconds_and_few_queries(edit
     assert OutboxMessage.objects.count() == 10_000
     assert len(queries) <= 12
     assert elapsed < 10, f"{elapsed:.1f} s"
+
+
+@pytest.mark.delivery
+def test_beat_task_through_a_worker_delivers_the_reminder_once(celery_worker, smtp_sink):
+    from gmc.tasks import send_due_reminders
+    from tests.conftest import wait_for
+
+    closes = timezone.now() + DAY - timedelta(minutes=1)  # the 1-day reminder is due
+    edition = EditionFactory(
+        year=2032,
+        registration_opens_at=closes - 30 * DAY,
+        registration_closes_at=closes,
+    )
+    person = verified_user(time_zone="Asia/Tokyo")
+    rule_for(edition)
+    send_due_reminders.delay()
+    wait_for(lambda: smtp_sink.messages, message="the reminder was not delivered")
+    send_due_reminders.delay()
+    send_due_reminders.delay()
+    # A sentinel sent after the repeated runs: once it arrives, they have all been done.
+    with transaction.atomic():
+        outbox.queue(kind="outbox.test", to="sentinel@example.org")
+    wait_for(lambda: any("sentinel" in m["To"] for m in smtp_sink.messages), message="no sentinel")
+    assert OutboxMessage.objects.filter(recipient=person).count() == 1
+    reminders_received = [m for m in smtp_sink.messages if m["To"] == person.email]
+    assert len(reminders_received) == 1
+    email = reminders_received[0]
+    assert "(Asia/Tokyo)" in email["Subject"]
+    assert email["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
