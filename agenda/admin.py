@@ -124,7 +124,8 @@ class SessionAdmin(admin.ModelAdmin):
     list_display_links = ["display_title"]
     list_filter = ["edition", DayFilter, RoomFilter, "kind", "is_published"]
     list_select_related = ["edition", "room__edition", "parent"]
-    ordering = ["starts_at", "room__order", "title"]
+    # A block before its first item when both start together.
+    ordering = ["starts_at", "-ends_at", "room__order", "title"]
     search_fields = ["title", "slug", "theme"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["parent"]
