@@ -56,6 +56,24 @@ ORGANISER_PERMISSIONS: list[str] = [
     "gmc.view_emailoptout",
     "gmc.view_emailtemplate",
     "gmc.view_reminderrule",
+    # agenda: the programme. Organisers build and change it (duplicating a session needs
+    # add, shifting needs change); stars and private feeds belong to attendees.
+    "agenda.add_room",
+    "agenda.add_session",
+    "agenda.add_sessionspeaker",
+    "agenda.add_speaker",
+    "agenda.change_room",
+    "agenda.change_session",
+    "agenda.change_sessionspeaker",
+    "agenda.change_speaker",
+    "agenda.delete_room",
+    "agenda.delete_session",
+    "agenda.delete_sessionspeaker",
+    "agenda.delete_speaker",
+    "agenda.view_room",
+    "agenda.view_session",
+    "agenda.view_sessionspeaker",
+    "agenda.view_speaker",
     # registration: follow and change registrations (status changes go through admin
     # actions that call the services), check people in, edit the extra questions, read
     # the answers. No deletes: registrations are cancelled, which frees the seat.
