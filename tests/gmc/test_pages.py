@@ -87,6 +87,7 @@ def test_sitemap_and_robots(client, demo, settings):
     assert robots["Content-Type"].startswith("text/plain")
     assert "Sitemap: https://gmc.example.org/sitemap.xml" in robots.content.decode()
     assert "Disallow: /admin/" in robots.content.decode()
+    assert "Disallow: /agenda/feed/" in robots.content.decode()  # private calendar feeds
 
 
 def test_edition_page_has_title_description_and_opengraph(client, demo):
