@@ -1,6 +1,5 @@
 import io
 import threading
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -371,24 +370,35 @@ def test_admin_lists_rules_in_a_fixed_number_of_queries(client, staff_organiser,
     assert "Rule 11" in response.content.decode()
 
 
-def test_job_selects_and_queues_10000_recipients_in_seconds_and_few_queries(edition):
-    """The issue's benchmark target: under 10 s on this machine, a fixed number of
-    queries rather than one per recipient."""
-    people = User.objects.bulk_create(
-        [User(email=f"reader{n}@example.org", full_name=f"Reader {n}") for n in range(10_000)]
-    )
-    EmailAddress.objects.bulk_create(
-        [EmailAddress(user=p, email=p.email, verified=True, primary=True) for p in people]
-    )
-    rule_for(edition)
-    with CaptureQueriesContext(connection) as queries:
-        started = time.perf_counter()
-        result = run_at(CLOSES - DAY)
-        elapsed = time.perf_counter() - started
-    assert result.queued == 10_000
-    assert OutboxMessage.objects.count() == 10_000
-    assert len(queries) <= 12
-    assert elapsed < 10, f"{elapsed:.1f} s"
+def test_job_selects_and_queues_every_recipient_in_the_same_number_of_queries(edition):
+    """A fixed number of queries, not one per recipient (the time at 10,000 recipients
+    is measured by bench/messaging.py)."""
+    rule = rule_for(edition)
+    people: list[User] = []
+
+    def run_with(count: int) -> int:
+        """Queries of a run for ``count`` recipients, all of them queued."""
+        OutboxMessage.objects.all().delete()
+        more = User.objects.bulk_create(
+            [
+                User(email=f"reader{n}@example.org", full_name=f"Reader {n}")
+                for n in range(len(people), count)
+            ]
+        )
+        EmailAddress.objects.bulk_create(
+            [EmailAddress(user=p, email=p.email, verified=True, primary=True) for p in more]
+        )
+        people.extend(more)
+        with CaptureQueriesContext(connection) as queries:
+            result = run_at(CLOSES - DAY)
+        assert result.queued == len(people) == count
+        assert reminded(rule) == sorted(person.email for person in people)
+        return len(queries)
+
+    # SQLite makes Django split a bulk insert at 999 parameters (about 58 outbox rows):
+    # there the larger run stays within one insert.
+    larger = 300 if connection.vendor == "postgresql" else 50
+    assert run_with(20) == run_with(larger)
 
 
 @pytest.mark.delivery
