@@ -49,9 +49,11 @@ browser-setup:
 test: lint migrations-check browser-setup
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-# Requests per second of /agenda/ against /healthz on one local gunicorn (bench/agenda.py).
+# Requests per second of /agenda/ against /healthz on one local gunicorn (bench/agenda.py);
+# the reminder job at 10,000 recipients and emails per second of one worker (bench/messaging.py).
 bench: setup
 	$(PY) bench/agenda.py
+	$(PY) bench/messaging.py
 
 clean:
 	rm -rf var/ .pytest_cache .ruff_cache
