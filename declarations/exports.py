@@ -3,8 +3,6 @@ column per topic), a ZIP of the attachments, and the compilation in Markdown."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import shutil
 import tempfile
@@ -16,25 +14,20 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.text import get_valid_filename, slugify
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 
+from gmc import tables
 from gmc.models import OrganisationType
+from gmc.tables import safe_cell
 
 from . import selectors
 from .models import Call, Submission
 
 # A spreadsheet runs a cell that starts with one of these as a formula; a prefixed
 # apostrophe keeps contributor-typed text as text.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Attachments are copied into the ZIP in pieces of this size.
 COPY_CHUNK = 1024 * 1024
 # The ZIP stays in memory up to this size, then moves to a temporary file.
 SPOOL_BYTES = 8 * 1024 * 1024
-
-
-def safe_cell(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 def _moment(call: Call, value) -> str:
@@ -115,26 +108,8 @@ def table(call: Call) -> tuple[list[str], Iterator[list[str]]]:
     return [str(h) for h in header], rows()
 
 
-def to_csv(header: list[str], rows: Iterable[list[str]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
-    # A byte-order mark so that spreadsheet programs read the file as UTF-8.
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
 def to_xlsx(header: list[str], rows: Iterable[list[str]]) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Declaration input")[:31])
-    for index in range(1, len(header) + 1):
-        sheet.column_dimensions[get_column_letter(index)].width = 30
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return tables.to_xlsx(header, rows, sheet=_("Declaration input"), column_width=30)
 
 
 def to_json(call: Call) -> bytes:

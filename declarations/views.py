@@ -17,6 +17,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gmc import tables
 from gmc.models import Edition
 from gmc.selectors import current_edition
 
@@ -274,7 +275,7 @@ def export(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
     base = f"declaration-input-{year}"
     if fmt == "csv":
         header, rows = exports.table(call)
-        return _download(exports.to_csv(header, rows), f"{base}.csv", "text/csv; charset=utf-8")
+        return _download(tables.to_csv(header, rows), f"{base}.csv", "text/csv; charset=utf-8")
     if fmt == "xlsx":
         header, rows = exports.table(call)
         return _download(

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries import countries
 
+from gmc import tables
+
 from . import exports, services
 from .models import Answer, Question, Registration
 
@@ -304,7 +306,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         stamp = timezone.now().strftime("%Y%m%d-%H%M")
         if fmt == "csv":
             response = HttpResponse(
-                exports.to_csv(header, rows), content_type="text/csv; charset=utf-8"
+                tables.to_csv(header, rows), content_type="text/csv; charset=utf-8"
             )
         else:
             response = HttpResponse(

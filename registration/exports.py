@@ -3,26 +3,16 @@ extra questions as columns."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Iterator
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 
+from gmc import tables
 from gmc.models import OrganisationType
+from gmc.tables import safe_cell
 
 from .models import Question, Registration
-
-# A spreadsheet runs a cell that starts with one of these as a formula; a prefixed
-# apostrophe keeps attendee-typed text as text.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 def _moment(registration: Registration, value) -> str:
@@ -75,7 +65,7 @@ def table(registrations: QuerySet[Registration]) -> tuple[list[str], Iterator[li
             attendee = registration.attendee
             answers = {a.question_id: a.display_value for a in registration.answers.all()}
             yield [
-                _safe(str(value))
+                safe_cell(str(value))
                 for value in [
                     registration.edition.year,
                     registration.ticket_code,
@@ -101,23 +91,5 @@ def table(registrations: QuerySet[Registration]) -> tuple[list[str], Iterator[li
     return [str(h) for h in header], rows()
 
 
-def to_csv(header: list[str], rows: Iterable[list[str]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
-    # A byte-order mark so that spreadsheet programs read the file as UTF-8.
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
 def to_xlsx(header: list[str], rows: Iterable[list[str]]) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Registrations")[:31])
-    for index in range(1, len(header) + 1):
-        sheet.column_dimensions[get_column_letter(index)].width = 22
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return tables.to_xlsx(header, rows, sheet=_("Registrations"), column_width=22)
