@@ -32,6 +32,10 @@ class CallAdmin(admin.ModelAdmin):
     inlines = [TopicInline]
     readonly_fields = ["publication"]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.sync_deadline_from_call(obj.pk)
+
     @admin.display(description=_("review"))
     def review_link(self, call: Call) -> str:
         url = reverse("declarations:review", args=[call.edition.year])

@@ -2,28 +2,8 @@ from django.urls import reverse
 
 from registration.models import Registration
 from registration.services import register_attendee
+from tests.admin_forms import admin_form_data
 from tests.factories import EditionFactory, UserFactory
-
-
-def admin_form_data(response) -> dict:
-    """The POST data of an admin change form as it was shown, inlines included."""
-    form = response.context["adminform"].form
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        if value is None:
-            continue
-        data[name] = value
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        for key, value in formset.management_form.initial.items():
-            data[f"{formset.prefix}-{key}"] = value
-        for sub in formset.forms:
-            for name in sub.fields:
-                value = sub[name].value()
-                if value is not None:
-                    data[sub.add_prefix(name)] = value
-    return {k: v for k, v in data.items() if v is not False}
 
 
 def test_raising_capacity_in_the_admin_promotes_the_waiting_list(client, db):
@@ -37,7 +17,7 @@ def test_raising_capacity_in_the_admin_promotes_the_waiting_list(client, db):
     assert Registration.objects.filter(status="waiting").count() == 2
     client.force_login(organiser)
     url = reverse("admin:gmc_edition_change", args=[edition.pk])
-    data = admin_form_data(client.get(url))
+    data = admin_form_data(client.get(url), zone=edition.tz)
     data["capacity"] = 2
 
     response = client.post(url, data)
@@ -45,3 +25,5 @@ def test_raising_capacity_in_the_admin_promotes_the_waiting_list(client, db):
     assert response.status_code == 302, response.context["adminform"].form.errors
     statuses = [Registration.objects.get(attendee=person).status for person in people]
     assert statuses == ["confirmed", "confirmed", "waiting"]
+    edition.refresh_from_db()
+    assert edition.registration_closes_at is not None  # the rest of the form kept
