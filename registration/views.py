@@ -260,7 +260,8 @@ def ics(request: HttpRequest, year: int) -> HttpResponse:
 
 def _organiser_edition(request: HttpRequest) -> Edition:
     year = request.GET.get("year", "")
-    if year.isdigit():
+    # isdigit() alone accepts "²", which int() refuses.
+    if year.isascii() and year.isdigit():
         return get_object_or_404(Edition, year=int(year))
     edition = current_edition()
     if edition is None:
