@@ -52,6 +52,12 @@ class SessionSpeakerInline(admin.TabularInline):
     fields = ["speaker", "role", "order"]
 
 
+def _is_id(value: object) -> bool:
+    """Whether a query or form value is a primary key; isdigit() alone accepts "²", which
+    int() refuses."""
+    return isinstance(value, str) and value.isascii() and value.isdigit()
+
+
 class DayFilter(admin.SimpleListFilter):
     """The days that have sessions, each a date in its edition's time zone."""
 
@@ -61,14 +67,14 @@ class DayFilter(admin.SimpleListFilter):
     def _editions(self, request) -> list[Edition]:
         editions = Edition.objects.filter(sessions__isnull=False).distinct()
         chosen = request.GET.get("edition__id__exact")
-        if chosen and chosen.isdigit():
+        if _is_id(chosen):
             editions = editions.filter(pk=chosen)
         return list(editions)
 
     def lookups(self, request, model_admin):
         moments = Session.objects.values_list("starts_at", "edition__time_zone").distinct()
         chosen = request.GET.get("edition__id__exact")
-        if chosen and chosen.isdigit():
+        if _is_id(chosen):
             moments = moments.filter(edition_id=chosen)
         days = {moment.astimezone(parse_zone(zone) or UTC).date() for moment, zone in moments}
         return [(d.isoformat(), date_format(d, "D j M Y")) for d in sorted(days)]
@@ -99,13 +105,13 @@ class RoomFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         rooms = Room.objects.select_related("edition")
         chosen = request.GET.get("edition__id__exact")
-        if chosen and chosen.isdigit():
+        if _is_id(chosen):
             rooms = rooms.filter(edition_id=chosen)
         return [(str(room.pk), str(room)) for room in rooms]
 
     def queryset(self, request, queryset):
         value = self.value()
-        if value and value.isdigit():
+        if _is_id(value):
             return queryset.filter(room_id=value)
         return queryset.none() if value else queryset
 
@@ -156,15 +162,11 @@ class SessionAdmin(admin.ModelAdmin):
         """The zone the form's times mean: that of the edition chosen in the form, else
         that of the session being edited, else UTC (the admin's default)."""
         edition_id = request.POST.get("edition") or request.GET.get("edition")
-        if not (edition_id and str(edition_id).isdigit()) and object_id and object_id.isdigit():
+        if not _is_id(edition_id) and _is_id(object_id):
             edition_id = (
                 Session.objects.filter(pk=object_id).values_list("edition_id", flat=True).first()
             )
-        edition = (
-            Edition.objects.filter(pk=edition_id).first()
-            if edition_id and str(edition_id).isdigit()
-            else None
-        )
+        edition = Edition.objects.filter(pk=edition_id).first() if _is_id(edition_id) else None
         return edition.tz if edition is not None else timezone.get_current_timezone()
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

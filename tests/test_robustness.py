@@ -33,6 +33,7 @@ from declarations.models import Attachment
 from gmc import demo as gmc_demo
 from gmc import preferences
 from gmc.models import Broadcast, Edition, NewsArticle, Publication, User
+from gmc.selectors import current_edition
 from registration.models import Registration
 
 RNG = random.Random(20261123)
@@ -86,6 +87,8 @@ JUNK_QUERIES = [
         "type": "nonsense",
         "format": "nonsense",
     },
+    # "²".isdigit() is true, yet int("²") fails.
+    {"year": "²", "page": "²", "topic": "²", "edition": "²", "tz": "UTC\x00", "q": "²"},
 ]
 
 
@@ -360,6 +363,13 @@ class Recorder:
 @pytest.fixture
 def demo(db):
     call_command("load_demo", stdout=io.StringIO())
+    # The demo sends no messages; a draft puts the message pages in reach.
+    Broadcast.objects.create(
+        edition=current_edition(),
+        subject="Programme published",
+        body="The programme is online.",
+        created_by=User.objects.get(email=gmc_demo.ORGANISER_EMAIL),
+    )
 
 
 def participant() -> User:
@@ -480,3 +490,40 @@ def test_starring_with_a_bare_word_for_next_goes_back_to_the_session(demo, targe
         response = client.post(f"/agenda/session/{session.slug}/{action}/", {"next": target})
         assert response.status_code == 302
         assert response["Location"] == session.get_absolute_url()
+
+
+@pytest.mark.parametrize("page", ["/checkin/", "/organisers/stats/"])
+def test_a_superscript_digit_for_year_shows_the_current_edition(demo, page):
+    """ "²".isdigit() is true and int("²") fails: these pages gave a 500 (ValueError)."""
+    response = client_for("organiser").get(page, {"year": "²"})
+    assert response.status_code == 200
+    assert response.context["edition"] == current_edition()
+
+
+# --- The project's own admin code (filters, the session form's zone) -----------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "edition__id__exact=²",
+        "room=²",
+        "day=²",
+        "day=2026-02-30",
+        "edition__id__exact=99999999999999999999",
+        "room=99999999999999999999",
+    ],
+)
+def test_session_admin_filters_take_junk(demo, query):
+    """The day and room filters read edition__id__exact and room with isdigit(), which
+    accepts "²": the change list gave a 500 (ValueError)."""
+    response = client_for("organiser").get(f"/admin/agenda/session/?{query}")
+    assert response.status_code < 500
+
+
+def test_session_admin_form_takes_a_junk_edition(demo):
+    client = client_for("organiser")
+    assert client.get("/admin/agenda/session/add/", {"edition": "²"}).status_code == 200
+    response = client.post("/admin/agenda/session/add/", {"edition": "²"})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["edition"]
