@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
-from django.urls import path
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -300,8 +301,15 @@ class RegistrationAdmin(admin.ModelAdmin):
         """The list as filtered and searched on the change list, as CSV or XLSX."""
         if not self.has_view_permission(request) or fmt not in ("csv", "xlsx"):
             raise PermissionDenied
-        changelist = self.get_changelist_instance(request)
-        queryset = changelist.get_queryset(request)
+        try:
+            changelist = self.get_changelist_instance(request)
+            queryset = changelist.get_queryset(request)
+        except IncorrectLookupParameters:
+            # A filter the list does not know or a value it cannot read: back to the list,
+            # as the change list itself does.
+            return HttpResponseRedirect(
+                reverse("admin:registration_registration_changelist") + "?e=1"
+            )
         header, rows = exports.table(queryset)
         stamp = timezone.now().strftime("%Y%m%d-%H%M")
         if fmt == "csv":
