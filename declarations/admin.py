@@ -48,6 +48,11 @@ class TagAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+def _is_id(value: str) -> bool:
+    """isdigit() alone accepts "²", which int() refuses."""
+    return value.isascii() and value.isdigit()
+
+
 class CallFilter(admin.SimpleListFilter):
     title = _("call for input")
     parameter_name = "call"
@@ -57,7 +62,11 @@ class CallFilter(admin.SimpleListFilter):
         return [(str(call.pk), str(call)) for call in calls]
 
     def queryset(self, request, queryset):
-        return queryset.filter(call_id=self.value()) if self.value() else queryset
+        value = self.value()
+        if not value:
+            return queryset
+        # An id typed into the address: anything but ASCII digits matches nothing.
+        return queryset.filter(call_id=value) if _is_id(value) else queryset.none()
 
 
 class TopicAnsweredFilter(admin.SimpleListFilter):
@@ -71,10 +80,13 @@ class TopicAnsweredFilter(admin.SimpleListFilter):
         return [(str(t.pk), f"{t.call.edition.year}: {t.title}") for t in topics]
 
     def queryset(self, request, queryset):
-        if self.value():
-            answered = Answer.objects.filter(submission=OuterRef("pk"), topic_id=self.value())
-            return queryset.filter(Exists(answered))
-        return queryset
+        value = self.value()
+        if not value:
+            return queryset
+        if not _is_id(value):
+            return queryset.none()
+        answered = Answer.objects.filter(submission=OuterRef("pk"), topic_id=value)
+        return queryset.filter(Exists(answered))
 
 
 class AnswerInline(admin.StackedInline):
@@ -293,6 +305,10 @@ class SubmissionAdmin(admin.ModelAdmin):
         pass
 
     def save_related(self, request, form, formsets, change) -> None:
+        # The answers inline is read-only: saving it writes nothing, but gives the formsets
+        # the lists of changed objects the admin's change message reads.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
         services.review_submission(
             form.instance.pk,
             by=request.user,
