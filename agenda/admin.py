@@ -53,9 +53,10 @@ class SessionSpeakerInline(admin.TabularInline):
 
 
 def _is_id(value: object) -> bool:
-    """Whether a query or form value is a primary key; isdigit() alone accepts "²", which
-    int() refuses."""
-    return isinstance(value, str) and value.isascii() and value.isdigit()
+    """Whether a query or form value (or an id read from the database) is a primary key;
+    isdigit() alone accepts "²", which int() refuses."""
+    text = "" if value is None else str(value)
+    return text.isascii() and text.isdigit()
 
 
 class DayFilter(admin.SimpleListFilter):
