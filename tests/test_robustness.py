@@ -41,7 +41,8 @@ RNG = random.Random(20261123)
 LONG = "x" * 100_000
 EVIL = "https://evil.example/steal"
 
-# The admin is Django's own; dev/mail exists only in development; static is WhiteNoise's.
+# The admin is walked on its own (below), for the project's models only; dev/mail exists
+# only in development; static is WhiteNoise's.
 SKIPPED_PREFIXES = ("admin/", "dev/mail/", "static/")
 
 HOSTILE_INTS = ["0", "1999", "99999", "2147483648", "99999999999999999999"]
