@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from gmc.models import Edition
+from gmc.parsing import is_plain_number
 from gmc.timezones import UTC, parse_zone
 
 from . import services
@@ -52,13 +53,6 @@ class SessionSpeakerInline(admin.TabularInline):
     fields = ["speaker", "role", "order"]
 
 
-def _is_id(value: object) -> bool:
-    """Whether a query or form value (or an id read from the database) is a primary key;
-    isdigit() alone accepts "²", which int() refuses."""
-    text = "" if value is None else str(value)
-    return text.isascii() and text.isdigit()
-
-
 class DayFilter(admin.SimpleListFilter):
     """The days that have sessions, each a date in its edition's time zone."""
 
@@ -68,14 +62,14 @@ class DayFilter(admin.SimpleListFilter):
     def _editions(self, request) -> list[Edition]:
         editions = Edition.objects.filter(sessions__isnull=False).distinct()
         chosen = request.GET.get("edition__id__exact")
-        if _is_id(chosen):
+        if is_plain_number(chosen):
             editions = editions.filter(pk=chosen)
         return list(editions)
 
     def lookups(self, request, model_admin):
         moments = Session.objects.values_list("starts_at", "edition__time_zone").distinct()
         chosen = request.GET.get("edition__id__exact")
-        if _is_id(chosen):
+        if is_plain_number(chosen):
             moments = moments.filter(edition_id=chosen)
         days = {moment.astimezone(parse_zone(zone) or UTC).date() for moment, zone in moments}
         return [(d.isoformat(), date_format(d, "D j M Y")) for d in sorted(days)]
@@ -106,13 +100,13 @@ class RoomFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         rooms = Room.objects.select_related("edition")
         chosen = request.GET.get("edition__id__exact")
-        if _is_id(chosen):
+        if is_plain_number(chosen):
             rooms = rooms.filter(edition_id=chosen)
         return [(str(room.pk), str(room)) for room in rooms]
 
     def queryset(self, request, queryset):
         value = self.value()
-        if _is_id(value):
+        if is_plain_number(value):
             return queryset.filter(room_id=value)
         return queryset.none() if value else queryset
 
@@ -163,11 +157,13 @@ class SessionAdmin(admin.ModelAdmin):
         """The zone the form's times mean: that of the edition chosen in the form, else
         that of the session being edited, else UTC (the admin's default)."""
         edition_id = request.POST.get("edition") or request.GET.get("edition")
-        if not _is_id(edition_id) and _is_id(object_id):
+        if not is_plain_number(edition_id) and is_plain_number(object_id):
             edition_id = (
                 Session.objects.filter(pk=object_id).values_list("edition_id", flat=True).first()
             )
-        edition = Edition.objects.filter(pk=edition_id).first() if _is_id(edition_id) else None
+        edition = None
+        if is_plain_number(edition_id):
+            edition = Edition.objects.filter(pk=edition_id).first()
         return edition.tz if edition is not None else timezone.get_current_timezone()
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

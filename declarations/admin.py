@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries.filters import CountryFilter
 
+from gmc.parsing import is_plain_number
+
 from . import services
 from .models import Answer, Attachment, Call, Submission, Tag, Topic
 
@@ -48,11 +50,6 @@ class TagAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
-def _is_id(value: str) -> bool:
-    """isdigit() alone accepts "²", which int() refuses."""
-    return value.isascii() and value.isdigit()
-
-
 class CallFilter(admin.SimpleListFilter):
     title = _("call for input")
     parameter_name = "call"
@@ -66,7 +63,7 @@ class CallFilter(admin.SimpleListFilter):
         if not value:
             return queryset
         # An id typed into the address: anything but ASCII digits matches nothing.
-        return queryset.filter(call_id=value) if _is_id(value) else queryset.none()
+        return queryset.filter(call_id=value) if is_plain_number(value) else queryset.none()
 
 
 class TopicAnsweredFilter(admin.SimpleListFilter):
@@ -83,7 +80,7 @@ class TopicAnsweredFilter(admin.SimpleListFilter):
         value = self.value()
         if not value:
             return queryset
-        if not _is_id(value):
+        if not is_plain_number(value):
             return queryset.none()
         answered = Answer.objects.filter(submission=OuterRef("pk"), topic_id=value)
         return queryset.filter(Exists(answered))

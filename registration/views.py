@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gmc.models import Edition
+from gmc.parsing import is_plain_number
 from gmc.selectors import current_edition
 
 from . import selectors, services
@@ -260,8 +261,7 @@ def ics(request: HttpRequest, year: int) -> HttpResponse:
 
 def _organiser_edition(request: HttpRequest) -> Edition:
     year = request.GET.get("year", "")
-    # isdigit() alone accepts "²", which int() refuses.
-    if year.isascii() and year.isdigit():
+    if is_plain_number(year):
         return get_object_or_404(Edition, year=int(year))
     edition = current_edition()
     if edition is None:
