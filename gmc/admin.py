@@ -87,7 +87,10 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     search_fields = ["to_email", "key", "subject"]
     date_hierarchy = "created_at"
     actions = ["send_again"]
-    readonly_fields = [field.name for field in OutboxMessage._meta.fields]
+    # The sealed secret of a sensitive message is never shown, not even encrypted.
+    fields = readonly_fields = [
+        field.name for field in OutboxMessage._meta.fields if field.name != "sealed_context"
+    ]
 
     def has_add_permission(self, request):
         return False
@@ -105,23 +108,22 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         failed = list(
             queryset.filter(status=OutboxMessage.Status.FAILED).values_list("pk", flat=True)
         )
-        for pk in failed:
-            outbox.requeue(pk)
+        queued = sum(outbox.requeue(pk).status == OutboxMessage.Status.PENDING for pk in failed)
         self.message_user(
             request,
-            ngettext(
-                "%(count)d message queued again.", "%(count)d messages queued again.", len(failed)
-            )
-            % {"count": len(failed)},
+            ngettext("%(count)d message queued again.", "%(count)d messages queued again.", queued)
+            % {"count": queued},
             messages.SUCCESS,
         )
-        skipped = queryset.count() - len(failed)
+        skipped = queryset.count() - queued
         if skipped:
             self.message_user(
                 request,
                 ngettext(
-                    "%(count)d message was not failed and was left as it is.",
-                    "%(count)d messages were not failed and were left as they are.",
+                    "%(count)d message was left as it is: it had not failed, or the link "
+                    "or code it carried no longer works (the person asks for a new one).",
+                    "%(count)d messages were left as they are: they had not failed, or the "
+                    "link or code they carried no longer works (the person asks for a new one).",
                     skipped,
                 )
                 % {"count": skipped},

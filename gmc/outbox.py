@@ -27,6 +27,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from gmc import sealing
 from gmc.models import Broadcast, EmailTemplate, OutboxMessage, User
 
 logger = logging.getLogger(__name__)
@@ -39,11 +40,16 @@ PERMANENT_ERRORS: tuple[type[BaseException], ...] = (
     smtplib.SMTPSenderRefused,
     TemplateDoesNotExist,
     TemplateSyntaxError,
+    sealing.SealError,
 )
 
 
 # Messages handed to one worker task, sent over one SMTP connection.
 DELIVERY_BATCH_SIZE = 100
+
+# How long a sensitive message may wait to be sent when its caller names no lifetime.
+DEFAULT_SECRET_LIFETIME = timedelta(days=1)
+EXPIRED_NOTE = "The secret it carried expired before it could be sent; it was not sent."
 
 
 class OutboxError(Exception):
@@ -69,6 +75,8 @@ def queue(
     language: str | None = None,
     key: str | None = None,
     sensitive: bool = False,
+    expires_in: timedelta | None = None,
+    account: User | None = None,
     category: str | None = None,
 ) -> OutboxMessage:
     """Write one email to the outbox in the current transaction; deliver after commit.
@@ -77,8 +85,12 @@ def queue(
     ``emails/<template>.subject.txt``, ``.txt`` and ``.html``. ``context`` must be
     JSON-serialisable: it is stored and rendered later, by a worker. Repeating the call
     with the same key returns the message already queued and sends nothing more.
-    ``sensitive`` marks a context holding secrets (codes, reset links): it is erased
-    once the message is sent, so the outbox does not keep working credentials.
+    ``sensitive`` marks a context holding secrets (codes, reset links): it is stored
+    sealed, readable by no screen, and erased once the message is sent, fails for good,
+    or outlives ``expires_in`` (when the link or code it carries stops working; a
+    message still waiting then is never sent). ``account`` links a message addressed to
+    a plain address (e.g. the old one after an email change) to the person it concerns,
+    so that deleting their account finds it.
     ``category`` (by default the kind's, from ``gmc.email_kinds``) marks an email people
     may decline: it then carries an unsubscribe link, and is written SUPPRESSED, never
     sent, when the recipient has declined that category.
@@ -88,12 +100,19 @@ def queue(
 
     user = to if isinstance(to, User) else None
     category = category_of(kind) if category is None else category
+    now = timezone.now()
     to_email = user.email if user else str(to)
     if not to_email:
         raise OutboxError("A message needs a recipient address.")
     key = key or make_key(kind, obj, to_email)
     if language is None:
         language = (user.language if user else "") or translation.get_language() or ""
+    secret = {}
+    if sensitive:
+        secret = {
+            "sealed_context": sealing.seal(context or {}),
+            "secret_expires_at": now + (expires_in or DEFAULT_SECRET_LIFETIME),
+        }
     try:
         with transaction.atomic():
             message = OutboxMessage.objects.create(
@@ -101,10 +120,11 @@ def queue(
                 kind=kind,
                 template=template or kind.replace(".", "/"),
                 to_email=to_email,
-                recipient=user,
+                recipient=user or account,
                 language=language,
-                context=context or {},
+                context={} if sensitive else (context or {}),
                 sensitive=sensitive,
+                **secret,
                 category=category,
                 broadcast=obj if isinstance(obj, Broadcast) else None,
                 status=(
@@ -264,6 +284,14 @@ def render_parts(
     return " ".join(subject.split()), text, html
 
 
+def message_context(message: OutboxMessage) -> dict:
+    """The values a message is rendered with; a sensitive message's are opened from
+    their seal here, and only here (raises ``sealing.SealError`` once erased)."""
+    if message.sensitive:
+        return sealing.unseal(message.sealed_context)
+    return message.context
+
+
 def render(message: OutboxMessage, cache: dict | None = None) -> EmailMultiAlternatives:
     """The email of a message, rendered in its language from the organisers' template
     of its kind when there is one, else from its three template files. An email of a
@@ -271,7 +299,7 @@ def render(message: OutboxMessage, cache: dict | None = None) -> EmailMultiAlter
     (RFC 2369 and RFC 8058 one-click)."""
     from gmc import preferences
 
-    context = {"site_url": settings.SITE_URL, **message.context}
+    context = {"site_url": settings.SITE_URL, **message_context(message)}
     headers = {"X-GMC-Message": str(message.pk)}
     unsubscribe_url = ""
     if message.category and message.recipient_id:
@@ -331,9 +359,11 @@ def deliver(message_id: int, connection=None, cache: dict | None = None) -> Deli
     The row is locked for the whole send, and skipped when another worker holds it, so
     that the message is sent once however often this runs. Returns None when there was
     nothing to do (gone, already sent or failed, or being sent elsewhere). A message of
-    a category its recipient has declined since it was queued is SUPPRESSED, not sent.
-    ``connection`` lets a batch share one SMTP connection. Side effect: one SMTP send.
-    Safe to repeat.
+    a category its recipient has declined since it was queued is SUPPRESSED, not sent;
+    a sensitive one whose secret has expired is FAILED, not sent. A sensitive message
+    loses its secret when it is sent or fails for good, and a message marked
+    ``erase_when_done`` is then deleted. ``connection`` lets a batch share one SMTP
+    connection. Side effect: one SMTP send. Safe to repeat.
     """
     from gmc import preferences
 
@@ -350,6 +380,14 @@ def deliver(message_id: int, connection=None, cache: dict | None = None) -> Deli
             message.status = OutboxMessage.Status.SUPPRESSED
             message.save(update_fields=["status"])
             return DeliveryResult(message.pk, message.status)
+        if message.sensitive and (
+            not message.sealed_context
+            or (message.secret_expires_at and message.secret_expires_at <= now)
+        ):
+            message.last_error = EXPIRED_NOTE
+            _finish(message, OutboxMessage.Status.FAILED, ["last_error"])
+            logger.info("outbox: message %s (%s) expired unsent", message_id, message.kind)
+            return DeliveryResult(message_id, OutboxMessage.Status.FAILED)
         try:
             email = render(message, cache)
             email.connection = connection
@@ -358,35 +396,50 @@ def deliver(message_id: int, connection=None, cache: dict | None = None) -> Deli
             message.attempts += 1
             message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             permanent = isinstance(exc, PERMANENT_ERRORS) or not isinstance(exc, TRANSIENT_ERRORS)
+            # Logs name the message and the error's class: an SMTP error's text can
+            # hold the address, which the logs must never carry.
             if permanent or message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-                message.status = OutboxMessage.Status.FAILED
-                retry_in = None
+                _finish(message, OutboxMessage.Status.FAILED, ["attempts", "last_error"])
                 logger.error(
-                    "outbox: message %s failed for good: %s", message.pk, message.last_error
+                    "outbox: message %s (%s) failed for good: %s",
+                    message_id,
+                    message.kind,
+                    type(exc).__name__,
                 )
-            else:
-                retry_in = retry_delay(message.attempts)
-                message.next_attempt_at = now + retry_in
-                logger.warning(
-                    "outbox: message %s attempt %s failed (%s); retry in %s",
-                    message.pk,
-                    message.attempts,
-                    message.last_error,
-                    retry_in,
-                )
-            message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+                return DeliveryResult(message_id, OutboxMessage.Status.FAILED)
+            retry_in = retry_delay(message.attempts)
+            message.next_attempt_at = now + retry_in
+            logger.warning(
+                "outbox: message %s (%s) attempt %s failed (%s); retry in %s",
+                message.pk,
+                message.kind,
+                message.attempts,
+                type(exc).__name__,
+                retry_in,
+            )
+            message.save(update_fields=["attempts", "last_error", "next_attempt_at"])
             return DeliveryResult(message.pk, message.status, retry_in)
-        message.status = OutboxMessage.Status.SENT
         message.sent_at = now
         message.attempts += 1
-        message.subject = email.subject[:255]
-        fields = ["status", "sent_at", "attempts", "subject"]
-        if message.sensitive:
-            message.context = {}
-            fields.append("context")
-        message.save(update_fields=fields)
-    logger.info("outbox: sent message %s (%s) to %s", message.pk, message.kind, message.to_email)
-    return DeliveryResult(message.pk, message.status)
+        fields = ["sent_at", "attempts"]
+        if not message.sensitive:
+            # A sensitive subject could be reworded by organisers to hold the secret.
+            message.subject = email.subject[:255]
+            fields.append("subject")
+        _finish(message, OutboxMessage.Status.SENT, fields)
+    logger.info("outbox: sent message %s (%s)", message_id, message.kind)
+    return DeliveryResult(message_id, OutboxMessage.Status.SENT)
+
+
+def _finish(message: OutboxMessage, status: str, fields: list[str]) -> None:
+    """Write a message's final status (in the caller's transaction, row locked): its
+    secret goes, and a message to a deleted account goes altogether."""
+    if message.erase_when_done:
+        message.delete()
+        return
+    message.status = status
+    message.sealed_context = ""
+    message.save(update_fields=[*fields, "status", "sealed_context"])
 
 
 def deliver_many(message_ids: list[int]) -> list[DeliveryResult]:
@@ -413,18 +466,42 @@ def due_messages(now=None) -> models.QuerySet[OutboxMessage]:
 
 
 def sweep(limit: int = 500) -> int:
-    """Re-enqueue overdue pending messages; returns how many were enqueued. A message
-    enqueued twice is still sent once (``deliver`` claims it under a lock)."""
+    """Expire the secrets whose time is up, then re-enqueue overdue pending messages;
+    returns how many were enqueued. A message enqueued twice is still sent once
+    (``deliver`` claims it under a lock)."""
+    expire_secrets()
     ids = list(due_messages().values_list("pk", flat=True)[:limit])
     return sum(enqueue_delivery(pk) for pk in ids)
+
+
+def expire_secrets(now=None) -> int:
+    """Erase the secret of every sensitive message still waiting when its link or code
+    has stopped working (it is marked FAILED, never sent), and of any finished one that
+    still holds it. Messages to deleted accounts that end this way are deleted. Returns
+    how many waiting messages expired. Safe to repeat; a row being sent meanwhile is
+    decided by whichever takes its lock first."""
+    now = now or timezone.now()
+    sensitive = OutboxMessage.objects.filter(sensitive=True)
+    expired = sensitive.filter(status=OutboxMessage.Status.PENDING, secret_expires_at__lte=now)
+    count = expired.update(
+        status=OutboxMessage.Status.FAILED, sealed_context="", last_error=EXPIRED_NOTE
+    )
+    sensitive.exclude(status=OutboxMessage.Status.PENDING).exclude(sealed_context="").update(
+        sealed_context=""
+    )
+    OutboxMessage.objects.filter(erase_when_done=True, status=OutboxMessage.Status.FAILED).delete()
+    return count
 
 
 @transaction.atomic
 def requeue(message_id: int) -> OutboxMessage:
     """FAILED -> PENDING with a fresh attempt count, enqueued after commit ("send again").
-    A message that is pending or sent is left as it is."""
+    A message that is pending or sent is left as it is, and so is a sensitive one whose
+    secret is gone (the person asks for a new link or code instead)."""
     message = OutboxMessage.objects.select_for_update().get(pk=message_id)
     if message.status != OutboxMessage.Status.FAILED:
+        return message
+    if message.sensitive and not message.sealed_context:
         return message
     message.status = OutboxMessage.Status.PENDING
     message.attempts = 0

@@ -184,6 +184,9 @@ ACCOUNT_REAUTHENTICATION_REQUIRED = True
 # following links cannot verify an address.
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
+# A password reset link works for a day (Django's default is three); an email that could
+# not go out by then is never sent and its link is erased from the outbox.
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 # Links in account emails are built from the request; behind the proxy they are https.
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"

@@ -9,9 +9,11 @@ values (links, codes, names, addresses), rendered later by a worker from
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.utils import formats, timezone, translation
@@ -32,6 +34,18 @@ PLAIN_KEYS = (
     "ip",
     "user_agent",
 )
+
+
+def secret_lifetime(name: str) -> timedelta:
+    """How long the link or code of an account email works: a message that has not gone
+    out by then is never sent, and its secret is erased."""
+    if name == "login_code":
+        return timedelta(seconds=account_settings.LOGIN_BY_CODE_TIMEOUT)
+    if name.startswith("email_confirmation"):
+        return timedelta(days=account_settings.EMAIL_CONFIRMATION_EXPIRE_DAYS)
+    # Reset links (Django's token generator) and the notices, which carry no working
+    # secret but the person's address, IP and device.
+    return timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
 
 
 def _recipient(email: str, context: dict[str, Any]) -> User | None:
@@ -80,4 +94,6 @@ class AccountAdapter(DefaultAccountAdapter):
             language=language,
             key=outbox.make_key(kind, None, email, secrets.token_urlsafe(12)),
             sensitive=True,
+            expires_in=secret_lifetime(name),
+            account=user,
         )

@@ -10,6 +10,13 @@ class OutboxMessage(models.Model):
     ``deliver`` moves it to SENT or, after the last failed attempt, FAILED, and
     ``requeue`` puts a FAILED message back to PENDING. A message of a ``category`` whose
     recipient opted out is SUPPRESSED instead of sent.
+
+    A ``sensitive`` message (sign-in codes, reset and verification links) keeps its
+    context only sealed (``gmc.sealing``) in ``sealed_context``, never in ``context``,
+    and loses it once sent, once failed for good, or at ``secret_expires_at`` (when the
+    link it carries stops working), whichever comes first; ``gmc.outbox`` is the only
+    code that opens it. A message with ``erase_when_done`` (the last emails to a
+    deleted account) is deleted once sent or failed for good.
     """
 
     class Status(models.TextChoices):
@@ -45,7 +52,17 @@ class OutboxMessage(models.Model):
     sensitive = models.BooleanField(
         _("sensitive"),
         default=False,
-        help_text=_("The context holds secrets (sign-in codes, reset links): erased once sent."),
+        help_text=_(
+            "The message carries a secret (a sign-in code, a reset or verification link): "
+            "it is kept encrypted, shown to nobody, and erased once sent, failed or expired."
+        ),
+    )
+    sealed_context = models.TextField(_("sealed context"), blank=True, editable=False)
+    secret_expires_at = models.DateTimeField(_("secret expires"), null=True, blank=True)
+    erase_when_done = models.BooleanField(
+        _("erase when done"),
+        default=False,
+        help_text=_("Addressed to a deleted account: removed once sent or failed."),
     )
     category = models.CharField(
         _("category"),
