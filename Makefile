@@ -19,6 +19,10 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# The settings are production's unless DEBUG=1 says otherwise: the development targets
+# say it themselves.
+run test migrations-check bench: export DEBUG = 1
+
 # The embedded portal: SQLite, a Celery worker and scheduler on the filesystem
 # transport, emails as files under var/mail/ (listed at /dev/mail/).
 run: setup

@@ -1,10 +1,11 @@
 """Settings for the GMC portal, read from the environment.
 
-With no environment at all the portal runs as an embedded development site:
-SQLite in ``var/``, DEBUG on, Celery on kombu's filesystem transport and emails
-written as files under ``var/mail/``. With ``DEBUG=0`` it is a production site and
-refuses to start without ``SECRET_KEY``, ``ALLOWED_HOSTS`` and ``DATABASE_URL``.
-Every variable is listed in the README.
+It fails closed: unless ``DEBUG=1`` is set, it is a production site and refuses to
+start without ``SECRET_KEY``, ``ALLOWED_HOSTS``, ``DATABASE_URL``, ``REDIS_URL`` and
+an email server. With ``DEBUG=1`` (which ``make run``, ``make test`` and
+``Procfile.dev`` set themselves) it is the embedded development site: SQLite in
+``var/``, Celery on kombu's filesystem transport and emails written as files under
+``var/mail/``. Every variable is listed in the README.
 """
 
 from datetime import timedelta
@@ -19,7 +20,9 @@ VAR_DIR = Path(environ.Env().str("GMC_VAR_DIR", default=str(BASE_DIR / "var")))
 
 env = environ.Env()
 
-DEBUG = env.bool("DEBUG", default=True)
+# Production unless development is asked for: a forgotten variable must never open the
+# development conveniences (the mail sink, fixed keys) to the world.
+DEBUG = env.bool("DEBUG", default=False)
 PRODUCTION = not DEBUG
 
 if PRODUCTION:

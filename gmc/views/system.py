@@ -2,6 +2,7 @@
 
 import email
 import email.policy
+import ipaddress
 from pathlib import Path
 
 import redis
@@ -51,9 +52,23 @@ def healthz(request):
     )
 
 
-def _mail_sink_dir() -> Path:
-    if not (settings.DEBUG and settings.EMAIL_BACKEND == FILE_BACKEND):
-        raise Http404("The mail sink is only there in development.")
+def _from_this_machine(request) -> bool:
+    """A request made on the machine itself, not relayed by a proxy."""
+    if "HTTP_X_FORWARDED_FOR" in request.META or "HTTP_FORWARDED" in request.META:
+        return False
+    try:
+        return ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")).is_loopback
+    except ValueError:
+        return False
+
+
+def _mail_sink_dir(request) -> Path:
+    """The folder of written emails; it holds working reset links, so it answers only in
+    development, with the file backend, to the machine itself."""
+    if not (
+        settings.DEBUG and settings.EMAIL_BACKEND == FILE_BACKEND and _from_this_machine(request)
+    ):
+        raise Http404("The mail sink is only there in development, on this machine.")
     return Path(settings.EMAIL_FILE_PATH)
 
 
@@ -70,7 +85,7 @@ def _read_sink_file(path: Path) -> list[email.message.EmailMessage]:
 @require_GET
 def mail_sink(request):
     """Development only: the emails the portal has written to var/mail/, newest first."""
-    folder = _mail_sink_dir()
+    folder = _mail_sink_dir(request)
     files = sorted(folder.glob("*.log"), reverse=True)[:200] if folder.is_dir() else []
     messages = []
     for path in files:
@@ -81,7 +96,7 @@ def mail_sink(request):
 
 @require_GET
 def mail_sink_message(request, name: str, index: int):
-    folder = _mail_sink_dir()
+    folder = _mail_sink_dir(request)
     path = folder / name
     if path.parent != folder or not path.is_file() or path.suffix != ".log":
         raise Http404

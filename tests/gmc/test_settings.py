@@ -70,8 +70,15 @@ def test_production_logs_one_json_object_per_line():
     assert record["logger"] == "gmc.probe"
 
 
+def test_no_environment_is_a_production_site_that_refuses_to_start(tmp_path):
+    result = manage("check", env={"GMC_VAR_DIR": str(tmp_path)})
+    assert result.returncode != 0
+    assert "Production settings (DEBUG=0) need" in result.stderr
+    assert "SECRET_KEY" in result.stderr
+
+
 def test_embedded_defaults_use_sqlite_file_mail_and_filesystem_broker(tmp_path):
-    env = {"GMC_VAR_DIR": str(tmp_path)}
+    env = {"GMC_VAR_DIR": str(tmp_path), "DEBUG": "1"}
     code = (
         "from django.conf import settings as s; import json; print(json.dumps(["
         "s.DATABASES['default']['ENGINE'], s.EMAIL_BACKEND, s.CELERY_BROKER_URL, s.DEBUG]))"

@@ -1,3 +1,4 @@
+import pytest
 from django.core import mail
 from django.urls import reverse
 
@@ -79,6 +80,27 @@ def test_mail_sink_is_absent_without_debug(client, db, settings):
     settings.DEBUG = False
     assert client.get(reverse("mail_sink")).status_code == 404
     assert len(mail.outbox) == 0
+
+
+@pytest.mark.parametrize(
+    "remote",
+    [
+        {"REMOTE_ADDR": "203.0.113.7"},
+        {"REMOTE_ADDR": "192.168.1.20"},
+        {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.7"},
+        {"REMOTE_ADDR": "not-an-address"},
+    ],
+)
+def test_mail_sink_answers_only_to_this_machine(client, db, settings, tmp_path, remote):
+    settings.DEBUG = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = tmp_path
+    outbox.deliver(outbox.queue(kind="outbox.test", to="reader@example.org").pk)
+    name = next(tmp_path.glob("*.log")).name
+    assert client.get(reverse("mail_sink"), REMOTE_ADDR="::1").status_code == 200
+    assert client.get(reverse("mail_sink"), **remote).status_code == 404
+    message = reverse("mail_sink_message", args=[name, 0])
+    assert client.get(message, **remote).status_code == 404
 
 
 def test_privacy_notice_and_code_of_conduct_are_linked_from_every_page(client, db):
