@@ -170,6 +170,17 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 # allauth's built-in rate limits stay on; they count in the cache (Redis in production).
+# Behind the TLS proxy every request comes from the proxy's address: the client's is read
+# from X-Forwarded-For, trusting as many proxies in front of gunicorn as
+# TRUSTED_PROXY_COUNT says, or from the one header TRUSTED_CLIENT_IP_HEADER names (e.g.
+# X-Real-IP). Failed sign-ins are then limited per address, and per account *and*
+# address (registration/adapters.py), so nobody can lock an owner out from elsewhere.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default="") or None
+ACCOUNT_RATE_LIMITS = {
+    # 10 a minute from one address, 5 in 5 minutes for one account from one address.
+    "login_failed": "10/m/ip,5/300s/key",
+}
 LOGIN_URL = "account_login"
 # Every allauth email is queued in the outbox (registration/adapters.py), never sent in
 # the request.

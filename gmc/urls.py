@@ -5,9 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from gmc import views
 from gmc.sitemaps import SITEMAPS
+from gmc.views import admin_login, policies
 from gmc.views import email as email_views
 from gmc.views import messages as message_views
-from gmc.views import policies
 
 admin.site.site_header = _("GMC portal administration")
 admin.site.site_title = _("GMC portal")
@@ -56,6 +56,8 @@ urlpatterns = [
     path("", include("registration.account_urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Before the admin's own: its login form is replaced by the account sign-in.
+    path("admin/login/", admin_login.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("dev/mail/", views.mail_sink, name="mail_sink"),
     path("dev/mail/<str:name>/<int:index>/", views.mail_sink_message, name="mail_sink_message"),

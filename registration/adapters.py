@@ -69,6 +69,13 @@ def _when(moment, user: User | None) -> str:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def _get_login_attempts_cache_key(self, request, **credentials: Any) -> str:
+        """Failed sign-ins of an account count per client address: an attacker who
+        spends an account's allowance from elsewhere does not lock its owner out (the
+        per-address limit still holds the attacker back)."""
+        account = super()._get_login_attempts_cache_key(request, **credentials)
+        return f"{account}|{self.get_client_ip(request)}"
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Queue the email in the outbox instead of sending it now.
 
