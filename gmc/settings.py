@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    # Records each sign-in's session, so that deleting an account ends them all (and
+    # people can see and end their own sessions).
+    "allauth.usersessions",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_countries",
@@ -340,6 +343,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "gmc.reminders.send_due",
         "schedule": timedelta(minutes=1),
     },
+    "sessions-purge-expired": {
+        "task": "gmc.sessions.purge_expired",
+        "schedule": timedelta(days=1),
+    },
 }
 
 # --- Security -----------------------------------------------------------------------
@@ -372,11 +379,14 @@ LOGGING = {
         },
         "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
     },
+    "filters": {"redact": {"()": "gmc.log_redaction.RedactingFilter"}},
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "formatter": LOG_FORMAT,
+            # No address or secret path ever reaches a log line.
+            "filters": ["redact"],
         },
     },
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},

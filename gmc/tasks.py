@@ -33,6 +33,14 @@ def deliver_batch(message_ids: list[int]) -> int:
     return len(outbox.deliver_many(message_ids))
 
 
+@shared_task(name="gmc.sessions.purge_expired")
+def purge_expired_sessions() -> int:
+    """Delete expired sessions (which hold who was signed in, for two weeks) every day."""
+    from gmc import sessions
+
+    return sessions.purge_expired()
+
+
 @shared_task(name="gmc.reminders.send_due")
 def send_due_reminders() -> int:
     """Queue every reminder that is due now (run every minute by Celery Beat)."""

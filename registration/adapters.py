@@ -76,6 +76,13 @@ class AccountAdapter(DefaultAccountAdapter):
         account = super()._get_login_attempts_cache_key(request, **credentials)
         return f"{account}|{self.get_client_ip(request)}"
 
+    def send_notification_mail(self, template_prefix, user, context=None, email=None) -> None:
+        """A security notice names its account even when it goes to another address (the
+        old one after a change), so that deleting the account finds it."""
+        super().send_notification_mail(
+            template_prefix, user, {**(context or {}), "user": user}, email
+        )
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Queue the email in the outbox instead of sending it now.
 

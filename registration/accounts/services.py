@@ -117,15 +117,17 @@ def update_profile(
 def delete_account(user_id: int) -> bool:
     """Delete a person's account and what the portal holds about them, in one transaction.
 
-    In order: every active registration is cancelled through
-    ``registration.services.cancel_registration`` (the seat goes to the next in line,
-    who is told, and the person receives the cancellation notice); the
-    ``registration.accounts.signals.account_deleting`` signal is sent so that other apps
-    remove or anonymise their own records of the person (e.g. declaration input, kept
-    only as an organisers' anonymised record where the contributor agreed); the record
-    of emails already sent to the person is removed; an "account.deleted" email is
-    queued to the address; the user row is deleted, and with it the registrations,
-    email addresses and sessions that belong to it.
+    In order: every outbox row addressed to any address the person ever had (linked
+    to the account, or to one of its addresses) is deleted, sent or not; every active
+    registration is cancelled through ``registration.services.cancel_registration``
+    (the seat goes to the next in line, who is told, and the person receives the
+    cancellation notice); the ``registration.accounts.signals.account_deleting`` signal
+    is sent so that other apps remove or anonymise their own records of the person
+    (e.g. declaration input, kept only as an organisers' anonymised record where the
+    contributor agreed); an "account.deleted" email is queued to the address; these last
+    emails are marked to be erased once sent or failed; the admin's history of the
+    account and its registrations is removed; every signed-in session is ended; the
+    user row is deleted, and with it the registrations, email addresses and stars.
 
     Organisers' (staff) accounts are refused: they are removed by another organiser in
     the admin, so the admin's history is not lost by accident. Returns False when the
@@ -138,32 +140,56 @@ def delete_account(user_id: int) -> bool:
         raise AccountError(
             _("Organisers' accounts are removed by another organiser in the administration.")
         )
-    active = (
-        Registration.objects.filter(attendee=user)
-        .exclude(status=Registration.Status.CANCELLED)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    for registration_id in list(active):
-        cancel_registration(registration_id, by=None)
-    account_deleting.send(sender=User, user=user)
     to_person = Q(recipient=user)
     for address in {user.email, *_email_addresses(user)}:
         to_person |= Q(to_email__iexact=address)
-    # Finished messages are the only copy of what was mailed to the person; messages
-    # still pending (the cancellation notices just queued) must still go out.
-    OutboxMessage.objects.filter(
-        to_person, status__in=[OutboxMessage.Status.SENT, OutboxMessage.Status.FAILED]
-    ).delete()
+    # The record of what was mailed, and what was still to be mailed (reminders,
+    # messages): none of it goes out or stays any more.
+    OutboxMessage.objects.filter(to_person).delete()
+    registrations = list(
+        Registration.objects.filter(attendee=user).order_by("pk").values_list("pk", "status")
+    )
+    for registration_id, status in registrations:
+        if status != Registration.Status.CANCELLED:
+            cancel_registration(registration_id, by=None)
+    account_deleting.send(sender=User, user=user)
     outbox.queue(
         kind="account.deleted",
         to=user.email,
+        account=user,
         language=user.language or None,
         context={"name": user.get_full_name() if user.full_name else "", "email": user.email},
         key=outbox.make_key("account.deleted", None, user.email, f"user:{user.pk}"),
     )
+    # The notices just queued still go out, then leave no trace.
+    OutboxMessage.objects.filter(to_person).update(erase_when_done=True)
+    _forget_admin_history(user, [pk for pk, _status in registrations])
+    end_sessions(user)
     user.delete()
     return True
+
+
+def end_sessions(user: User) -> None:
+    """Sign the person out everywhere: every session allauth recorded for them is
+    deleted from the session store."""
+    from allauth.usersessions.models import UserSession
+
+    for session in UserSession.objects.filter(user=user):
+        session.end()
+
+
+def _forget_admin_history(user: User, registration_ids: list[int]) -> None:
+    """The admin's history names the objects it changed (an address, a name)."""
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    about_person = Q(content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk))
+    if registration_ids:
+        about_person |= Q(
+            content_type=ContentType.objects.get_for_model(Registration),
+            object_id__in=[str(pk) for pk in registration_ids],
+        )
+    LogEntry.objects.filter(about_person).delete()
 
 
 def _email_addresses(user: User) -> list[str]:

@@ -19,7 +19,10 @@ from tests.conftest import free_port
 from tests.factories import UserFactory
 
 ACCOUNT_EMAILS = sorted(
-    {path.name.split(".")[0] for path in (settings.BASE_DIR / "templates/emails/account").iterdir()}
+    {
+        path.name.split(".")[0]
+        for path in (settings.BASE_DIR / "templates/emails/account").iterdir()
+    }
 )
 # "expired" first: expiring moves every message still waiting at that moment.
 STATUSES = ["expired", "pending", "retrying", "failed", "sent"]
@@ -137,7 +140,7 @@ def test_the_sweep_erases_secrets_whose_link_expired(db):
     reset.refresh_from_db()
     confirm.refresh_from_db()
     # A reset link lasts PASSWORD_RESET_TIMEOUT (1 day here), a verification link 3 days.
-    assert settings.PASSWORD_RESET_TIMEOUT < timedelta(days=2).total_seconds()
+    assert timedelta(days=2).total_seconds() > settings.PASSWORD_RESET_TIMEOUT
     assert (reset.status, reset.sealed_context) == ("failed", "")
     assert confirm.status == "pending" and confirm.sealed_context
 
@@ -167,7 +170,5 @@ def test_secrets_do_not_reach_the_logs(db, settings, caplog):
 
 def test_account_templates_are_all_covered():
     folder = Path(settings.BASE_DIR) / "templates/emails/account"
-    assert {"login_code", "password_reset_key", "email_confirmation_signup"} <= set(
-        ACCOUNT_EMAILS
-    )
+    assert {"login_code", "password_reset_key", "email_confirmation_signup"} <= set(ACCOUNT_EMAILS)
     assert len(list(folder.iterdir())) == 3 * len(ACCOUNT_EMAILS)
