@@ -54,10 +54,12 @@ test: lint migrations-check browser-setup
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # Requests per second of /agenda/ against /healthz on one local gunicorn (bench/agenda.py);
-# the reminder job at 10,000 recipients and emails per second of one worker (bench/messaging.py).
+# the reminder job at 10,000 recipients and emails per second of one worker (bench/messaging.py);
+# sign-up medians for a known and a new address (bench/signup.py).
 bench: setup
 	$(PY) bench/agenda.py
 	$(PY) bench/messaging.py
+	$(PY) bench/signup.py
 
 clean:
 	rm -rf var/ .pytest_cache .ruff_cache
