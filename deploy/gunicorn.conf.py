@@ -7,7 +7,7 @@ carries an email address or a secret path (a ticket code, a calendar feed token)
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "gmc.log_redaction.RedactingFilter"}},
+    "filters": {"redact": {"()": "gmc.privacy.RedactingFilter"}},
     "formatters": {
         "access": {"format": "%(message)s"},
         "error": {"format": "%(asctime)s [%(process)d] [%(levelname)s] %(message)s"},

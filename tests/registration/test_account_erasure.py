@@ -23,8 +23,8 @@ from django.utils import timezone
 
 from agenda.models import CalendarFeed
 from gmc import outbox, sessions
-from gmc.log_redaction import RedactingFilter
 from gmc.models import User
+from gmc.privacy import RedactingFilter
 from gmc.tasks import purge_expired_sessions
 from tests.factories import EditionFactory, UserFactory
 from tests.registration.helpers import deliver_pending, register
