@@ -8,14 +8,17 @@ from datetime import UTC
 from django import forms
 from django.conf import settings
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from gmc import email_kinds, outbox, reminders
 from gmc.models import Broadcast, EmailOptOut, EmailTemplate, OutboxMessage, ReminderRule
+from gmc.views.email_frame import email_frame, email_html_response
 
 
 class ReminderRuleForm(forms.ModelForm):
@@ -208,6 +211,10 @@ class EmailTemplateAdmin(admin.ModelAdmin):
     list_filter = ["kind", "language"]
     search_fields = ["kind", "subject", "text"]
     readonly_fields = ["variables", "preview"]
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     fieldsets = [
         (None, {"fields": ["kind", "language", "variables"]}),
         (_("Wording"), {"fields": ["subject", "text", "html"]}),
@@ -229,30 +236,59 @@ class EmailTemplateAdmin(admin.ModelAdmin):
             ((info.label, variables_table(kind)) for kind, info in email_kinds.KINDS.items()),
         )
 
+    def get_urls(self):
+        preview = path(
+            "<path:object_id>/preview/",
+            self.admin_site.admin_view(email_frame(self.preview_html)),
+            name="gmc_emailtemplate_preview",
+        )
+        return [preview, *super().get_urls()]
+
+    def render_sample(self, obj: EmailTemplate) -> tuple[str, str, str] | None:
+        """Subject, text and HTML of the saved wording with sample data, if it renders."""
+        info = email_kinds.KINDS.get(obj.kind)
+        if info is None:
+            return None
+        return outbox.render_parts(
+            template=obj.kind.replace(".", "/"),
+            context=info.sample_context(),
+            language=obj.language,
+            custom=obj,
+        )
+
     @admin.display(description=_("preview"))
     def preview(self, obj: EmailTemplate) -> str:
         if not obj.pk:
             return _("Save the template to see it with sample data.")
-        info = email_kinds.KINDS.get(obj.kind)
-        if info is None:
-            return "—"
         try:
-            subject, text, html = outbox.render_parts(
-                template=obj.kind.replace(".", "/"),
-                context=info.sample_context(),
-                language=obj.language,
-                custom=obj,
-            )
+            parts = self.render_sample(obj)
         except Exception as exc:  # saved before the email's variables changed
             return _("This template no longer renders: %(error)s") % {"error": exc}
+        if parts is None:
+            return "—"
+        subject, text, _html = parts
+        # The HTML version is framed from its own address: see gmc/views/email_frame.py.
         return format_html(
-            '<p><strong>{}</strong> {}</p><pre style="white-space:pre-wrap">{}</pre>'
-            '<iframe title="{}" sandbox="" srcdoc="{}" style="width:100%;height:420px;'
-            'border:1px solid #ccc"></iframe>',
+            '<p><strong>{}</strong> {}</p><pre class="email-text">{}</pre>'
+            '<iframe title="{}" sandbox="" src="{}" class="email-frame"></iframe>',
             _("Subject:"),
             # Rendered templates are marked safe; here they are shown, not interpreted.
             escape(subject),
             escape(text),
             _("HTML version"),
-            escape(html),
+            reverse("admin:gmc_emailtemplate_preview", args=[obj.pk]),
         )
+
+    def preview_html(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            raise Http404
+        if not self.has_view_permission(request, obj):
+            raise PermissionDenied
+        try:
+            parts = self.render_sample(obj)
+        except Exception:  # the change page says why
+            parts = None
+        if parts is None:
+            raise Http404
+        return email_html_response(parts[2])

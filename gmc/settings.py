@@ -78,6 +78,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so static files carry the two policies too (see their block below).
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -367,6 +370,54 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# --- Content-Security-Policy and Permissions-Policy ------------------------------------
+# django-csp and django-permissions-policy set both headers on every response, the admin
+# and static files included (their middleware sits right after SecurityMiddleware).
+# Scripts, styles, fonts, frames and connections come only from this site: no inline
+# <script>, no style="" or on*= attribute, no eval, no plug-ins, no <base>, never framed,
+# forms posted only here. Page templates keep to that (tests/gmc/test_security_headers.py
+# reads them); email templates are not pages and keep their inline styles: organisers see
+# them in a sandboxed frame with a policy of its own (gmc/views/email_frame.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # Bootstrap's CSS draws the icons of form controls as data: SVG images.
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+# Powerful browser features are off for this site and anything it embeds. The check-in
+# page turns the camera on for the site itself to read tickets' QR codes
+# (registration.views.checkin).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 
 # --- Logging: one JSON object a line on stdout in production, readable lines in development.
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

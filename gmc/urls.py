@@ -40,6 +40,11 @@ urlpatterns = [
     path("organisers/messages/<int:pk>/", message_views.message_detail, name="message_detail"),
     path("organisers/messages/<int:pk>/edit/", message_views.message_edit, name="message_edit"),
     path(
+        "organisers/messages/<int:pk>/preview/",
+        message_views.message_preview,
+        name="message_preview",
+    ),
+    path(
         "organisers/messages/<int:pk>/test/",
         message_views.message_send_test,
         name="message_send_test",
@@ -61,4 +66,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("dev/mail/", views.mail_sink, name="mail_sink"),
     path("dev/mail/<str:name>/<int:index>/", views.mail_sink_message, name="mail_sink_message"),
+    path(
+        "dev/mail/<str:name>/<int:index>/html/",
+        views.mail_sink_message_html,
+        name="mail_sink_message_html",
+    ),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import wraps
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_permissions_policy.decorators import permissions_policy_override
 
 from gmc.models import Edition
 from gmc.parsing import is_plain_number
@@ -22,6 +24,10 @@ from . import selectors, services
 from .forms import CancelForm, CheckInSearchForm, RegistrationForm, language_name
 from .models import Question, Registration
 from .tickets import checkin_address, event_ics, qr_svg
+
+# The site's Permissions-Policy with the camera on for the site itself: the check-in page
+# reads tickets' QR codes with it (static/registration/checkin-scan.js).
+CAMERA_FOR_THIS_SITE = {**settings.PERMISSIONS_POLICY, "camera": ["self"]}
 
 
 def organiser_required(permission: str):
@@ -270,6 +276,7 @@ def _organiser_edition(request: HttpRequest) -> Edition:
 
 
 @organiser_required("registration.change_registration")
+@permissions_policy_override(CAMERA_FOR_THIS_SITE)  # the page only, not the way to it
 def checkin(request: HttpRequest) -> HttpResponse:
     """Look people up by ticket code, name or email, and check them in."""
     edition = _organiser_edition(request)

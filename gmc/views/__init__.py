@@ -11,7 +11,7 @@ from .public import (
     publication_list,
     robots_txt,
 )
-from .system import healthz, mail_sink, mail_sink_message
+from .system import healthz, mail_sink, mail_sink_message, mail_sink_message_html
 
 __all__ = [
     "about",
@@ -23,6 +23,7 @@ __all__ = [
     "home",
     "mail_sink",
     "mail_sink_message",
+    "mail_sink_message_html",
     "news_detail",
     "news_list",
     "publication_download",

@@ -14,6 +14,8 @@ from gmc import messaging
 from gmc.messaging_forms import BroadcastForm, SendForm
 from gmc.models import Broadcast, OutboxMessage
 
+from .email_frame import email_frame, email_html_response
+
 
 def organisers(permission: str):
     """Signed in (else the login page), then holding ``permission`` (else 403)."""
@@ -71,7 +73,7 @@ def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
     broadcast = get_object_or_404(Broadcast.objects.select_related("edition"), pk=pk)
     if broadcast.status != Broadcast.Status.DRAFT:
         return redirect("message_progress", pk=pk)
-    subject, text, html = messaging.preview(broadcast, request.user)
+    subject, text, _html = messaging.preview(broadcast, request.user)
     return render(
         request,
         "gmc/messaging/message_detail.html",
@@ -80,10 +82,18 @@ def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "recipient_count": messaging.recipients(broadcast).count(),
             "preview_subject": subject,
             "preview_text": text,
-            "preview_html": html,
             "send_form": SendForm(),
         },
     )
+
+
+@organisers("gmc.view_broadcast")
+@email_frame
+def message_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The draft as the email it becomes, framed by its page (message_detail)."""
+    broadcast = get_object_or_404(Broadcast, pk=pk)
+    _subject, _text, html = messaging.preview(broadcast, request.user)
+    return email_html_response(html)
 
 
 @require_POST

@@ -13,6 +13,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from .email_frame import email_frame, email_html_response
+
 FILE_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 
 
@@ -94,8 +96,7 @@ def mail_sink(request):
     return render(request, "gmc/mail_sink.html", {"messages_sent": messages, "folder": folder})
 
 
-@require_GET
-def mail_sink_message(request, name: str, index: int):
+def _sink_message(request, name: str, index: int) -> email.message.EmailMessage:
     folder = _mail_sink_dir(request)
     path = folder / name
     if path.parent != folder or not path.is_file() or path.suffix != ".log":
@@ -103,7 +104,12 @@ def mail_sink_message(request, name: str, index: int):
     messages = _read_sink_file(path)
     if index >= len(messages):
         raise Http404
-    message = messages[index]
+    return messages[index]
+
+
+@require_GET
+def mail_sink_message(request, name: str, index: int):
+    message = _sink_message(request, name, index)
     text = message.get_body(preferencelist=("plain",))
     html = message.get_body(preferencelist=("html",))
     return render(
@@ -111,7 +117,19 @@ def mail_sink_message(request, name: str, index: int):
         "gmc/mail_sink_message.html",
         {
             "message": message,
+            "name": name,
+            "index": index,
             "text": text.get_content() if text else "",
-            "html": html.get_content() if html else "",
+            "has_html": html is not None,
         },
     )
+
+
+@require_GET
+@email_frame
+def mail_sink_message_html(request, name: str, index: int):
+    """The HTML part of a message, framed by the page above."""
+    html = _sink_message(request, name, index).get_body(preferencelist=("html",))
+    if html is None:
+        raise Http404
+    return email_html_response(html.get_content())

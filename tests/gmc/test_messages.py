@@ -171,9 +171,10 @@ def test_compose_preview_test_send_and_follow(organiser_client, staff_organiser,
     page = organiser_client.get(response["Location"]).content.decode()
     assert "3 people registered for 2030 match this selection." in page
     assert "Send to 3 people" in page
-    # The preview is the email, escaped into the frame's srcdoc.
-    assert "&amp;lt;b&amp;gt;panel&amp;lt;/b&amp;gt;" in page
+    # The preview is the email, framed from its own address.
     assert "<b>panel</b>" not in page
+    preview = organiser_client.get(reverse("message_preview", args=[broadcast.pk]))
+    assert "The &lt;b&gt;panel&lt;/b&gt; moves to room 2." in preview.content.decode()
 
     organiser_client.post(reverse("message_send_test", args=[broadcast.pk]))
     organiser_client.post(reverse("message_send_test", args=[broadcast.pk]))
