@@ -1,5 +1,5 @@
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import display_for_field, unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -87,7 +87,14 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     search_fields = ["to_email", "key", "subject"]
     date_hierarchy = "created_at"
     actions = ["send_again"]
-    readonly_fields = [field.name for field in OutboxMessage._meta.fields]
+    # The context of an account email holds a sign-in code or a password-reset link until
+    # the message is sent (for ever, if sending failed): whoever read it could sign in as
+    # the recipient, so it is shown in its place only when it holds no secret.
+    readonly_fields = [
+        "shown_context" if field.name == "context" else field.name
+        for field in OutboxMessage._meta.fields
+    ]
+    exclude = ["context"]
 
     def has_add_permission(self, request):
         return False
@@ -99,6 +106,12 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     @admin.display(description=_("last error"))
     def short_error(self, obj: OutboxMessage) -> str:
         return obj.last_error[:80]
+
+    @admin.display(description=_("context"))
+    def shown_context(self, obj: OutboxMessage) -> str:
+        if obj.sensitive and obj.context:
+            return _("Hidden: it holds a sign-in code or link.")
+        return display_for_field(obj.context, OutboxMessage._meta.get_field("context"), "-")
 
     @admin.action(description=_("Send again (failed messages)"), permissions=["change"])
     def send_again(self, request, queryset):

@@ -792,3 +792,33 @@ def test_admin_model_rows_follow_the_organisers_group(world):
                 f"{label}: ADMIN_MODELS says superuser={superuser!r}, the ModelAdmin {found!r}"
             )
     assert not problems, "\n".join(problems)
+
+
+def test_organisers_do_not_read_the_secrets_of_unsent_account_emails(world):
+    """A sign-in code or password-reset link waits in the outbox until it is sent (or for
+    ever, when sending failed). An organiser who read it could sign in as anyone, a
+    superuser included; they see that it is there, not what it says."""
+    secret = "https://gmc.example.org/accounts/password/reset/key/2f-SECRETKEY/"
+    message = OutboxMessage.objects.create(
+        key="reset-for-the-superuser",
+        kind="account.password_reset_key",
+        template="account/password_reset_key",
+        to_email=world.superuser.email,
+        recipient=world.superuser,
+        context={"password_reset_url": secret, "code": "SECRETCODE"},
+        sensitive=True,
+        status=OutboxMessage.Status.FAILED,
+    )
+    client = Client()
+    client.force_login(world.organiser)
+    page = client.get(reverse("admin:gmc_outboxmessage_change", args=[message.pk]))
+    assert page.status_code == 200
+    assert world.superuser.email in page.text
+    assert "SECRETKEY" not in page.text
+    assert "SECRETCODE" not in page.text
+    # A message without secrets still shows what it was rendered from.
+    plain = world.objects["admin"]["gmc.outboxmessage"]
+    plain.context = {"edition_title": "GMC in Hanoi"}
+    plain.save(update_fields=["context"])
+    page = client.get(reverse("admin:gmc_outboxmessage_change", args=[plain.pk]))
+    assert "GMC in Hanoi" in page.text
