@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PORT
 
-.PHONY: setup run test lint migrations-check browser-setup clean bench
+.PHONY: setup run test lint security migrations-check browser-setup clean bench
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -35,6 +35,10 @@ lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# Security linter: medium and high findings fail (configuration in pyproject.toml).
+security: setup
+	$(VENV)/bin/bandit -c pyproject.toml -q -ll -r gmc registration agenda declarations bench
+
 migrations-check: setup
 	$(PY) manage.py makemigrations --check --dry-run
 
@@ -50,7 +54,7 @@ browser-setup:
 	fi
 
 # The whole suite, against PostgreSQL and Redis on loopback (see tests/services.py).
-test: lint migrations-check browser-setup
+test: lint security migrations-check browser-setup
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # Requests per second of /agenda/ against /healthz on one local gunicorn (bench/agenda.py);

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
-from django.utils.html import conditional_escape, format_html, linebreaks
-from django.utils.safestring import mark_safe
+from django.template.defaultfilters import linebreaks_filter
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -17,7 +17,7 @@ from .services import topic_field
 def _topic_help(topic: Topic) -> str:
     parts = [format_html("<strong>{}</strong>", topic.guiding_question)]
     if topic.help_text:
-        parts.append(linebreaks(conditional_escape(topic.help_text)))
+        parts.append(linebreaks_filter(topic.help_text, autoescape=True))
     parts.append(
         format_html(
             '<span class="word-limit">{}</span>',
@@ -25,7 +25,7 @@ def _topic_help(topic: Topic) -> str:
             % {"limit": topic.word_limit},
         )
     )
-    return mark_safe(" ".join(str(p) for p in parts))  # noqa: S308  every part is escaped
+    return format_html_join(" ", "{}", ((part,) for part in parts))
 
 
 class SubmissionForm(forms.Form):

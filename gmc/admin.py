@@ -1,5 +1,5 @@
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import display_for_field, unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -87,9 +87,12 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     search_fields = ["to_email", "key", "subject"]
     date_hierarchy = "created_at"
     actions = ["send_again"]
-    # The sealed secret of a sensitive message is never shown, not even encrypted.
+    # A sensitive message's secret is never shown: not sealed, and not its context either
+    # (which the outbox keeps empty for such messages).
     fields = readonly_fields = [
-        field.name for field in OutboxMessage._meta.fields if field.name != "sealed_context"
+        "shown_context" if field.name == "context" else field.name
+        for field in OutboxMessage._meta.fields
+        if field.name != "sealed_context"
     ]
 
     def has_add_permission(self, request):
@@ -102,6 +105,12 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     @admin.display(description=_("last error"))
     def short_error(self, obj: OutboxMessage) -> str:
         return obj.last_error[:80]
+
+    @admin.display(description=_("context"))
+    def shown_context(self, obj: OutboxMessage) -> str:
+        if obj.sensitive:
+            return _("Hidden: it holds a sign-in code or link.")
+        return display_for_field(obj.context, OutboxMessage._meta.get_field("context"), "-")
 
     @admin.action(description=_("Send again (failed messages)"), permissions=["change"])
     def send_again(self, request, queryset):
