@@ -24,6 +24,7 @@ import pytest
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.account.utils import user_pk_to_url_str
+from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.models import Group
@@ -124,6 +125,7 @@ TABLE: dict[str, tuple] = {
     "message_new": ORGANISERS,
     "message_detail": ORGANISERS,
     "message_edit": ORGANISERS,
+    "message_preview": ORGANISERS,
     "message_progress": (LOGIN, 403, 403, to("message_detail"), to("message_detail")),
     "message_send_test": POST_ONLY,
     "message_send": POST_ONLY,
@@ -199,7 +201,9 @@ TABLE: dict[str, tuple] = {
     # The admin's own pages (its model pages: ADMIN_MODELS below).
     "admin:index": STAFF,
     # Today the admin keeps a sign-in page of its own, which sends staff to the index.
-    "admin:login": (200, 200, 200, to("admin:index"), to("admin:index")),
+    # The admin's own sign-in is never reached: /admin/login/ is "admin_login" below.
+    "admin:login": (LOGIN, 403, 403, to("admin:index"), to("admin:index")),
+    "admin_login": (LOGIN, 403, 403, to("admin:index"), to("admin:index")),
     "admin:logout": (to("admin:index"), to("admin:index"), to("admin:index"), 405, 405),
     "admin:password_change": STAFF,
     "admin:password_change_done": STAFF,
@@ -215,12 +219,17 @@ TABLE: dict[str, tuple] = {
     "admin:app_list": STAFF,  # gmc
     "admin:app_list@auth": (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 404, 200),
     "admin:registration_registration_export": STAFF,
+    # An organiser-edited email, with sample data, in its own frame.
+    "admin:gmc_emailtemplate_preview": STAFF,
     "admin:auth_user_password_change": (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, 200),
     "admin/(?P<url>.*)$": (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 404, 404),
     # The development mail sink: only with the file backend in development (DEBUG), so
     # nowhere under test settings.
     "mail_sink": NOWHERE,
     "mail_sink_message": NOWHERE,
+    "mail_sink_message_html": NOWHERE,
+    # A person's own signed-in sessions (allauth.usersessions).
+    "usersessions_list": SIGNED_IN,
 }
 
 # The admin's model pages. For each registered model: what an organiser may do there and
@@ -233,6 +242,7 @@ ADMIN_MODELS: dict[str, tuple[str, str]] = {
     "auth.group": ("", "vacd"),
     "sites.site": ("", "vacd"),
     "account.emailaddress": ("", "vacd"),
+    "usersessions.usersession": ("", "vacd"),
     "gmc.user": ("v", "vacd"),
     "gmc.outboxmessage": ("vc", "vc"),
     "gmc.edition": ("vac", "vacd"),
@@ -534,6 +544,9 @@ def world(db, private_storage) -> World:
             "declarations.tag": TagFactory(),
             "declarations.submission": submission,
             "account.emailaddress": address,
+            "usersessions.usersession": UserSession.objects.create(
+                user=attendee, session_key="authorisation-test", ip="127.0.0.1"
+            ),
             "auth.group": Group.objects.get(name=ORGANISERS_GROUP),
         },
     }
@@ -577,6 +590,10 @@ def arguments(key: str, w: World) -> dict:
         "admin:auth_user_password_change": lambda: {"id": w.attendee.pk},
         "admin/(?P<url>.*)$": lambda: {"url": "no-such-page/"},
         "mail_sink_message": lambda: {"name": "sent.log", "index": 0},
+        "mail_sink_message_html": lambda: {"name": "sent.log", "index": 0},
+        "admin:gmc_emailtemplate_preview": lambda: {
+            "object_id": o["admin"]["gmc.emailtemplate"].pk
+        },
     }
     if key in explicit:
         return explicit[key]()
