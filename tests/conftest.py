@@ -4,6 +4,7 @@ import socket
 import subprocess
 import threading
 import time
+import uuid
 from email import message_from_bytes
 from email.policy import default as default_policy
 
@@ -86,6 +87,18 @@ def smtp_sink(settings):
     settings.EMAIL_TIMEOUT = 5
     yield sink
     sink.stop()
+
+
+@pytest.fixture
+def fresh_cache(settings):
+    """A counting cache of the test's own (allauth's rate limits count in the cache), so
+    that one test's attempts never spend another's allowance."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"test-{uuid.uuid4().hex}",
+        }
+    }
 
 
 @pytest.fixture

@@ -5,9 +5,6 @@ admin's history, not in log lines."""
 import json
 import logging
 import re
-import subprocess
-import sys
-import uuid
 from datetime import timedelta
 from pathlib import Path
 
@@ -27,6 +24,7 @@ from gmc.models import User
 from gmc.privacy import RedactingFilter
 from gmc.tasks import purge_expired_sessions
 from tests.factories import EditionFactory, UserFactory
+from tests.gmc.test_settings import PRODUCTION_ENV, manage
 from tests.registration.helpers import deliver_pending, register
 
 PASSWORD = "correct horse battery staple"
@@ -35,14 +33,7 @@ NAME = "Zorvath Quillmane"
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(autouse=True)
-def own_cache(settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"erasure-{uuid.uuid4().hex}",
-        }
-    }
+pytestmark = pytest.mark.usefixtures("fresh_cache")
 
 
 def sign_in(client, email):
@@ -154,25 +145,7 @@ def test_log_lines_carry_no_address_and_no_secret_path():
         "logging.getLogger('gmc.probe').warning('to %s', 'zorvath.quill@old.example.org')\n"
         "logging.getLogger('gmc.probe').warning('GET /agenda/feed/s3cr3tT0ken.ics 200')\n"
     )
-    env = {
-        "DEBUG": "0",
-        "SECRET_KEY": "x8k2pq9vz4mw7rt1ly6hb3nc5dj0fs8ge2ua7Qe4Lk9Zt3Wp6Vn1Xc8Ry5",
-        "ALLOWED_HOSTS": "gmc.example.org",
-        "DATABASE_URL": "postgres://gmc@db.example.org:5432/gmc",
-        "REDIS_URL": "redis://cache.example.org:6379/0",
-        "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.org:587",
-        "DJANGO_SETTINGS_MODULE": "gmc.settings",
-        "PATH": "/usr/bin:/bin",
-    }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = manage("shell", "-c", code, env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stderr
     lines = [json.loads(line)["message"] for line in result.stdout.splitlines() if line[:1] == "{"]
     assert lines == [

@@ -4,8 +4,6 @@ In production every request reaches gunicorn from the proxy, which names the cli
 X-Forwarded-For: the limits must count per client, and failed attempts on an account
 must not lock its owner out from another address."""
 
-import uuid
-
 import pytest
 from allauth.account.models import EmailAddress
 from django.urls import reverse
@@ -19,14 +17,8 @@ TOO_MANY = "Too many failed login attempts"
 
 
 @pytest.fixture(autouse=True)
-def behind_one_proxy(settings):
-    """A fresh, counting cache per test, and one trusted proxy in front of gunicorn."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"limits-{uuid.uuid4().hex}",
-        }
-    }
+def behind_one_proxy(settings, fresh_cache):
+    """One trusted proxy in front of gunicorn."""
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
 
 
