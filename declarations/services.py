@@ -239,9 +239,19 @@ def add_attachment(
 ) -> Attachment:
     """Store a checked file (see ``files.check_upload``) under a random name in the
     private storage and attach it, while the call is open and the submission's files
-    stay within the total limit. Each call adds one more file."""
+    stay within the limits of their number and total size (counted under the
+    submission's lock). Each call adds one more file; no email."""
     submission = _lock_own(submission_id, by)
     _check_open(submission.call, now)
+    if submission.attachments.exclude(file="").count() >= files.max_files():
+        raise DeclarationError(
+            _(
+                "Your input can hold at most %(limit)s files: remove one first. Large "
+                "videos can be shared as a link."
+            )
+            % {"limit": files.max_files()},
+            field="attachment",
+        )
     if _stored_bytes(submission) + upload.size > files.max_submission_bytes():
         raise DeclarationError(
             _(

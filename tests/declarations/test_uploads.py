@@ -1,5 +1,5 @@
 """What an upload must pass: damaged office files and files with macros are refused with
-a form error, and images keep no text."""
+a form error, images keep no text, and a submission holds a bounded number of files."""
 
 import io
 import time
@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from declarations import files
+from declarations import files, services
 from declarations.models import Attachment, Submission
 from tests.declarations import samples
 
@@ -174,3 +174,40 @@ def test_a_webp_keeps_no_text_chunk(client, call, participant):
         if kind == b"VP8X":
             assert payload[0] & 0b00101100 == 0  # no ICC, EXIF or XMP flag
     assert samples.SECRET.encode() not in data
+
+
+# --- how many files ----------------------------------------------------------------------------
+
+
+def test_a_submission_holds_at_most_the_configured_number_of_files(
+    client, call, participant, settings
+):
+    settings.DECLARATION_MAX_FILES = 2
+    client.force_login(participant)
+    for number in (1, 2):
+        assert post_file(client, call, f"{number}.pdf", samples.PDF).status_code == 302
+    response = post_file(client, call, "3.pdf", samples.PDF, text="Third try")
+    assert response.status_code == 200
+    assert "at most 2 files" in response.context["form"].errors["attachment"][0]
+    assert "Third try" in response.text
+    assert Attachment.objects.count() == 2
+    # A link is not a file: it can still be added.
+    link = "https://video.example.org/talk"
+    assert client.post(URL, form_data(call, "x", link=link)).status_code == 302
+    assert Attachment.objects.count() == 3
+
+
+def test_the_file_limit_is_ten_by_default(settings):
+    assert settings.DECLARATION_MAX_FILES == 10
+
+
+def test_the_service_counts_the_files_under_the_lock(call, participant, settings):
+    settings.DECLARATION_MAX_FILES = 1
+    submission = services.save_draft(call.pk, contributor=participant, answers={})
+    checked = files.check_upload(upload("a.pdf", samples.PDF))
+    services.add_attachment(submission.pk, by=participant, upload=checked)
+    with pytest.raises(services.DeclarationError) as refused:
+        services.add_attachment(
+            submission.pk, by=participant, upload=files.check_upload(upload("b.pdf", samples.PDF))
+        )
+    assert refused.value.field == "attachment"
