@@ -87,12 +87,13 @@ def _lock_own(submission_id: int, by: User) -> Submission:
 
 
 def _digest(submission: Submission) -> str:
-    """A fingerprint of what the contributor sends: answers, consent and attachments."""
+    """A fingerprint of what the contributor writes and agrees to: answers and consent.
+    Attachments are left out: files and links are added and removed one at a time, each
+    on its own, and adding one is not sending the input again (no new receipt)."""
     content = {
         "answers": sorted(submission.answers.values_list("topic_id", "text")),
         "quote": submission.quote_consent,
         "showcase": submission.showcase_consent,
-        "attachments": sorted(submission.attachments.values_list("pk", flat=True)),
     }
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
@@ -145,9 +146,10 @@ def submit(submission_id: int, *, by: User, now: datetime | None = None) -> Subm
     """DRAFT -> SUBMITTED, or send a submitted one again after changes, before the
     deadline. Needs at least one answer, each within its word limit. Records the
     contributor's organisation and country as they are now and queues a receipt email
-    with a copy of the answers, one per submission: repeating it with nothing changed
-    is a no-op and sends nothing. A changed submission that organisers had already
-    reviewed goes back to SUBMITTED for another look."""
+    with a copy of the answers, one per submission: repeating it with the answers and
+    consent unchanged (files added or removed meanwhile included) is a no-op and sends
+    nothing. A changed submission that organisers had already reviewed goes back to
+    SUBMITTED for another look."""
     submission = _lock_own(submission_id, by)
     call = submission.call
     _check_open(call, now)

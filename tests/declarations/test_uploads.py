@@ -1,5 +1,6 @@
 """What an upload must pass: damaged office files and files with macros are refused with
-a form error, images keep no text, and a submission holds a bounded number of files."""
+a form error, images keep no text, a submission holds a bounded number of files, and
+files added to input already sent do not send more receipts."""
 
 import io
 import time
@@ -12,6 +13,7 @@ from PIL import Image
 
 from declarations import files, services
 from declarations.models import Attachment, Submission
+from gmc.models import OutboxMessage
 from tests.declarations import samples
 
 URL = reverse("declarations:submit")
@@ -30,6 +32,10 @@ def upload(name, content):
 
 def post_file(client, call, name, content, text="Answer I typed"):
     return client.post(URL, form_data(call, text, attachment=upload(name, content)))
+
+
+def receipts():
+    return OutboxMessage.objects.filter(kind="declarations.receipt").count()
 
 
 # --- damaged office files -------------------------------------------------------------------
@@ -211,3 +217,36 @@ def test_the_service_counts_the_files_under_the_lock(call, participant, settings
             submission.pk, by=participant, upload=files.check_upload(upload("b.pdf", samples.PDF))
         )
     assert refused.value.field == "attachment"
+
+
+# --- one receipt a submission ---------------------------------------------------------------
+
+
+def test_files_added_after_sending_send_no_more_receipts(client, call, participant):
+    client.force_login(participant)
+    response = client.post(
+        URL, form_data(call, "My input", attachment=upload("first.pdf", samples.PDF)), follow=True
+    )
+    assert "emailed you a copy" in response.text
+    assert receipts() == 1
+    for name in ("second.pdf", "third.pdf"):
+        response = client.post(
+            URL, form_data(call, "My input", attachment=upload(name, samples.PDF)), follow=True
+        )
+        assert "emailed you a copy" not in response.text
+        assert "is added" in response.text
+    assert Attachment.objects.count() == 3
+    assert receipts() == 1
+    # Changed answers are a new submission, with a receipt listing every file.
+    client.post(URL, form_data(call, "My better input"))
+    assert receipts() == 2
+    latest = OutboxMessage.objects.filter(kind="declarations.receipt").latest("pk")
+    assert latest.context["attachments"] == ["first.pdf", "second.pdf", "third.pdf"]
+
+
+def test_a_file_sent_with_the_first_submission_gives_one_receipt(client, call, participant):
+    client.force_login(participant)
+    client.post(URL, form_data(call, "Input", attachment=upload("a.pdf", samples.PDF)))
+    client.post(URL, form_data(call, "Input"))  # sent again unchanged
+    assert receipts() == 1
+    assert Submission.objects.get().submit_count == 1
