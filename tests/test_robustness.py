@@ -583,8 +583,8 @@ def admin_junk(fields: dict[str, dict]) -> list[dict]:
     variants = junk_posts(fields)
     if not fields:
         return variants
-    empty, _random, oversized, numbers, _bad_choices = variants
-    return [empty, oversized, numbers]
+    empty, _random, oversized, numbers, _bad_choices, *malformed_files = variants
+    return [empty, oversized, numbers, *malformed_files]
 
 
 def test_our_admin_pages_take_junk(demo):
