@@ -4,6 +4,7 @@ column per topic), a ZIP of the attachments, and the compilation in Markdown."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import tempfile
 import zipfile
@@ -11,19 +12,15 @@ from collections.abc import Iterable, Iterator
 from typing import IO
 
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.text import get_valid_filename, slugify
 from django.utils.translation import gettext as _
 
 from gmc import tables
 from gmc.models import OrganisationType
-from gmc.tables import safe_cell
 
 from . import selectors
 from .models import Call, Submission
 
-# A spreadsheet runs a cell that starts with one of these as a formula; a prefixed
-# apostrophe keeps contributor-typed text as text.
 # Attachments are copied into the ZIP in pieces of this size.
 COPY_CHUNK = 1024 * 1024
 # The ZIP stays in memory up to this size, then moves to a temporary file.
@@ -62,8 +59,8 @@ def records(call: Call) -> Iterator[dict]:
 
 
 def table(call: Call) -> tuple[list[str], Iterator[list[str]]]:
-    """The header and the rows of the CSV and XLSX exports, every cell text that a
-    spreadsheet will not run as a formula."""
+    """The header and the rows of the CSV and XLSX exports (``gmc.tables`` keeps every
+    cell from being run as a formula)."""
     topics = list(call.topics.all())
     header = [
         _("Submission"),
@@ -103,7 +100,7 @@ def table(call: Call) -> tuple[list[str], Iterator[list[str]]]:
                 "; ".join(record["attachments"]),
                 *record["answers"].values(),
             ]
-            yield [safe_cell(str(value)) for value in values]
+            yield [str(value) for value in values]
 
     return [str(h) for h in header], rows()
 
@@ -164,23 +161,64 @@ def attachments_zip(call: Call) -> IO[bytes]:
     return output
 
 
+# Characters that start Markdown markup inside a line: links and images ([ ]),
+# autolinks and raw HTML (< >), code spans, emphasis, strikethrough, table cells, and
+# the backslash itself. A backslash before them (CommonMark allows one before any ASCII
+# punctuation) shows them as typed.
+MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<>~|])")
+# An ampersand that would start an entity or character reference (&lt; &#106;).
+MARKDOWN_ENTITY = re.compile(r"&(?=#?\w+;)")
+# What starts a block at the beginning of a line: headings, quotes, list items, rules
+# and setext underlines (* _ ` ~ are escaped everywhere already).
+MARKDOWN_BLOCK_START = re.compile(r"^([#>+=-]|\d+[.)])")
+
+
+def markdown_inline(text: str) -> str:
+    """Typed text as Markdown that renders as exactly that text, on one line (for titles,
+    names and other text placed inside markup of ours)."""
+    text = " ".join(text.split())
+    return MARKDOWN_ENTITY.sub(r"\\&", MARKDOWN_INLINE.sub(r"\\\1", text))
+
+
+def markdown_line(text: str) -> str:
+    """One typed line as Markdown that renders as exactly that text: no link, image, HTML,
+    heading, list or code block can come out of it."""
+    text = markdown_inline(text)
+    match = MARKDOWN_BLOCK_START.match(text)
+    if match:
+        marker = match.group(1)
+        text = marker[:-1] + "\\" + text[len(marker) - 1 :]
+    return text
+
+
 def _quote_markdown(text: str) -> str:
-    # Escaped like HTML: a Markdown renderer passes raw HTML through, and typed markup
-    # must stay text.
-    return "\n".join(f"> {line}" if line else ">" for line in escape(text).splitlines())
+    """Typed input as a Markdown block quote: every line escaped, lines typed one under
+    the other kept apart by a hard line break (a trailing backslash), empty lines kept as
+    paragraph breaks."""
+    lines = [markdown_line(line) for line in text.splitlines()]
+    quoted = []
+    for index, line in enumerate(lines):
+        if not line:
+            quoted.append(">")
+        elif index + 1 < len(lines) and lines[index + 1]:
+            quoted.append(f"> {line}\\")
+        else:
+            quoted.append(f"> {line}")
+    return "\n".join(quoted)
 
 
 def compilation_markdown(call: Call) -> str:
-    """The compilation as Markdown: included answers by topic, signed as consented."""
-    lines = [
-        f"# {escape(_('Compilation of input for the declaration'))}: {escape(call.edition.title)}",
-        "",
-    ]
+    """The compilation as Markdown: included answers by topic, signed as consented.
+    Everything typed (answers, names, titles) is escaped: a participant's link, image or
+    HTML shows as text in whatever renderer opens the file."""
+    title = _("Compilation of input for the declaration")
+    lines = [f"# {markdown_inline(title)}: {markdown_inline(call.edition.title)}", ""]
     for group in selectors.compilation(call):
-        lines += [f"## {group.topic.order}. {escape(group.topic.title)}", ""]
-        lines += [f"*{escape(group.topic.guiding_question)}*", ""]
+        lines += [f"## {group.topic.order}. {markdown_inline(group.topic.title)}", ""]
+        lines += [f"*{markdown_inline(group.topic.guiding_question)}*", ""]
         if not group.quotes:
-            lines += [escape(_("No included input on this topic.")), ""]
+            lines += [markdown_inline(_("No included input on this topic.")), ""]
         for quote in group.quotes:
-            lines += [_quote_markdown(quote.text), ">", f"> — {escape(quote.attribution)}", ""]
+            attribution = markdown_inline(quote.attribution)
+            lines += [_quote_markdown(quote.text), ">", f"> — {attribution}", ""]
     return "\n".join(lines)

@@ -79,11 +79,12 @@ class SubmissionForm(forms.Form):
         # Topics first, in their order, then consent and attachments.
         self.fields = {**topic_fields, **self.fields}
         self.fields["attachment"].help_text = _(
-            "PDF, Word, PowerPoint, Excel, OpenDocument, JPEG, PNG, WebP, MP4 or WebM; up to "
-            "%(file)s MB a file and %(total)s MB in all. Photos are re-saved without their "
-            "location and camera data."
+            "PDF, Word, PowerPoint, Excel, OpenDocument, JPEG, PNG, WebP, MP4 or WebM, "
+            "without macros; up to %(file)s MB a file, %(count)s files and %(total)s MB in "
+            "all. Photos are re-saved without their location, camera data or comments."
         ) % {
             "file": settings.DECLARATION_MAX_FILE_MB,
+            "count": settings.DECLARATION_MAX_FILES,
             "total": settings.DECLARATION_MAX_SUBMISSION_MB,
         }
 

@@ -87,12 +87,13 @@ def _lock_own(submission_id: int, by: User) -> Submission:
 
 
 def _digest(submission: Submission) -> str:
-    """A fingerprint of what the contributor sends: answers, consent and attachments."""
+    """A fingerprint of what the contributor writes and agrees to: answers and consent.
+    Attachments are left out: files and links are added and removed one at a time, each
+    on its own, and adding one is not sending the input again (no new receipt)."""
     content = {
         "answers": sorted(submission.answers.values_list("topic_id", "text")),
         "quote": submission.quote_consent,
         "showcase": submission.showcase_consent,
-        "attachments": sorted(submission.attachments.values_list("pk", flat=True)),
     }
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
@@ -145,9 +146,10 @@ def submit(submission_id: int, *, by: User, now: datetime | None = None) -> Subm
     """DRAFT -> SUBMITTED, or send a submitted one again after changes, before the
     deadline. Needs at least one answer, each within its word limit. Records the
     contributor's organisation and country as they are now and queues a receipt email
-    with a copy of the answers, one per submission: repeating it with nothing changed
-    is a no-op and sends nothing. A changed submission that organisers had already
-    reviewed goes back to SUBMITTED for another look."""
+    with a copy of the answers, one per submission: repeating it with the answers and
+    consent unchanged (files added or removed meanwhile included) is a no-op and sends
+    nothing. A changed submission that organisers had already reviewed goes back to
+    SUBMITTED for another look."""
     submission = _lock_own(submission_id, by)
     call = submission.call
     _check_open(call, now)
@@ -239,9 +241,19 @@ def add_attachment(
 ) -> Attachment:
     """Store a checked file (see ``files.check_upload``) under a random name in the
     private storage and attach it, while the call is open and the submission's files
-    stay within the total limit. Each call adds one more file."""
+    stay within the limits of their number and total size (counted under the
+    submission's lock). Each call adds one more file; no email."""
     submission = _lock_own(submission_id, by)
     _check_open(submission.call, now)
+    if submission.attachments.exclude(file="").count() >= files.max_files():
+        raise DeclarationError(
+            _(
+                "Your input can hold at most %(limit)s files: remove one first. Large "
+                "videos can be shared as a link."
+            )
+            % {"limit": files.max_files()},
+            field="attachment",
+        )
     if _stored_bytes(submission) + upload.size > files.max_submission_bytes():
         raise DeclarationError(
             _(

@@ -100,6 +100,8 @@ def _submission_page(request: HttpRequest, call: Call) -> HttpResponse:
             sending = request.POST.get("action") == "submit" or (
                 submission is not None and not submission.is_draft
             )
+            sent_before = submission.submit_count if submission else 0
+            added = form.cleaned_data["attachment"] is not None or bool(form.cleaned_data["link"])
             stored_file = ""
             try:
                 with transaction.atomic():
@@ -126,13 +128,25 @@ def _submission_page(request: HttpRequest, call: Call) -> HttpResponse:
                 services.discard_stored_file(stored_file)
                 form.add_error(error.field, error.message)
             else:
-                if sending:
+                if sending and saved.submit_count != sent_before:
                     messages.success(
                         request,
                         _(
                             "Thank you: your input is sent. We have emailed you a copy. You "
                             "can still change it until the deadline."
                         ),
+                    )
+                elif sending and added:
+                    messages.success(
+                        request,
+                        _(
+                            "The attachment is added to the input you sent. Your answers "
+                            "did not change, so no new copy was emailed."
+                        ),
+                    )
+                elif sending:
+                    messages.success(
+                        request, _("Your input is saved: nothing changed since you sent it.")
                     )
                 else:
                     messages.success(

@@ -251,11 +251,13 @@ STORAGES = {
 }
 WHITENOISE_MAX_AGE = 31536000 if PRODUCTION else 0
 
-# Declaration input attachments: limits per file and per submission, in megabytes. With
+# Declaration input attachments: limits per file and per submission, in megabytes, and
+# the number of files one submission may hold. With
 # DECLARATION_X_ACCEL_PREFIX set (e.g. "/_private/"), downloads are handed to nginx by an
 # X-Accel-Redirect to that internal location instead of being streamed by Django.
 DECLARATION_MAX_FILE_MB = env.int("DECLARATION_MAX_FILE_MB", default=20)
 DECLARATION_MAX_SUBMISSION_MB = env.int("DECLARATION_MAX_SUBMISSION_MB", default=100)
+DECLARATION_MAX_FILES = env.int("DECLARATION_MAX_FILES", default=10)
 DECLARATION_X_ACCEL_PREFIX = env.str("DECLARATION_X_ACCEL_PREFIX", default="")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

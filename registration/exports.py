@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 
 from gmc import tables
 from gmc.models import OrganisationType
-from gmc.tables import safe_cell
 
 from .models import Question, Registration
 
@@ -65,7 +64,7 @@ def table(registrations: QuerySet[Registration]) -> tuple[list[str], Iterator[li
             attendee = registration.attendee
             answers = {a.question_id: a.display_value for a in registration.answers.all()}
             yield [
-                safe_cell(str(value))
+                str(value)
                 for value in [
                     registration.edition.year,
                     registration.ticket_code,

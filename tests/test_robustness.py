@@ -36,10 +36,12 @@ from gmc import preferences
 from gmc.models import Broadcast, Edition, NewsArticle, Publication, User
 from gmc.selectors import current_edition
 from registration.models import Registration
+from tests.declarations import samples
 
 RNG = random.Random(20261123)
 LONG = "x" * 100_000
 EVIL = "https://evil.example/steal"
+MACRO_VARIANTS = samples.MACRO_DOCX_VARIANTS[:2]
 
 # The admin is walked on its own (below), for the project's models only; dev/mail exists
 # only in development; static is WhiteNoise's.
@@ -310,7 +312,34 @@ def junk_posts(fields: dict[str, dict]) -> list[dict]:
             }.get(field["kind"], "99999999999999999999")
             bad_choices[name] = "plain"
     empty.update({"next": EVIL})
+    file_fields = [name for name, field in fields.items() if field["kind"] == "file"]
+    if file_fields:
+        variants += malformed_uploads(fields, file_fields)
     return variants
+
+
+def malformed_uploads(fields: dict[str, dict], file_fields: list[str]) -> list[dict]:
+    """The form filled in plainly, with a damaged, macro-carrying or text-laden file: the
+    checks that read inside a file must refuse it, not fail."""
+    plain = {}
+    for name, field in fields.items():
+        if field["kind"] == "file":
+            continue
+        if field["choices"] or field["kind"] == "select":
+            plain[name] = next((choice for choice in field["choices"] if choice), "")
+        elif field["kind"] not in {"url", "email", "date", "time", "datetime-local"}:
+            plain[name] = "Plain words"
+    uploads = [
+        *samples.malformed_office_files(),
+        *[(f"{variant}.docx", samples.macro_docx(variant)) for variant in MACRO_VARIANTS],
+        ("bomb.docx", samples.docx_with_a_dtd()),
+        ("macros.doc", samples.ole("WordDocument", storages=("Macros", "VBA"))),
+        ("photo.jpg", samples.image_with_text("JPEG")),
+        ("photo.png", samples.image_with_text("PNG")),
+    ]
+    return [
+        {**plain, file_fields[0]: SimpleUploadedFile(name, content)} for name, content in uploads
+    ]
 
 
 # --- Requesting -----------------------------------------------------------------------
@@ -554,8 +583,8 @@ def admin_junk(fields: dict[str, dict]) -> list[dict]:
     variants = junk_posts(fields)
     if not fields:
         return variants
-    empty, _random, oversized, numbers, _bad_choices = variants
-    return [empty, oversized, numbers]
+    empty, _random, oversized, numbers, _bad_choices, *malformed_files = variants
+    return [empty, oversized, numbers, *malformed_files]
 
 
 def test_our_admin_pages_take_junk(demo):

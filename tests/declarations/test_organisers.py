@@ -2,12 +2,14 @@ import csv
 import io
 import json
 import zipfile
+from html.parser import HTMLParser
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from markdown_it import MarkdownIt
 from openpyxl import load_workbook
 
 from declarations import files, services
@@ -177,7 +179,7 @@ def test_typed_markup_stays_text_everywhere(client, call, reviewer, organiser):
         assert escaped in page.text
     markdown = client.get(review_url(call, "export", "md")).content.decode()
     assert "<script>" not in markdown
-    assert "&lt;script&gt;" in markdown
+    assert "\\<script\\>" in markdown
 
 
 def test_showcase_shows_only_consented_and_published_cases(client, call, organiser):
@@ -330,3 +332,93 @@ def test_review_page_with_an_unknown_topic_is_not_an_error(client, call, reviewe
     response = client.get(review_url(call), {"topic": "99999"})
     assert response.status_code == 200
     assert "Select a valid choice" in response.text
+
+
+# --- hostile input in the exports --------------------------------------------------------------
+
+HOSTILE_MARKDOWN = [
+    "[click me](javascript:alert(1))",
+    "![](http://evil.example/pixel.png)",
+    "[a reference][1]\n\n[1]: javascript:alert(2)",
+    "<http://evil.example/auto>",
+    "<img src=x onerror=alert(3)>",
+    "<a href='javascript:alert(4)'>raw html</a>",
+    "&#106;avascript and &lt;entities&gt;",
+    "# Not a heading\n- not a list\n1. not a list\n    not code\n---",
+    "First line\nSecond line\n\nNew paragraph",
+]
+
+
+class Rendered(HTMLParser):
+    """The tags of rendered HTML and its text."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.text = ""
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text += data
+
+
+def render_markdown(text: str) -> Rendered:
+    """As a CommonMark renderer with GitHub's tables and strikethrough shows it."""
+    return Rendered(MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(text))
+
+
+def test_markdown_compilation_quotes_input_as_text_with_no_link_image_or_html(
+    client, call, reviewer
+):
+    for text in HOSTILE_MARKDOWN:
+        answered(call, text=text, status="included", quote_consent="named")
+    call.topics.filter(order=1).update(title="[Topic](javascript:alert(5))")
+    contributor = Submission.objects.first().contributor
+    contributor.full_name = "![me](http://evil.example/me.png)"
+    contributor.save(update_fields=["full_name"])
+    client.force_login(reviewer)
+    markdown = client.get(review_url(call, "export", "md")).content.decode()
+    rendered = render_markdown(markdown)
+    tags = {tag for tag, _ in rendered.tags}
+    assert tags <= {"h1", "h2", "p", "em", "blockquote", "br"}, tags
+    # Every hostile text reads as it was typed, line by line.
+    for text in HOSTILE_MARKDOWN:
+        for line in text.split("\n"):
+            assert line.strip() in rendered.text, line
+    assert "[Topic](javascript:alert(5))" in rendered.text
+    assert "![me](http://evil.example/me.png)" in rendered.text
+    # Lines typed one under the other stay apart.
+    assert "First line" in markdown and "<br />\nSecond line" in MarkdownIt("commonmark").render(
+        markdown
+    )
+
+
+def test_html_compilation_shows_hostile_input_as_text(client, call, reviewer):
+    for text in HOSTILE_MARKDOWN:
+        answered(call, text=text, status="included", quote_consent="named")
+    client.force_login(reviewer)
+    page = Rendered(client.get(review_url(call, "compilation")).content.decode())
+    for tag, attributes in page.tags:
+        assert tag != "img" or "evil" not in attributes.get("src", ""), attributes
+        assert not (attributes.get("href") or "").startswith("javascript:"), attributes
+        assert "onerror" not in attributes, (tag, attributes)
+    assert "<img src=x onerror=alert(3)>" in page.text
+    assert "![](http://evil.example/pixel.png)" in page.text
+
+
+def test_export_headers_are_guarded_like_every_cell(client, call, reviewer):
+    answered(call, text="plain")
+    call.topics.filter(order=1).update(title='=HYPERLINK("http://evil.example","x")')
+    client.force_login(reviewer)
+    response = client.get(review_url(call, "export", "csv"))
+    header = next(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert '\'=HYPERLINK("http://evil.example","x")' in header
+    assert not any(cell.startswith("=") for cell in header)
+    response = client.get(review_url(call, "export", "xlsx"))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    first = next(sheet.iter_rows())
+    assert '\'=HYPERLINK("http://evil.example","x")' in [cell.value for cell in first]
+    assert {cell.data_type for cell in first} == {"s"}
