@@ -75,6 +75,16 @@ def test_profile_page_shows_the_form(client, person):
     assert 'value="Pat Person"' in html
 
 
+def test_people_see_and_end_their_own_signed_in_sessions(client, person):
+    client.force_login(person)
+    html = client.get(PROFILE).content.decode()
+    sessions = reverse("usersessions_list")
+    assert f'href="{sessions}"' in html
+    page = client.get(sessions)
+    assert page.status_code == 200
+    assert "Sessions" in page.content.decode()
+
+
 def test_profile_update_links_a_known_organisation_by_short_name(client, person, unam):
     client.force_login(person)
     response = client.post(PROFILE, profile_data(organisation_name="unam"))
