@@ -84,7 +84,8 @@ def test_every_kind_of_response_carries_both_policies(
         "public page": client.get("/"),
         "not found": client.get("/no-such-page/"),
         "redirect to sign in": client.get("/register/me/"),
-        "admin sign-in": client.get("/admin/login/"),
+        "admin sign-in (to the account sign-in)": client.get("/admin/login/"),
+        "account sign-in": client.get(reverse("account_login")),
         "JSON": client.get("/healthz"),
         "file download": client.get(
             reverse("publication_download", args=[publication_with_file.slug])
@@ -98,7 +99,8 @@ def test_every_kind_of_response_carries_both_policies(
         "public page": 200,
         "not found": 404,
         "redirect to sign in": 302,
-        "admin sign-in": 200,
+        "admin sign-in (to the account sign-in)": 302,
+        "account sign-in": 200,
         "JSON": 200,
         "file download": 200,
         "admin index": 200,
