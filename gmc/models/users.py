@@ -36,6 +36,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     """
 
     email = models.EmailField(_("email address"), unique=True)
+    # The name in parts, as the person writes it in their own script. ``full_name`` is
+    # kept from them by set_name(): it is what tickets, emails and lists show.
+    given_name = models.CharField(_("given name(s)"), max_length=100, blank=True)
+    family_name = models.CharField(_("family name"), max_length=100, blank=True)
+    badge_name = models.CharField(
+        _("name on the badge"),
+        max_length=100,
+        blank=True,
+        help_text=_("As it should be printed and shown; empty for given and family names."),
+    )
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     job_title = models.CharField(_("title or role"), max_length=200, blank=True)
     organisation_name = models.CharField(_("organisation"), max_length=200, blank=True)
@@ -88,8 +98,31 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return self.full_name or self.email
 
+    def set_name(self, given_name: str, family_name: str, badge_name: str = "") -> None:
+        """Set the name parts and the full name derived from them (no save)."""
+        self.given_name = given_name.strip()
+        self.family_name = family_name.strip()
+        self.badge_name = badge_name.strip()
+        self.full_name = self.badge_name or " ".join(
+            part for part in (self.given_name, self.family_name) if part
+        )
+
+    @property
+    def has_name(self) -> bool:
+        return bool(self.full_name.strip())
+
+    @property
+    def display_name(self) -> str:
+        """The name to show wherever a name belongs; never the email address."""
+        return self.full_name.strip() or str(_("Participant"))
+
+    @property
+    def sort_name(self) -> str:
+        """Family name first, for lists sorted the way organisers expect."""
+        return " ".join(p for p in (self.family_name, self.given_name) if p) or self.full_name
+
     def get_full_name(self) -> str:
-        return self.full_name or self.email
+        return self.display_name
 
     def get_short_name(self) -> str:
-        return self.full_name.split(" ")[0] if self.full_name else self.email
+        return self.given_name or self.display_name
