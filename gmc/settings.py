@@ -206,6 +206,10 @@ ACCOUNT_REAUTHENTICATION_REQUIRED = True
 # Confirmation links are confirmed by a POST from the page they open, so a mail scanner
 # following links cannot verify an address.
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+# Confirming the address in the browser that signed up signs the person in and takes
+# them where they were going (the next= of the sign-up, e.g. /register/); a link opened
+# elsewhere still asks for the password.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
 # A password reset link works for a day (Django's default is three); an email that could
 # not go out by then is never sent and its link is erased from the outbox.

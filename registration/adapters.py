@@ -15,8 +15,11 @@ from zoneinfo import ZoneInfo
 
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.utils import get_next_redirect_url
 from django.conf import settings
+from django.http import HttpRequest
 from django.utils import formats, timezone, translation
+from django.utils.http import urlencode
 
 from gmc import outbox
 from gmc.models import User
@@ -75,6 +78,14 @@ class AccountAdapter(DefaultAccountAdapter):
         per-address limit still holds the attacker back)."""
         account = super()._get_login_attempts_cache_key(request, **credentials)
         return f"{account}|{self.get_client_ip(request)}"
+
+    def get_email_confirmation_url(self, request: HttpRequest | None, emailconfirmation) -> str:
+        """The verification link carries where the person was going (the next= of the
+        sign-up or sign-in form, checked as a local URL): confirming in another browser
+        still leads there, through the sign-in."""
+        url = super().get_email_confirmation_url(request, emailconfirmation)
+        destination = get_next_redirect_url(request) if request is not None else None
+        return f"{url}?{urlencode({'next': destination})}" if destination else url
 
     def send_notification_mail(self, template_prefix, user, context=None, email=None) -> None:
         """A security notice names its account even when it goes to another address (the

@@ -9,7 +9,7 @@ from allauth.account.models import EmailAddress
 from django.urls import reverse
 
 from gmc.models import OutboxMessage, User
-from tests.factories import UserFactory
+from tests.factories import EditionFactory, UserFactory
 from tests.registration.helpers import deliver_pending
 
 PASSWORD = "correct horse battery staple"
@@ -107,6 +107,63 @@ def test_login_refused_until_verified_then_link_verifies(client, db, mailoutbox)
     client.logout()
     log_in(client, "new@example.org")
     assert logged_in(client)
+
+
+def test_confirming_the_address_signs_in_and_leads_to_the_register_page(client, db, mailoutbox):
+    """Sign-up from "Register": the next= rides through the sign-up and the link; the
+    person is signed in by the confirmation, without typing the password again."""
+    response = client.post(
+        f"{reverse('account_signup')}?next=/register/",
+        {"email": "new@example.org", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    assert response.url == reverse("account_email_verification_sent")
+    assert not logged_in(client)
+    deliver_pending()
+    confirm_path = link_in(mailoutbox[0], "/accounts/confirm-email/")
+    assert confirm_path.endswith("?next=%2Fregister%2F")
+    page = client.get(confirm_path)
+    assert 'name="next" value="/register/"' in page.content.decode()
+
+    response = client.post(confirm_path, {"next": "/register/"})
+
+    assert EmailAddress.objects.get(email="new@example.org").verified
+    assert logged_in(client)
+    assert response.url == "/register/"
+
+
+def test_link_opened_in_another_browser_keeps_the_destination_through_sign_in(
+    client, db, mailoutbox
+):
+    from django.test import Client
+
+    EditionFactory(is_current=True)
+    client.post(
+        reverse("account_signup"),
+        {"email": "new@example.org", "password1": PASSWORD, "password2": PASSWORD,
+         "next": "/register/"},
+    )  # fmt: skip
+    deliver_pending()
+    confirm_path = link_in(mailoutbox[0], "/accounts/confirm-email/")
+    other = Client()
+    response = other.post(confirm_path, {"next": "/register/"})
+    assert EmailAddress.objects.get(email="new@example.org").verified
+    assert not logged_in(other)  # only the browser that signed up is signed in
+    assert response.url == "/register/"
+    login_url = other.get(response.url).url
+    assert login_url == f"{reverse('account_login')}?next=/register/"
+    response = other.post(login_url, {"login": "new@example.org", "password": PASSWORD})
+    assert logged_in(other)
+    assert response.url == "/register/"
+
+
+def test_verification_link_carries_no_foreign_destination(client, db, mailoutbox):
+    client.post(
+        f"{reverse('account_signup')}?next=https://evil.example/",
+        {"email": "new@example.org", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    deliver_pending()
+    assert "evil.example" not in mailoutbox[0].body
+    assert "?next=" not in link_in(mailoutbox[0], "/accounts/confirm-email/")
 
 
 def test_signup_with_existing_email_looks_the_same_and_tells_the_owner(client, member):
@@ -337,3 +394,18 @@ def test_header_offers_login_and_signup_or_profile_and_logout(client, member):
     known = client.get(reverse("home")).content.decode()
     assert reverse("accounts:profile") in known and reverse("account_logout") in known
     assert reverse("account_signup") not in known
+
+
+def test_register_leads_a_visitor_to_sign_up_then_back_to_the_register_page(client, db):
+    """A visitor without an account is sent to sign up (sign-in one click away), and the
+    register page is where they land afterwards."""
+    EditionFactory(is_current=True)
+    home = client.get(reverse("home")).content.decode()
+    register = reverse("registration:register")
+    signup = f"{reverse('account_signup')}?next={register}"
+    assert f'href="{signup}">Register now</a>' in home
+    assert f'href="{signup}">Register</a>' in home  # the menu
+    assert f'href="{reverse("account_login")}?next={register}"' in home
+    page = client.get(signup).content.decode()
+    assert 'name="next" value="/register/"' in page  # kept by the sign-up form
+    assert f"{reverse('account_login')}?next=%2Fregister%2F" in page
