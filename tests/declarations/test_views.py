@@ -161,6 +161,21 @@ def test_after_the_deadline_the_input_is_read_only(client, call, participant):
     assert 'name="action"' not in page.text
 
 
+def test_sent_time_is_not_marked_provisional_while_the_deadline_is(client, call, participant):
+    """The edition's dates may be provisional; the moment the input was sent is not."""
+    Edition = type(call.edition)
+    Edition.objects.filter(pk=call.edition_id).update(dates_provisional=True)
+    client.force_login(participant)
+    client.post(URL, form_data(call, "My thoughts"))
+    page = client.get(URL).text
+    status = page[page.index('class="submission-status"') :]
+    status = status[: status.index("</p>")]
+    assert "Your input was sent on" in status
+    assert "provisional" not in status
+    window = page[page.index('class="call-window"') :]
+    assert "provisional" in window[: window.index("</p>")]  # the deadline still is
+
+
 def test_times_are_shown_in_the_editions_zone_with_its_name(client, call):
     page = client.get(URL)
     assert "America/Mexico_City" in page.text
