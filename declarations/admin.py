@@ -9,8 +9,9 @@ from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest
+from django.template.defaultfilters import linebreaks_filter
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join, linebreaks
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries.filters import CountryFilter
@@ -101,8 +102,9 @@ class AnswerInline(admin.StackedInline):
 
     @admin.display(description=_("answer"))
     def answer_text(self, answer: Answer) -> str:
-        # linebreaks() escapes the text first: typed markup is shown, never run.
-        return linebreaks(answer.text, autoescape=True)
+        # The filter escapes the text, then marks its own <p> and <br> safe: paragraphs
+        # show as paragraphs, typed markup as text, never run.
+        return linebreaks_filter(answer.text, autoescape=True)
 
 
 class AttachmentInline(admin.TabularInline):

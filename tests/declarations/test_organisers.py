@@ -182,6 +182,39 @@ def test_typed_markup_stays_text_everywhere(client, call, reviewer, organiser):
     assert "\\<script\\>" in markdown
 
 
+def test_admin_shows_an_answer_as_paragraphs_not_as_markup(admin_client, call):
+    submission = SubmissionFactory(call=call)
+    AnswerFactory(
+        submission=submission,
+        topic=call.topics.first(),
+        text="First paragraph.\nSame paragraph.\n\nSecond <b>paragraph</b>.",
+    )
+    page = admin_client.get(
+        reverse("admin:declarations_submission_change", args=[submission.pk])
+    ).text
+    assert "<p>First paragraph.<br>Same paragraph.</p>" in page
+    assert "<p>Second &lt;b&gt;paragraph&lt;/b&gt;.</p>" in page
+    assert "&lt;p&gt;" not in page and "&lt;br&gt;" not in page
+
+
+def test_markdown_compilation_has_apostrophes_and_quotes_as_typed(client, call, reviewer):
+    """Markdown is escaped as Markdown: no HTML entity in place of what was typed."""
+    submission = answered(call, text="We don't \"quote\" it's", status="included")
+    submission.quote_consent = "named"
+    submission.organisation_name = "King's College"
+    submission.save(update_fields=["quote_consent", "organisation_name"])
+    submission.contributor.set_name("Seán", "O'Brien")
+    submission.contributor.save()
+    call.topics.filter(order=1).update(title="Learners' voices")
+    client.force_login(reviewer)
+    markdown = client.get(review_url(call, "export", "md")).content.decode()
+    assert "&#" not in markdown and "&quot;" not in markdown and "&amp;" not in markdown
+    assert "We don't \"quote\" it's" in markdown
+    assert "Seán O'Brien, King's College" in markdown
+    assert "## 1. Learners' voices" in markdown
+    assert "We don't \"quote\" it's" in render_markdown(markdown).text
+
+
 def test_showcase_shows_only_consented_and_published_cases(client, call, organiser):
     published = answered(call, text="Published case", showcase_consent=True)
     answered(call, text="Not chosen by organisers", showcase_consent=True)
