@@ -2,9 +2,12 @@
 alliance, publications, news, and two accounts to try the portal with.
 
 Facts come from the public record of the conference (names, dates, themes, numbers);
-the prose is the portal's own. What is not on record (most dates of 2021-2023, the
-2026 dates, venue and seats) is left empty or, for 2026, marked provisional. Every
-row is updated or created by a natural key, so loading twice changes nothing.
+the prose is the portal's own. What is not on record is left empty: most dates of
+2021-2023, the organisers of 2021-2024 and 2026, the working language of every edition
+but 2025. The 2026 edition needs dates, deadlines and seats to show registration: those
+are sample values, in 2026 and relative to the day of loading, marked provisional and
+called sample data on the edition's page. Every row is updated or created by a natural
+key, so loading twice on the same day changes nothing.
 """
 
 from datetime import date, datetime, time, timedelta
@@ -208,18 +211,27 @@ def load_organisations() -> dict[str, Organisation]:
     return organisations
 
 
+# The record says only that Hanoi hosts the conference in 2026: the sample dates stay
+# in that year, three days from 29 December at the latest.
+FIRST_START_2026, LAST_START_2026 = date(2026, 1, 1), date(2026, 12, 29)
+
+
 def _provisional_2026(today: date) -> dict:
-    """Dates of 2026 relative to the day the demo is loaded, whole days in Hanoi time so
-    that loading again the same day writes the same values."""
+    """Sample dates of 2026 relative to the day the demo is loaded, so that registration
+    is open when a newcomer tries the portal; whole days in Hanoi time so that loading
+    again the same day writes the same values. Never outside 2026: loaded late in the
+    year, registration has less time left; loaded after 2026, the edition is past."""
     zone = "Asia/Ho_Chi_Minh"
-    start = today + timedelta(days=35)
+    start = min(max(today + timedelta(days=35), FIRST_START_2026), LAST_START_2026)
+    closes = min(today + timedelta(days=21), start - timedelta(days=1))
+    opens = min(today - timedelta(days=7), closes - timedelta(days=28))
     return {
         "start_date": start,
         "end_date": start + timedelta(days=2),
         "dates_provisional": True,
-        "registration_opens_at": _at(today - timedelta(days=7), 0, 0, zone),
-        "registration_closes_at": _at(today + timedelta(days=21), 23, 59, zone),
-        "declaration_deadline": _at(today + timedelta(days=21), 23, 59, zone),
+        "registration_opens_at": _at(opens, 0, 0, zone),
+        "registration_closes_at": _at(closes, 23, 59, zone),
+        "declaration_deadline": _at(closes, 23, 59, zone),
     }
 
 
@@ -289,7 +301,7 @@ def edition_rows(today: date) -> list[dict]:
                 "high-quality online learning together."
             ),
             "hosts": [],
-            "co_organisers": ["gma", "unesco-iite"],
+            "co_organisers": [],
         },
         {
             "year": 2022,
@@ -306,7 +318,7 @@ def edition_rows(today: date) -> list[dict]:
                 "framework for judging how ready universities are for digital change."
             ),
             "hosts": [],
-            "co_organisers": ["gma", "unesco-iite"],
+            "co_organisers": [],
         },
         {
             "year": 2023,
@@ -329,7 +341,7 @@ def edition_rows(today: date) -> list[dict]:
                 "launched, a step towards measuring digital change with data."
             ),
             "hosts": ["polimi"],
-            "co_organisers": ["gma", "unesco-iite"],
+            "co_organisers": [],
         },
         {
             "year": 2024,
@@ -351,7 +363,7 @@ def edition_rows(today: date) -> list[dict]:
                 "32 countries and regions."
             ),
             "hosts": ["qmul"],
-            "co_organisers": ["gma", "unesco-iite"],
+            "co_organisers": [],
         },
         {
             "year": 2025,
@@ -367,6 +379,7 @@ def edition_rows(today: date) -> list[dict]:
             "city": "Mexico City",
             "country": "MX",
             "capacity": 150,
+            "working_language": "en",
             "opening_at": _at(date(2025, 12, 3), 9, 20, mexico),
             "summary": _lines(
                 "The 2025 edition met at UNAM in Mexico City from 2 to 4 December, "
@@ -428,15 +441,17 @@ def edition_rows(today: date) -> list[dict]:
             "format": Edition.Format.IN_PERSON,
             "city": "Hanoi",
             "country": "VN",
+            # A sample seat limit, for the waiting list (registration/demo.py).
             "capacity": 150,
             "contact_email": CONTACT_EMAIL,
             "is_current": True,
             **_provisional_2026(today),
             "summary": _lines(
                 "The 2026 edition will be co-hosted by Vietnam National University, Hanoi, "
-                "as announced at the 2025 conference in Mexico City. Its theme, dates and "
-                "venue have not been announced yet: the dates and deadlines on this site "
-                "are provisional."
+                "as decided at the alliance's board meeting during the 2025 conference in "
+                "Mexico City. Its theme, dates and venue have not been announced yet.",
+                "Sample data: the dates, deadlines and number of seats shown for 2026 are "
+                "sample values of this demonstration site, not announced ones.",
             ),
             "background": _lines(
                 "Each edition builds on the last. Since the Beijing Declaration of 2020 "
@@ -444,22 +459,13 @@ def edition_rows(today: date) -> list[dict]:
                 "intelligence, changes higher education, and the Mexico City Declaration "
                 "of 2025 called for joint action on open and intelligent education."
             ),
-            "aims": _lines(
-                "Continue the exchange between universities, online platforms, "
-                "international organisations and governments on open and online "
-                "education.",
-                "Gather participants' input for the conference declaration.",
-            ),
-            "expected_outcomes": _lines(
-                "The organisers will publish the expected outcomes with the programme."
-            ),
             "target_audience": _lines(
                 "Leaders, teachers, researchers, experts, policy makers and practitioners "
                 "from universities, online platforms, international organisations and "
                 "government agencies. Registration is free and closes at the deadline."
             ),
             "hosts": ["vnu-hanoi"],
-            "co_organisers": ["gma", "unesco-iite"],
+            "co_organisers": [],
         },
     ]
 
@@ -479,7 +485,8 @@ EDITION_DEFAULTS = {
     "registration_closes_at": None,
     "declaration_deadline": None,
     "capacity": None,
-    "working_language": "en",
+    # On record for 2025 only (its concept note); the other editions leave it empty.
+    "working_language": "",
     "interpretation_languages": [],
     "contact_email": "",
     "summary": "",
@@ -579,7 +586,8 @@ def load_publications(editions: dict[int, Edition]) -> None:
             Publication.Kind.DECLARATION,
             date(2025, 12, 3),
             _lines(
-                "Adopted at the 2025 conference, the declaration calls for joint action on "
+                "Released at the opening ceremony of the 2025 conference on 3 December, "
+                "the declaration calls for joint action on "
                 "the digital and intelligent transformation of education, centred on "
                 "learners, equity, quality and shared responsibility, and introduces the "
                 "idea of “Intelligent MOOCs”."
@@ -622,19 +630,20 @@ def load_news(editions: dict[int, Edition], today: date) -> None:
         (
             "mexico-city-declaration-adopted",
             2025,
-            "The Mexico City Declaration is adopted",
-            "The 2025 conference closed with a declaration on open and intelligent "
-            "education and the idea of “Intelligent MOOCs”.",
+            "The Mexico City Declaration is released",
+            "The Mexico City Declaration was released at the opening ceremony on "
+            "3 December, with the idea of “Intelligent MOOCs”.",
             _lines(
-                "More than 180 representatives of 76 institutions from 34 countries and "
-                "regions met at UNAM from 2 to 4 December 2025.",
-                "The declaration they adopted builds on the Beijing Declaration of 2020. "
-                "It asks universities, platforms, governments and international "
-                "organisations to act together on the digital and intelligent "
-                "transformation of education, with learners, equity and quality at the "
-                "centre.",
+                "The Mexico City Declaration was released at the opening ceremony of the "
+                "2025 conference at UNAM, on the morning of 3 December. More than 180 "
+                "representatives of 76 institutions from 34 countries and regions took "
+                "part in the conference, from 2 to 4 December 2025.",
+                "The declaration builds on the Beijing Declaration of 2020. It asks "
+                "universities, platforms, governments and international organisations to "
+                "act together on the digital and intelligent transformation of education, "
+                "with learners, equity and quality at the centre.",
             ),
-            _at(date(2025, 12, 4), 18, 0, mexico),
+            _at(date(2025, 12, 3), 12, 30, mexico),
             NewsArticle.Status.PUBLISHED,
         ),
         (
@@ -659,10 +668,9 @@ def load_news(editions: dict[int, Edition], today: date) -> None:
             "Vietnam National University, Hanoi will co-host the next edition of the conference.",
             _lines(
                 "The host of the 2026 conference was announced in Mexico City, and the "
-                "alliance's board confirmed that Vietnam National University, Hanoi will "
-                "co-host it.",
-                "Dates, theme and venue will follow. Until then, the dates on this site "
-                "are provisional.",
+                "alliance's board meeting determined that Vietnam National University, "
+                "Hanoi will co-host it.",
+                "Dates, theme and venue have not been announced.",
             ),
             _at(date(2025, 12, 3), 15, 0, mexico),
             NewsArticle.Status.PUBLISHED,
@@ -670,13 +678,14 @@ def load_news(editions: dict[int, Edition], today: date) -> None:
         (
             "registration-open-2026",
             2026,
-            "Registration for 2026 is open",
-            "Registration for the 2026 conference in Hanoi is open and free.",
+            "Registration for 2026 is open (sample)",
+            "Sample news of this demonstration site: registration for 2026 is open and free.",
             _lines(
-                "Registration for the 2026 conference is open. It is free and closes at the "
-                "deadline shown on the home page, where you can also see how long is left.",
-                "Registered participants can send their input for the conference "
-                "declaration before the same deadline.",
+                "Sample news of this demonstration site, written to show how news looks: "
+                "registration for 2026 has not been announced.",
+                "Registration is free and closes at the deadline shown on the home page, "
+                "where you can also see how long is left. Registered participants can "
+                "send their input for the conference declaration before the same deadline.",
             ),
             _at(today - timedelta(days=7), 9, 0, hanoi),
             NewsArticle.Status.PUBLISHED,
@@ -684,12 +693,12 @@ def load_news(editions: dict[int, Edition], today: date) -> None:
         (
             "provisional-programme-2026",
             2026,
-            "A first look at the 2026 programme",
-            "The provisional programme follows the structure of 2025.",
+            "A first look at the 2026 programme (sample)",
+            "A sample draft: the 2026 programme has not been announced.",
             _lines(
-                "The programme will follow the shape of the 2025 conference: an opening "
-                "ceremony followed by plenary sessions. Titles and speakers will be added "
-                "once they are confirmed."
+                "A sample draft of this demonstration site, to show how organisers prepare "
+                "news before publishing it. The sessions listed for 2026 are samples too: "
+                "titles and speakers will be added once the organisers announce them."
             ),
             _at(today, 9, 0, hanoi),
             NewsArticle.Status.DRAFT,
@@ -840,7 +849,7 @@ def load(stdout) -> None:
     load_reminder_rules(editions)
     sync_organiser_group()
     stdout.write(
-        f"Conference: {len(editions)} editions (2026 current, provisional dates), "
+        f"Conference: {len(editions)} editions (2026 current, sample dates), "
         f"{AllianceMember.objects.count()} alliance members, "
         f"{Publication.objects.count()} publications, {NewsArticle.objects.count()} news."
     )

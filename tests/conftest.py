@@ -5,10 +5,12 @@ import subprocess
 import threading
 import time
 import uuid
+from datetime import UTC, datetime
 from email import message_from_bytes
 from email.policy import default as default_policy
 
 import pytest
+import time_machine
 from aiosmtpd.controller import Controller
 from django.conf import settings
 
@@ -179,3 +181,16 @@ def user(db):
 @pytest.fixture
 def organiser(db):
     return UserFactory(is_staff=True, is_superuser=True)
+
+
+# The moment a test that loads the demo runs at. The demo sets the 2026 dates from the
+# day it is loaded, within 2026: a test that needs registration open must not depend on
+# the day the suite runs.
+DEMO_NOW = datetime(2026, 10, 1, 3, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def demo_time():
+    """The clock at DEMO_NOW (ticking on from there) for the whole test."""
+    with time_machine.travel(DEMO_NOW, tick=True):
+        yield DEMO_NOW

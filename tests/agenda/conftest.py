@@ -21,7 +21,7 @@ def own_cache(settings):
 
 
 @pytest.fixture
-def demo(db) -> str:
+def demo(db, demo_time) -> str:
     out = io.StringIO()
     call_command("load_demo", stdout=out)
     return out.getvalue()

@@ -9,8 +9,9 @@ from tests.factories import UserFactory
 
 
 @pytest.fixture
-def demo(db) -> str:
-    """The whole demo data set, loaded by the command newcomers run; its output."""
+def demo(db, demo_time) -> str:
+    """The whole demo data set, loaded by the command newcomers run, on DEMO_NOW; its
+    output."""
     out = io.StringIO()
     call_command("load_demo", stdout=out)
     return out.getvalue()

@@ -227,7 +227,8 @@ def test_calls_to_action_while_open(client, window_edition):
     assert "1\xa0month, 4\xa0weeks left." in registration
     register_url = optional_url("registration:register")
     if register_url:
-        assert f'href="{register_url}"' in registration
+        # A visitor without an account signs up first, then lands on the register page.
+        assert f'href="{reverse("account_signup")}?next={register_url}"' in registration
     declaration = card(html, "declaration")
     assert "Input for the declaration is open." in declaration
     assert "15 October 2026, 23:59</time>" in declaration
