@@ -1,18 +1,20 @@
 """Demo registrations for the current edition, so the organiser pages show something real.
 
-The room is full: every in-person seat is taken and a few people wait, so that the
-waiting list, promotions (cancel someone in the admin) and the statistics can be seen.
-Some people have cancelled and some are already checked in. The sample people have
-example.org addresses and cannot log in; the demo attendee account stays unregistered,
-so a newcomer can try the journey (they join the waiting list, and an organiser can
-confirm them from it). Rows are written directly, not through the services, so loading
-the demo sends no email. Every row is updated or created by a natural key: loading
-twice on the same day changes nothing.
+The room is nearly full and a few people wait, as just after organisers add seats: the
+seats left outnumber the people waiting, so the next registration or cancellation
+first gives seats to those waiting, in turn, and mails them, and a newcomer who
+registers in person still gets a seat and a ticket. Some people have cancelled; people
+are checked in only once the event has started. The sample people have example.org
+addresses and cannot log in, and names in parts as they write them (a Vietnamese name
+family name first). The demo attendee account stays unregistered, so a newcomer can
+try the journey. Rows are written directly, not through the services, so loading the
+demo sends no email. Every row is updated or created by a natural key: loading twice
+on the same day changes nothing.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -21,18 +23,31 @@ from gmc.selectors import current_edition
 
 from .models import Answer, Question, Registration
 
-FIRST_NAMES = [
-    "Mai", "Wei", "Lucía", "Amina", "Jean", "Olivia", "Arjun", "Fernanda", "Omar", "Hannah",
-    "Budi", "Somchai", "Maria", "Chinedu", "Thandiwe", "Yuki", "Ji-woo", "Carmen", "Ivan",
-    "Linh", "Sofia", "Kwame", "Anh", "Rahul",
-]  # fmt: skip
-LAST_NAMES = [
-    "Nguyen", "Zhang", "García", "Odhiambo", "Dupont", "Smith", "Patel", "Souza", "Hassan",
-    "Müller", "Santoso", "Srisuk", "Reyes", "Okafor", "Dlamini", "Tanaka", "Kim",
-]  # fmt: skip
-COUNTRIES = [
-    "VN", "VN", "VN", "CN", "CN", "MX", "KE", "FR", "GB", "US", "IN", "BR", "EG", "DE",
-    "ID", "TH", "PH", "NG", "ZA", "JP", "KR", "ES", "RU", "VN", "CN",
+# (country, family name first, given names, family names): sample people are drawn
+# within one tradition, so no one is called "Thị Lan Müller".
+NAMES = [
+    ("VN", True, ["Thị Lan", "Văn Minh", "Thu Hà", "Đức Anh", "Ngọc Ánh"],
+     ["Nguyễn", "Trần", "Phạm", "Lê", "Đặng"]),
+    ("CN", True, ["Wei", "Xiaoming", "Jing", "Hao"], ["Zhang", "Wang", "Li", "Chen"]),
+    ("MX", False, ["Lucía", "José Luis", "María Fernanda", "Andrés"],
+     ["García López", "Hernández", "Núñez Pérez", "Ramírez"]),
+    ("KE", False, ["Amina", "Otieno", "Wanjiru", "Kamau"], ["Odhiambo", "Mwangi", "Njoroge"]),
+    ("FR", False, ["Jean", "Zoë", "Hélène", "François"], ["Dupont", "Lefèvre", "Girard"]),
+    ("GB", False, ["Olivia", "Sian", "Callum"], ["Smith", "O'Brien", "Davies"]),
+    ("IN", False, ["Arjun", "Priya", "Rahul"], ["Patel", "Sharma", "Iyer"]),
+    ("BR", False, ["Fernanda", "João", "Luís"], ["Souza", "Conceição", "Araújo"]),
+    ("EG", False, ["Omar", "Nour", "Yasmin"], ["Hassan", "Abdelrahman", "Saleh"]),
+    ("DE", False, ["Hannah", "Jürgen", "Lena"], ["Müller", "Schäfer", "Weiß"]),
+    ("ID", False, ["Budi", "Siti", "Dewi"], ["Santoso", "Rahmawati", "Wijaya"]),
+    ("TH", False, ["Somchai", "Nattaya", "Kittipong"], ["Srisuk", "Chaiyaporn", "Wongsa"]),
+    ("NG", False, ["Chinedu", "Ngozi", "Tunde"], ["Okafor", "Adeyemi", "Eze"]),
+    ("ZA", False, ["Thandiwe", "Sipho", "Lerato"], ["Dlamini", "Nkosi", "Mokoena"]),
+    ("JP", True, ["Yuki", "Haruto", "Aoi"], ["Tanaka", "Satō", "Itō"]),
+    ("KR", True, ["Ji-woo", "Min-jun", "Seo-yeon"], ["Kim", "Park", "Choi"]),
+    ("ES", False, ["Carmen", "Íñigo", "Begoña"], ["Núñez", "Martínez", "Ibáñez"]),
+    ("TR", False, ["Ayşe", "Emre", "Çağla"], ["Yılmaz", "Öztürk", "Şahin"]),  # noqa: RUF001 (Turkish)
+    ("PL", False, ["Łukasz", "Zofia", "Katarzyna"], ["Wójcik", "Kowalski", "Wiśniewska"]),
+    ("NO", False, ["Søren", "Ingrid", "Åse"], ["Østergaard", "Hansen", "Bjørnstad"]),
 ]  # fmt: skip
 TYPES = [
     OrganisationType.UNIVERSITY,
@@ -87,6 +102,8 @@ QUESTIONS = [
 ]
 
 WAITING = 5
+# Seats left at loading: more than the people waiting, so a newcomer still gets one.
+SEATS_LEFT = 10
 CANCELLED = 6
 CHECKED_IN = 24
 
@@ -101,15 +118,28 @@ def load_questions(edition: Edition) -> list[Question]:
     return questions
 
 
+def sample_name(index: int) -> tuple[str, str, str, str]:
+    """(given name, family name, badge name, country) of sample person ``index``; the
+    badge name writes the family name first where that is the custom (Nguyễn Thị Lan),
+    and is empty where given then family name is the order."""
+    country, family_first, givens, families = NAMES[index % len(NAMES)]
+    turn = index // len(NAMES)
+    given, family = givens[turn % len(givens)], families[(turn + index) % len(families)]
+    return given, family, f"{family} {given}" if family_first else "", country
+
+
 def _person(index: int) -> User:
-    first = FIRST_NAMES[index % len(FIRST_NAMES)]
-    last = LAST_NAMES[(index * 7) % len(LAST_NAMES)]
+    given, family, badge, country = sample_name(index)
     kind = TYPES[index % len(TYPES)]
-    country = COUNTRIES[index % len(COUNTRIES)]
+    holder = User()
+    holder.set_name(given, family, badge)
     user, created = User.objects.update_or_create(
         email=f"participant{index:03d}@example.org",
         defaults={
-            "full_name": f"{first} {last}",
+            "given_name": holder.given_name,
+            "family_name": holder.family_name,
+            "badge_name": holder.badge_name,
+            "full_name": holder.full_name,
             "organisation_type": kind,
             "organisation_name": f"{ORGANISATIONS[kind]} {country}",
             "country": country,
@@ -123,13 +153,13 @@ def _person(index: int) -> User:
 
 
 def plan(edition: Edition) -> list[tuple[str, str]]:
-    """(attendance, status) of each sample registration, in the order people came: every
-    in-person seat taken (online people alongside on a hybrid edition), then the waiting
-    list, then a few who cancelled. Without a seat limit nobody waits."""
+    """(attendance, status) of each sample registration, in the order people came: the
+    in-person seats taken but SEATS_LEFT (online people alongside on a hybrid edition),
+    then the waiting list, then a few who cancelled. Without a seat limit nobody waits."""
     in_person, online = Registration.Attendance.IN_PERSON, Registration.Attendance.ONLINE
     status = Registration.Status
     limited = edition.offers_in_person and edition.capacity is not None
-    seats = edition.capacity if limited else 40
+    seats = max(edition.capacity - SEATS_LEFT, 0) if limited else 40
     rows: list[tuple[str, str]] = []
     taken = 0
     while taken < seats:
@@ -141,6 +171,16 @@ def plan(edition: Edition) -> list[tuple[str, str]]:
     default = in_person if edition.offers_in_person else online
     rows += [(default, status.CANCELLED)] * CANCELLED
     return rows
+
+
+def _doors_open(edition: Edition) -> datetime | None:
+    """When people can first check in: the opening, or 08:00 on the first day; None when
+    the edition has no date."""
+    if edition.opening_at is not None:
+        return edition.opening_at
+    if edition.start_date is None:
+        return None
+    return datetime.combine(edition.start_date, time(8, 0), tzinfo=edition.tz)
 
 
 def load(stdout) -> None:
@@ -155,6 +195,10 @@ def load(stdout) -> None:
     start = opens if opens is not None and opens < now else now - timedelta(days=7)
     # People registered between the opening and an hour ago, in the order of the plan.
     step = max(min(now - start, timedelta(days=7)) - timedelta(hours=1), timedelta(0)) / len(rows)
+    # Nobody is checked in before the event: only once it has started, from the doors
+    # opening on, a minute apart.
+    doors = _doors_open(edition)
+    check_ins = doors is not None and doors <= now
     checked_in = 0
     for index, (attendance, status) in enumerate(rows):
         person = _person(index)
@@ -172,8 +216,14 @@ def load(stdout) -> None:
             "cancelled_at": moment if status == Registration.Status.CANCELLED else None,
             "checked_in_at": None,
         }
-        if status == Registration.Status.CONFIRMED and in_person and checked_in < CHECKED_IN:
-            defaults["checked_in_at"] = moment + timedelta(days=1)
+        if (
+            check_ins
+            and status == Registration.Status.CONFIRMED
+            and in_person
+            and checked_in < CHECKED_IN
+            and doors + timedelta(minutes=checked_in) <= now
+        ):
+            defaults["checked_in_at"] = doors + timedelta(minutes=checked_in)
             checked_in += 1
         registration, _created = Registration.objects.update_or_create(
             edition=edition, attendee=person, defaults=defaults
