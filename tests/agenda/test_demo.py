@@ -6,7 +6,7 @@ import re
 import pytest
 from django.core.management import call_command
 
-from agenda.models import Session, SessionSpeaker, Speaker
+from agenda.models import Room, Session, SessionSpeaker, Speaker
 
 
 def session_time(html: str, slug: str) -> str:
@@ -66,18 +66,45 @@ def test_2020_conference_at_2000_beijing_is_0600_in_mexico_city(client, demo):
     assert "Friday 11 December 2020" in html
 
 
-def test_agenda_shows_the_current_provisional_2026_programme(client, demo):
+def test_agenda_shows_the_current_2026_programme_as_samples(client, demo):
     response = client.get("/agenda/")
     html = response.content.decode()
     assert response.status_code == 200
     assert "Programme 2026" in html
     assert "provisional" in html
     assert "Asia/Ho_Chi_Minh" in html
-    for number in range(1, 5):
-        assert f"Plenary session {number}" in html
-    assert "Opening ceremony" in html
+    assert "Welcome (sample)" in html and "Sample session A" in html
     assert "2025-plenary-1" not in html
-    assert session_time(html, "2026-opening-ceremony")[0] == "09:20"
+    assert session_time(html, "2026-sample-welcome")[0] == "10:00"
+
+
+def test_2026_programme_is_no_copy_of_2025_and_every_session_says_sample(client, demo):
+    sessions = Session.objects.filter(edition__year=2026)
+    assert sessions.exists()
+    for session in sessions:
+        assert "sample" in session.title.lower(), session.title
+        assert "has not been announced" in session.description
+    assert set(sessions.values_list("room__name", flat=True)) == {
+        "Sample room A",
+        "Sample room B",
+    }
+
+    def shape(year):
+        return {
+            (s.title.lower(), s.starts_at.astimezone(s.edition.tz).time())
+            for s in Session.objects.filter(edition__year=year).select_related("edition")
+        }
+
+    assert not shape(2026) & shape(2025)
+    html = client.get("/agenda/session/2026-sample-session-a/").content.decode()
+    assert "A sample session of this demonstration site" in html
+
+
+def test_2025_sessions_have_no_room_the_record_does_not_give(client, demo):
+    assert not Session.objects.filter(edition__year=2025).exclude(room=None).exists()
+    assert not Room.objects.filter(name__in=["Main hall", "Parallel room"]).exists()
+    html = client.get("/agenda/2025/").content.decode()
+    assert "Main hall" not in html and "Parallel room" not in html
 
 
 def test_2025_programme_matches_the_record(demo):
@@ -94,7 +121,7 @@ def test_2025_programme_matches_the_record(demo):
         (4, "Quality, Equity, and Inclusive Access in the Digital Era"),
     ]
     one, two = Session.objects.filter(plenary_number__in=[1, 2], edition__year=2025)
-    assert one.starts_at == two.starts_at and one.room_id != two.room_id
+    assert one.starts_at == two.starts_at and one.room_id is None is two.room_id
     giannini = SessionSpeaker.objects.get(speaker__slug="stefania-giannini")
     assert giannini.role == SessionSpeaker.Role.VIDEO_MESSAGE
     assert giannini.session.slug == "2025-opening-remarks"
@@ -104,7 +131,7 @@ def test_2025_programme_matches_the_record(demo):
         )
     ) == {"Li Luming", "Patricia Dávila Aranda", "Asha Kanwar", "Anabel de la Rosa Gómez"}
     assert Speaker.objects.filter(slug="peng-gang").exists()
-    # The 2026 skeleton invents no theme and no speaker.
+    # The 2026 samples invent no theme and no speaker.
     assert not Session.objects.filter(edition__year=2026).exclude(theme="").exists()
     assert not SessionSpeaker.objects.filter(session__edition__year=2026).exists()
 
