@@ -1,7 +1,9 @@
-"""Demo calls for input: the four topics of the 2020 call for the editions that had a
-declaration (2020, 2025) and for the current one, plus three clearly marked sample
-submissions on the current call when the registration demo has participants, so the
-review page, the exports, the compilation and the showcase show something.
+"""Demo calls for input: the four topics of the 2020 call as it asked them, for 2020;
+for the editions since (2025, whose declaration drew on participants' input too, and
+the current one) the same four headings with questions of today, marked as sample
+questions since no later call is on record. Three clearly marked sample submissions on
+the current call when the registration demo has participants, so the review page, the
+exports, the compilation and the showcase show something.
 
 Rows are written directly (no email is sent) and updated or created by natural keys:
 loading twice on the same day changes nothing.
@@ -19,7 +21,8 @@ from registration.models import Registration
 
 from .models import Answer, Call, Submission, Tag, Topic
 
-TOPICS = [
+# The 2020 call's topics (its invitation), asked while teaching had moved online.
+TOPICS_2020 = [
     {
         "order": 1,
         "title": "Role and impact",
@@ -75,12 +78,76 @@ TOPICS = [
     },
 ]
 
+# The same four headings for the later calls, without the pandemic of 2020.
+TOPICS = [
+    {
+        "order": 1,
+        "title": "Role and impact",
+        "guiding_question": (
+            "What role do MOOCs and online education play in higher education today, and "
+            "what difference have they made where you work?"
+        ),
+        "help_text": (
+            "Sample question of this demonstration site. Think of learners, teachers, "
+            "institutions and society; a concrete example says more than a general "
+            "statement."
+        ),
+        "word_limit": 500,
+        "is_showcase": False,
+    },
+    {
+        "order": 2,
+        "title": "Characteristics and advantages",
+        "guiding_question": (
+            "Which features of MOOCs and online education, intelligent tools included, "
+            "make them work, or give them an edge over other ways of teaching and learning?"
+        ),
+        "help_text": (
+            "Sample question of this demonstration site. For instance openness, scale, "
+            "flexibility, data, or new ways of teaching."
+        ),
+        "word_limit": 500,
+        "is_showcase": False,
+    },
+    {
+        "order": 3,
+        "title": "Vision and recommendations",
+        "guiding_question": (
+            "How should universities, platforms, governments and international "
+            "organisations work together to build and promote open and intelligent "
+            "online education?"
+        ),
+        "help_text": "Sample question of this demonstration site.",
+        "word_limit": 500,
+        "is_showcase": False,
+    },
+    {
+        "order": 4,
+        "title": "Good practices showcase",
+        "guiding_question": (
+            "Describe a good-practice case from your institution: what worked, what was "
+            "hard and which decisions made the difference?"
+        ),
+        "help_text": (
+            "Sample question of this demonstration site. Attach toolkits, reports, slides, "
+            "photos or videos if you have them. With your agreement, organisers may "
+            "publish your case on this website."
+        ),
+        "word_limit": 800,
+        "is_showcase": True,
+    },
+]
+
 INTRODUCTION = (
-    "Every conference closes with a declaration on the future of MOOCs and online "
-    "education. Registered participants help write it: answer any of the four topics "
-    "below, as briefly or as fully as you like, and attach material that shows your work.\n\n"
+    "The organisers compile participants' input into the conference declaration. "
+    "Registered participants can take part: answer any of the four topics below, as "
+    "briefly or as fully as you like, and attach material that shows your work.\n\n"
     "You can save a draft and come back to it, and change your input until the deadline. "
     "You choose whether and how you may be quoted."
+)
+SAMPLE_NOTE = (
+    "\n\nSample call of this demonstration site: no call for input after 2020 is on "
+    "record, so its four topics are those of 2020 with sample questions."
 )
 
 SAMPLES = [
@@ -142,11 +209,16 @@ def _call(edition: Edition, now: datetime) -> Call | None:
     if window is None:
         return None
     opens, closes = window
+    on_record = edition.year == 2020
     call, _created = Call.objects.update_or_create(
         edition=edition,
-        defaults={"opens_at": opens, "closes_at": closes, "introduction": INTRODUCTION},
+        defaults={
+            "opens_at": opens,
+            "closes_at": closes,
+            "introduction": INTRODUCTION if on_record else INTRODUCTION + SAMPLE_NOTE,
+        },
     )
-    for topic in TOPICS:
+    for topic in TOPICS_2020 if on_record else TOPICS:
         fields = {key: value for key, value in topic.items() if key != "order"}
         Topic.objects.update_or_create(call=call, order=topic["order"], defaults=fields)
     return call
@@ -173,7 +245,10 @@ def _samples(call: Call, now: datetime) -> int:
                 "showcase_consent": sample["showcase_consent"],
                 "showcase_published": sample["showcase_published"],
                 "status": sample["status"],
-                "submitted_at": call.opens_at + timedelta(days=1 + count),
+                # Sent after the call opened, never in the future.
+                "submitted_at": min(
+                    call.opens_at + timedelta(days=1 + count), now - timedelta(hours=3 - count)
+                ),
                 "submit_count": 1,
             },
         )

@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from declarations.models import Answer, Call, Submission, Topic
 
@@ -23,7 +24,7 @@ def snapshot():
     )
 
 
-def test_demo_calls_are_loaded_once_with_the_four_topics(db, client):
+def test_demo_calls_are_loaded_once_with_the_four_topics(db, client, demo_time):
     load()
     first = snapshot()
     load()
@@ -48,3 +49,24 @@ def test_demo_calls_are_loaded_once_with_the_four_topics(db, client):
     page = client.get(reverse("declarations:good_practices", args=[2026]))
     assert "(Sample input)" in page.text
     assert client.get(reverse("declarations:submit")).status_code == 200
+
+
+def test_demo_calls_state_what_is_on_record_and_mark_their_sample_questions(db, client, demo_time):
+    load()
+    calls = {call.edition.year: call for call in Call.objects.select_related("edition")}
+    for call in calls.values():
+        assert "Every conference closes with a declaration" not in call.introduction
+    # 2020 asked about the pandemic; the current call asks no 2020 question.
+    questions = {
+        year: " ".join(call.topics.values_list("guiding_question", flat=True))
+        for year, call in calls.items()
+    }
+    assert "COVID-19" in questions[2020]
+    for word in ("COVID", "pandemic", "switch towards online", "moved online"):
+        assert word not in questions[2026]
+    assert "Sample" not in calls[2020].introduction
+    assert "Sample call of this demonstration site" in calls[2026].introduction
+    page = client.get(reverse("declarations:submit")).text
+    assert "Sample call of this demonstration site" in page
+    for submission in Submission.objects.filter(call=calls[2026]):
+        assert submission.submitted_at <= timezone.now()
