@@ -171,11 +171,13 @@ KINDS: dict[str, EmailKind] = {
             "body": _("The message's text"),
             "contact_email": _("The secretariat's address"),
             "is_test": _("Whether this is an organiser's test copy (true or false)"),
+            "greeting": _("Whether the message starts with “Dear {name},” (true or false)"),
         },
         {
             "name": "Amina Otieno",
             "edition_title": "Global MOOC and Online Education Conference 2026",
             "is_test": False,
+            "greeting": True,
             "subject": "Programme update",
             "body": "The opening ceremony starts half an hour later.\n\nSee you there.",
             "contact_email": "secretariat@example.org",

@@ -37,7 +37,7 @@ class MessagingError(Exception):
 
 def recipients(broadcast: Broadcast) -> models.QuerySet[User]:
     """Exactly the segment: active accounts registered for the edition with the chosen
-    status and attendance, from the chosen country and type of organisation, at the
+    status and attendance, checked in at the door or not, from the chosen country and type of organisation, at the
     chosen stage of declaration input, who accept messages from the organisers."""
     registrations = Registration.objects.filter(
         edition_id=broadcast.edition_id, attendee=OuterRef("pk")
@@ -48,6 +48,10 @@ def recipients(broadcast: Broadcast) -> models.QuerySet[User]:
         registrations = registrations.filter(status__in=ACTIVE_STATUSES)
     if broadcast.attendance:
         registrations = registrations.filter(attendance=broadcast.attendance)
+    if broadcast.check_in == Broadcast.CheckIn.CHECKED_IN:
+        registrations = registrations.filter(checked_in_at__isnull=False)
+    elif broadcast.check_in == Broadcast.CheckIn.NOT_CHECKED_IN:
+        registrations = registrations.filter(checked_in_at__isnull=True)
     people = User.objects.filter(Exists(registrations), is_active=True)
     if broadcast.country:
         people = people.filter(country=broadcast.country)
@@ -71,7 +75,10 @@ def recipients(broadcast: Broadcast) -> models.QuerySet[User]:
 
 def context_for(broadcast: Broadcast, person: User) -> dict:
     return {
-        "name": person.get_full_name(),
+        "name": person.display_name,
+        # The templates open with "Dear {{ name }}," unless the author said otherwise;
+        # rows queued before this option existed lack the key and keep the greeting.
+        "greeting": broadcast.greeting,
         "edition_title": broadcast.edition.title,
         "subject": broadcast.subject,
         "body": broadcast.body,
