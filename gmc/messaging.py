@@ -37,8 +37,9 @@ class MessagingError(Exception):
 
 def recipients(broadcast: Broadcast) -> models.QuerySet[User]:
     """Exactly the segment: active accounts registered for the edition with the chosen
-    status and attendance, checked in at the door or not, from the chosen country and type of organisation, at the
-    chosen stage of declaration input, who accept messages from the organisers."""
+    status and attendance, checked in at the door or not, from the chosen country and
+    type of organisation, at the chosen stage of declaration input, who accept messages
+    from the organisers."""
     registrations = Registration.objects.filter(
         edition_id=broadcast.edition_id, attendee=OuterRef("pk")
     )

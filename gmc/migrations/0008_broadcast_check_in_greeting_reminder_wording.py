@@ -4,40 +4,65 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('gmc', '0007_names_in_parts'),
+        ("gmc", "0007_names_in_parts"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='broadcast',
-            name='check_in',
-            field=models.CharField(blank=True, choices=[('checked_in', 'Checked in'), ('not_checked_in', 'Registered but not checked in')], max_length=20, verbose_name='check-in'),
+            model_name="broadcast",
+            name="check_in",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("checked_in", "Checked in"),
+                    ("not_checked_in", "Registered but not checked in"),
+                ],
+                max_length=20,
+                verbose_name="check-in",
+            ),
         ),
         migrations.AddField(
-            model_name='broadcast',
-            name='greeting',
-            field=models.BooleanField(default=True, help_text="Each email then starts with “Dear {name},”, {name} being the recipient's name as shown on the site. Untick it to write your own greeting, or none.", verbose_name='Start with a greeting'),
+            model_name="broadcast",
+            name="greeting",
+            field=models.BooleanField(
+                default=True,
+                help_text="Each email then starts with “Dear {name},”, {name} being the recipient's name as shown on the site. Untick it to write your own greeting, or none.",
+                verbose_name="Start with a greeting",
+            ),
         ),
         migrations.AddField(
-            model_name='reminderrule',
-            name='subject',
-            field=models.CharField(blank=True, help_text='Empty: the subject of the chosen email.', max_length=255, verbose_name='own subject'),
+            model_name="reminderrule",
+            name="subject",
+            field=models.CharField(
+                blank=True,
+                help_text="Empty: the subject of the chosen email.",
+                max_length=255,
+                verbose_name="own subject",
+            ),
         ),
         migrations.AddField(
-            model_name='reminderrule',
-            name='text',
-            field=models.TextField(blank=True, help_text='Empty: the text of the chosen email. Written here, it replaces that text for this rule only (for example a travel check before the conference).', verbose_name='own text'),
+            model_name="reminderrule",
+            name="text",
+            field=models.TextField(
+                blank=True,
+                help_text="Empty: the text of the chosen email. Written here, it replaces that text for this rule only (for example a travel check before the conference).",
+                verbose_name="own text",
+            ),
         ),
         migrations.AlterField(
-            model_name='edition',
-            name='interpretation_languages',
-            field=models.JSONField(blank=True, default=list, help_text='Languages offered for simultaneous interpretation.', verbose_name='interpretation languages'),
+            model_name="edition",
+            name="interpretation_languages",
+            field=models.JSONField(
+                blank=True,
+                default=list,
+                help_text="Languages offered for simultaneous interpretation.",
+                verbose_name="interpretation languages",
+            ),
         ),
         migrations.AlterField(
-            model_name='reminderrule',
-            name='offset',
-            field=models.DurationField(verbose_name='how long before'),
+            model_name="reminderrule",
+            name="offset",
+            field=models.DurationField(verbose_name="how long before"),
         ),
     ]

@@ -249,9 +249,7 @@ class Broadcast(models.Model):
     declaration_status = models.CharField(
         _("declaration input"), max_length=10, choices=DeclarationStatus.choices, blank=True
     )
-    check_in = models.CharField(
-        _("check-in"), max_length=20, choices=CheckIn.choices, blank=True
-    )
+    check_in = models.CharField(_("check-in"), max_length=20, choices=CheckIn.choices, blank=True)
     greeting = models.BooleanField(
         _("Start with a greeting"),
         default=True,
