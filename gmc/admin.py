@@ -1,3 +1,5 @@
+from django import forms
+from django.conf import global_settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import display_for_field, unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -15,6 +17,7 @@ from gmc.models import (
     Publication,
     User,
 )
+from gmc.templatetags.gmc_extras import language_name
 
 
 @admin.register(User)
@@ -148,8 +151,36 @@ class PreviewOnSite:
         return obj.get_absolute_url()
 
 
+class EditionForm(forms.ModelForm):
+    interpretation_languages = forms.MultipleChoiceField(
+        label=_("interpretation languages"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "language-choices"}),
+        help_text=_("Languages offered for simultaneous interpretation."),
+    )
+
+    class Meta:
+        model = Edition
+        # The admin's fieldsets name the rest.
+        fields = ["interpretation_languages"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Every language Django names, plus any code saved before this was a choice.
+        codes = {code for code, _name in global_settings.LANGUAGES}
+        codes.update(self.instance.interpretation_languages or [])
+        self.fields["interpretation_languages"].choices = sorted(
+            ((code, language_name(code)) for code in codes), key=lambda c: c[1].casefold()
+        )
+
+
 @admin.register(Edition)
 class EditionAdmin(PreviewOnSite, admin.ModelAdmin):
+    form = EditionForm
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     list_display = [
         "year",
         "title",
