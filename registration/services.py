@@ -105,7 +105,7 @@ def email_context(registration: Registration) -> dict:
             if edition.end_date and edition.end_date != edition.start_date:
                 dates += " \N{EN DASH} " + formats.date_format(edition.end_date, "DATE_FORMAT")
     return {
-        "name": registration.attendee.get_full_name(),
+        "name": registration.attendee.display_name,
         "edition_title": edition.title,
         "edition_year": edition.year,
         "dates": dates,

@@ -9,19 +9,23 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_permissions_policy.decorators import permissions_policy_override
 
-from gmc.models import Edition
+from gmc.models import Edition, User
 from gmc.parsing import is_plain_number
 from gmc.selectors import current_edition
 
 from . import selectors, services
-from .forms import CancelForm, CheckInSearchForm, RegistrationForm, language_name
+from .accounts import services as account_services
+from .forms import CancelForm, CheckInSearchForm, PersonForm, RegistrationForm, language_name
 from .models import Question, Registration
 from .tickets import checkin_address, event_ics, qr_svg
 
@@ -68,6 +72,15 @@ def _add_service_error(form, error: services.RegistrationError) -> None:
     form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
+def _person_form(request: HttpRequest) -> PersonForm:
+    """The name, organisation and country, prefilled from the profile. A copy of the
+    user: an invalid form must not change the request's user in memory."""
+    return PersonForm(
+        request.POST if request.method == "POST" else None,
+        instance=User.objects.get(pk=request.user.pk),
+    )
+
+
 # --- attendees ---------------------------------------------------------------------------
 
 
@@ -89,16 +102,24 @@ def register_year(request: HttpRequest, year: int) -> HttpResponse:
     questions = _questions(edition)
     state = edition.registration_state()
     form = None
+    person_form = _person_form(request)
     if request.method == "POST":
         form = RegistrationForm(request.POST, edition=edition, questions=questions)
-        if form.is_valid():
+        if all([person_form.is_valid(), form.is_valid()]):  # both forms show their errors
             try:
-                registration = services.register_attendee(
-                    edition.pk,
-                    attendee=request.user,
-                    consent=form.cleaned_data["consent"],
-                    **form.service_kwargs(),
-                )
+                # The name goes to the profile with the registration, or not at all.
+                with transaction.atomic():
+                    person = account_services.update_person(
+                        request.user.pk, **person_form.service_kwargs()
+                    )
+                    registration = services.register_attendee(
+                        edition.pk,
+                        attendee=person,
+                        consent=form.cleaned_data["consent"],
+                        **form.service_kwargs(),
+                    )
+            except account_services.AccountError as error:
+                person_form.add_error(error.field, error.message)
             except services.RegistrationError as error:
                 _add_service_error(form, error)
             else:
@@ -124,6 +145,7 @@ def register_year(request: HttpRequest, year: int) -> HttpResponse:
         {
             "edition": edition,
             "form": form,
+            "person_form": person_form,
             "state": state,
             "seats": selectors.seat_summary(edition),
         },
@@ -178,9 +200,16 @@ def edit(request: HttpRequest, year: int) -> HttpResponse:
         questions=questions,
         registration=registration,
     )
-    if request.method == "POST" and form.is_valid():
+    person_form = _person_form(request)
+    if request.method == "POST" and all([person_form.is_valid(), form.is_valid()]):
         try:
-            services.update_registration(registration.pk, by=request.user, **form.service_kwargs())
+            with transaction.atomic():
+                account_services.update_person(request.user.pk, **person_form.service_kwargs())
+                services.update_registration(
+                    registration.pk, by=request.user, **form.service_kwargs()
+                )
+        except account_services.AccountError as error:
+            person_form.add_error(error.field, error.message)
         except services.RegistrationError as error:
             _add_service_error(form, error)
         else:
@@ -189,7 +218,12 @@ def edit(request: HttpRequest, year: int) -> HttpResponse:
     return render(
         request,
         "registration/edit.html",
-        {"edition": edition, "registration": registration, "form": form},
+        {
+            "edition": edition,
+            "registration": registration,
+            "form": form,
+            "person_form": person_form,
+        },
     )
 
 
@@ -306,7 +340,7 @@ def checkin_mark(request: HttpRequest, pk: int) -> HttpResponse:
     except services.RegistrationError as error:
         messages.error(request, error.message)
     else:
-        name = result.registration.attendee.get_full_name()
+        name = result.registration.attendee.display_name
         if result.already:
             moment = result.registration.checked_in_at.astimezone(registration.edition.tz)
             messages.warning(
