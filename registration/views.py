@@ -162,6 +162,8 @@ def mine(request: HttpRequest) -> HttpResponse:
         registration.can_edit = (
             registration.is_active and registration.edition.registration_state() == "open"
         )
+        # Someone checked in came: there is nothing left to cancel (the service refuses).
+        registration.can_cancel = registration.is_active and not registration.attended
         registration.show_joining_details = (
             registration.status == Registration.Status.CONFIRMED
             and registration.attendance == Registration.Attendance.ONLINE
@@ -233,10 +235,25 @@ def cancel(request: HttpRequest, year: int) -> HttpResponse:
     if not registration.is_active:
         messages.info(request, _("This registration is already cancelled."))
         return redirect("registration:mine")
+    if registration.attended:
+        messages.error(
+            request,
+            _(
+                "You were checked in at the conference, so this registration can no longer be "
+                "cancelled."
+            ),
+        )
+        return redirect("registration:mine")
     form = CancelForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        services.cancel_registration(registration.pk, by=request.user)
-        messages.success(request, _("Your registration is cancelled. We have sent you an email."))
+        try:
+            services.cancel_registration(registration.pk, by=request.user)
+        except services.RegistrationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, _("Your registration is cancelled. We have sent you an email.")
+            )
         return redirect("registration:mine")
     return render(
         request, "registration/cancel.html", {"registration": registration, "form": form}
@@ -327,6 +344,7 @@ def checkin(request: HttpRequest) -> HttpResponse:
             "results": results,
             "searched": form.is_bound and form.is_valid() and form.cleaned_data["q"],
             "seats": selectors.seat_summary(edition),
+            "days_early": selectors.days_before_start(edition),
         },
     )
 
@@ -349,6 +367,25 @@ def checkin_mark(request: HttpRequest, pk: int) -> HttpResponse:
                 % {
                     "name": name,
                     "time": moment.strftime("%H:%M"),
+                    "zone": registration.edition.time_zone,
+                },
+            )
+        elif result.days_early:
+            # Checked in all the same: the door must not stop on a date typed wrong in
+            # the admin; the organiser sees at once that it was early.
+            messages.warning(
+                request,
+                ngettext(
+                    "%(name)s is checked in, %(days)d day before the conference starts "
+                    "(%(start)s, %(zone)s).",
+                    "%(name)s is checked in, %(days)d days before the conference starts "
+                    "(%(start)s, %(zone)s).",
+                    result.days_early,
+                )
+                % {
+                    "name": name,
+                    "days": result.days_early,
+                    "start": formats.date_format(registration.edition.start_date, "DATE_FORMAT"),
                     "zone": registration.edition.time_zone,
                 },
             )

@@ -195,10 +195,14 @@ def delete_account(user_id: int) -> bool:
     # messages): none of it goes out or stays any more.
     OutboxMessage.objects.filter(to_person).delete()
     registrations = list(
-        Registration.objects.filter(attendee=user).order_by("pk").values_list("pk", "status")
+        Registration.objects.filter(attendee=user)
+        .order_by("pk")
+        .values_list("pk", "status", "checked_in_at")
     )
-    for registration_id, status in registrations:
-        if status != Registration.Status.CANCELLED:
+    for registration_id, status, checked_in_at in registrations:
+        # One the person was checked in with stays as it is (it cannot be cancelled:
+        # they came) and goes with the account.
+        if status != Registration.Status.CANCELLED and checked_in_at is None:
             cancel_registration(registration_id, by=None)
     account_deleting.send(sender=User, user=user)
     outbox.queue(
@@ -211,7 +215,7 @@ def delete_account(user_id: int) -> bool:
     )
     # The notices just queued still go out, then leave no trace.
     OutboxMessage.objects.filter(to_person).update(erase_when_done=True)
-    _forget_admin_history(user, [pk for pk, _status in registrations])
+    _forget_admin_history(user, [pk for pk, *_rest in registrations])
     end_sessions(user)
     user.delete()
     return True

@@ -119,7 +119,8 @@ def test_check_in_without_javascript_hides_the_camera_button(in_browser, edition
     def steps(page):
         page.goto("/checkin/")
         assert not page.get_by_role("button", name="Scan a ticket with the camera").is_visible()
-        page.get_by_label("Ticket code, name or email").fill(registration.ticket_code)
+        search = page.get_by_label("Ticket code, name, organisation or email")
+        search.fill(registration.ticket_code)
         page.get_by_role("button", name="Look up").click()
         page.get_by_role("button", name="Check in Le Thi Hoa").click()
         assert page.get_by_text("Le Thi Hoa is checked in.").is_visible()
