@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from gmc.models import User
 from registration.models import Registration
+from tests.admin_forms import admin_form_data
 from tests.declarations.factories import answered, call_with_topics
 from tests.factories import UserFactory
 
@@ -169,3 +170,22 @@ def test_the_profile_edits_the_name_in_parts_and_promises_no_printed_badge(clien
         "Lan Nguyễn",
     )
     assert person.display_name == "Lan Nguyễn"
+
+
+def test_organisers_edit_the_name_in_parts_in_the_user_admin(client, organiser):
+    person = UserFactory(full_name="Written In One Piece")
+    client.force_login(organiser)
+    url = reverse("admin:gmc_user_change", args=[person.pk])
+    page = client.get(url)
+    data = admin_form_data(page)
+    # Saving other fields keeps a name written in one piece.
+    response = client.post(url, {**data, "job_title": "Dean"})
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert (person.full_name, person.job_title) == ("Written In One Piece", "Dean")
+    # Editing the parts derives the full name from them.
+    data = admin_form_data(client.get(url))
+    response = client.post(url, {**data, "given_name": "Thị Lan", "family_name": "Nguyễn"})
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.full_name == "Thị Lan Nguyễn"
