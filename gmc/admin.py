@@ -25,13 +25,16 @@ class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
     list_display = ["email", "full_name", "is_staff", "is_active", "date_joined"]
     list_filter = ["is_staff", "is_superuser", "is_active", "groups", "organisation_type"]
-    search_fields = ["email", "full_name", "organisation_name"]
+    search_fields = ["email", "full_name", "given_name", "family_name", "organisation_name"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (
             _("Personal information"),
             {
                 "fields": [
+                    "given_name",
+                    "family_name",
+                    "badge_name",
                     "full_name",
                     "job_title",
                     "organisation_name",
@@ -50,10 +53,24 @@ class UserAdmin(DjangoUserAdmin):
         (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
-        (None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]}),
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["email", "given_name", "family_name", "password1", "password2"],
+            },
+        ),
     ]
+    readonly_fields = ["full_name"]
     autocomplete_fields = ["organisation"]
     list_select_related = ["organisation"]
+
+    def save_model(self, request, obj, form, change):
+        # The full name is derived from the parts, as everywhere else; a name written in
+        # one piece before names had parts is kept until someone edits the parts.
+        if {"given_name", "family_name", "badge_name"} & set(form.changed_data):
+            obj.set_name(obj.given_name, obj.family_name, obj.badge_name)
+        super().save_model(request, obj, form, change)
 
     def delete_model(self, request, obj):
         # An attendee's account goes through the same service as "delete my account",
