@@ -27,6 +27,7 @@ from django.utils.html import escape, format_html
 from django.utils.translation import gettext
 
 from gmc import sealing
+from gmc.links import site_url
 from gmc.models import Broadcast, EmailTemplate, OutboxMessage, User
 
 logger = logging.getLogger(__name__)
@@ -298,7 +299,7 @@ def render(message: OutboxMessage, cache: dict | None = None) -> EmailMultiAlter
     (RFC 2369 and RFC 8058 one-click)."""
     from gmc import preferences
 
-    context = {"site_url": settings.SITE_URL, **message_context(message)}
+    context = {"site_url": site_url(), **message_context(message)}
     headers = {"X-GMC-Message": str(message.pk)}
     unsubscribe_url = ""
     if message.category and message.recipient_id:

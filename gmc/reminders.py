@@ -33,6 +33,7 @@ from django.utils import formats, timezone, translation
 from agenda.models import Session, Star
 from declarations.models import Submission
 from gmc import outbox, preferences
+from gmc.links import absolute_url
 from gmc.models import Edition, EmailCategory, ReminderRule, User
 from gmc.timezones import parse_zone
 from registration.models import Registration
@@ -199,7 +200,7 @@ def queue_occurrence(occurrence: Occurrence) -> int:
     rule = occurrence.rule
     edition = rule.edition
     wording = _Wording(occurrence)
-    action_url = settings.SITE_URL + action_path(occurrence)
+    action_url = absolute_url(action_path(occurrence))
     session_title = occurrence.session.title if occurrence.session else ""
     messages = []
     for person in recipients(occurrence):

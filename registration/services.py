@@ -24,6 +24,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from gmc import outbox
+from gmc.links import absolute_url
 from gmc.models import Edition, User
 
 from .models import Answer, Question, Registration
@@ -89,10 +90,6 @@ def seats_left(edition: Edition) -> int | None:
 # --- emails ----------------------------------------------------------------------------
 
 
-def _absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
 def email_context(registration: Registration) -> dict:
     """Everything an email about the registration shows, as JSON: the message is
     rendered later by a worker, possibly after the registration (or account) is gone."""
@@ -114,10 +111,12 @@ def email_context(registration: Registration) -> dict:
         "attendance": registration.attendance,
         "position": waiting_position(registration),
         "ticket_code": registration.ticket_code,
-        "ticket_url": _absolute(reverse("registration:ticket", args=[registration.ticket_code])),
-        "ics_url": _absolute(reverse("registration:ics", args=[edition.year])),
-        "my_url": _absolute(reverse("registration:mine")),
-        "register_url": _absolute(reverse("registration:register_year", args=[edition.year])),
+        "ticket_url": absolute_url(
+            reverse("registration:ticket", args=[registration.ticket_code])
+        ),
+        "ics_url": absolute_url(reverse("registration:ics", args=[edition.year])),
+        "my_url": absolute_url(reverse("registration:mine")),
+        "register_url": absolute_url(reverse("registration:register_year", args=[edition.year])),
         "contact_email": edition.contact_email,
     }
 

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit
 
 import icalendar
 import qrcode
 import qrcode.image.svg
-from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from gmc.links import absolute_url, site_host
 from gmc.models import Edition
 
 from .models import Registration
@@ -22,7 +21,7 @@ from .models import Registration
 def checkin_address(registration: Registration) -> str:
     """What the QR code holds: the check-in lookup of this ticket. An organiser's phone
     camera opens it straight in the check-in page; anyone else gets a refusal."""
-    return f"{settings.SITE_URL}{reverse('registration:checkin')}?q={registration.ticket_code}"
+    return absolute_url(f"{reverse('registration:checkin')}?q={registration.ticket_code}")
 
 
 def qr_svg(data: str, *, label: str) -> SafeString:
@@ -54,13 +53,12 @@ def edition_address(edition: Edition) -> str:
         path = edition.get_absolute_url()
     except NoReverseMatch:
         path = reverse("home")
-    return f"{settings.SITE_URL}{path}"
+    return absolute_url(path)
 
 
 def event_uid(edition: Edition) -> str:
     """Stable across downloads, so a calendar updates the event instead of doubling it."""
-    host = urlsplit(settings.SITE_URL).hostname or "gmc.localhost"
-    return f"gmc-edition-{edition.year}@{host}"
+    return f"gmc-edition-{edition.year}@{site_host()}"
 
 
 def event_ics(edition: Edition, registration: Registration | None = None) -> bytes:
