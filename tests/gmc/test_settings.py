@@ -1,5 +1,6 @@
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -83,9 +84,12 @@ def make_run(tmp_path: Path, **env: str) -> str:
         probe = bin_dir / name
         probe.write_text('#!/bin/sh\necho "$(basename "$0") SITE_URL=$SITE_URL"\n')
         probe.chmod(0o755)
+    make = shutil.which("make")
+    if make is None:
+        pytest.skip("make is not installed")
     clean = {k: v for k, v in os.environ.items() if k not in {*NOT_INHERITED, "PORT"}}
     result = subprocess.run(
-        ["make", "--no-print-directory", "-o", "setup", "run", f"VENV={tmp_path}"],
+        [make, "--no-print-directory", "-o", "setup", "run", f"VENV={tmp_path}"],
         cwd=ROOT,
         env={**clean, **env},
         capture_output=True,
