@@ -228,6 +228,8 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# How each language writes dates and times, everywhere: gmc/formats/<language>/formats.py.
+FORMAT_MODULE_PATH = ["gmc.formats"]
 TIME_ZONE = "UTC"
 USE_TZ = True
 

@@ -20,10 +20,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from gmc import outbox
+from gmc.dates import date_range
 from gmc.links import absolute_url
 from gmc.models import Edition, User
 
@@ -94,13 +95,9 @@ def email_context(registration: Registration) -> dict:
     """Everything an email about the registration shows, as JSON: the message is
     rendered later by a worker, possibly after the registration (or account) is gone."""
     edition = registration.edition
-    dates = ""
     # Dates are written now, in the language the email will be rendered in.
     with translation.override(registration.attendee.language or settings.LANGUAGE_CODE):
-        if edition.start_date:
-            dates = formats.date_format(edition.start_date, "DATE_FORMAT")
-            if edition.end_date and edition.end_date != edition.start_date:
-                dates += " \N{EN DASH} " + formats.date_format(edition.end_date, "DATE_FORMAT")
+        dates = date_range(edition.start_date, edition.end_date)
     return {
         "name": registration.attendee.get_full_name(),
         "edition_title": edition.title,
