@@ -12,13 +12,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from declarations.models import Call, Submission
 from gmc import outbox, preferences
+from gmc.links import site_url
 from gmc.models import Broadcast, EmailCategory, OutboxMessage, User
 from registration.models import Registration
 
@@ -90,7 +90,7 @@ def context_for(broadcast: Broadcast, person: User) -> dict:
 def preview(broadcast: Broadcast, person: User) -> tuple[str, str, str]:
     """Subject, text and HTML of the message as ``person`` would receive it."""
     context = {
-        "site_url": settings.SITE_URL,
+        "site_url": site_url(),
         "unsubscribe_url": preferences.unsubscribe_url(person.pk, EmailCategory.ANNOUNCEMENTS),
         **context_for(broadcast, person),
     }

@@ -27,6 +27,7 @@ from django.utils.html import escape, format_html
 from django.utils.translation import gettext
 
 from gmc import sealing
+from gmc.links import site_url
 from gmc.models import Broadcast, EmailTemplate, OutboxMessage, User
 
 logger = logging.getLogger(__name__)
@@ -307,7 +308,7 @@ def render(message: OutboxMessage, cache: dict | None = None) -> EmailMultiAlter
     (RFC 2369 and RFC 8058 one-click)."""
     from gmc import preferences
 
-    context = {"site_url": settings.SITE_URL, **message_context(message)}
+    context = {"site_url": site_url(), **message_context(message)}
     # A message may carry its own wording (a reminder rule's), which wins over the
     # organisers' template of its kind and over the files.
     own = own_wording(context.pop("wording", None))

@@ -35,6 +35,7 @@ from django.utils.translation import ngettext
 from agenda.models import Session, Star
 from declarations.models import Submission
 from gmc import outbox, preferences
+from gmc.links import absolute_url
 from gmc.models import Edition, EmailCategory, ReminderRule, User
 from gmc.timezones import parse_zone
 from registration.models import Registration
@@ -238,7 +239,7 @@ def queue_occurrence(occurrence: Occurrence) -> int:
     rule = occurrence.rule
     edition = rule.edition
     wording = _Wording(occurrence)
-    action_url = settings.SITE_URL + action_path(occurrence)
+    action_url = absolute_url(action_path(occurrence))
     session_title = occurrence.session.title if occurrence.session else ""
     # The rule's own wording travels with each message and is rendered when it is sent
     # (gmc.outbox.render), like a template of the email.

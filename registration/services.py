@@ -20,10 +20,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from gmc import outbox
+from gmc.dates import date_range
+from gmc.links import absolute_url
 from gmc.models import Edition, User
 
 from .models import Answer, Question, Registration
@@ -90,21 +92,13 @@ def seats_left(edition: Edition) -> int | None:
 # --- emails ----------------------------------------------------------------------------
 
 
-def _absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
 def email_context(registration: Registration) -> dict:
     """Everything an email about the registration shows, as JSON: the message is
     rendered later by a worker, possibly after the registration (or account) is gone."""
     edition = registration.edition
-    dates = ""
     # Dates are written now, in the language the email will be rendered in.
     with translation.override(registration.attendee.language or settings.LANGUAGE_CODE):
-        if edition.start_date:
-            dates = formats.date_format(edition.start_date, "DATE_FORMAT")
-            if edition.end_date and edition.end_date != edition.start_date:
-                dates += " \N{EN DASH} " + formats.date_format(edition.end_date, "DATE_FORMAT")
+        dates = date_range(edition.start_date, edition.end_date)
     return {
         "name": registration.attendee.display_name,
         "edition_title": edition.title,
@@ -115,10 +109,12 @@ def email_context(registration: Registration) -> dict:
         "attendance": registration.attendance,
         "position": waiting_position(registration),
         "ticket_code": registration.ticket_code,
-        "ticket_url": _absolute(reverse("registration:ticket", args=[registration.ticket_code])),
-        "ics_url": _absolute(reverse("registration:ics", args=[edition.year])),
-        "my_url": _absolute(reverse("registration:mine")),
-        "register_url": _absolute(reverse("registration:register_year", args=[edition.year])),
+        "ticket_url": absolute_url(
+            reverse("registration:ticket", args=[registration.ticket_code])
+        ),
+        "ics_url": absolute_url(reverse("registration:ics", args=[edition.year])),
+        "my_url": absolute_url(reverse("registration:mine")),
+        "register_url": absolute_url(reverse("registration:register_year", args=[edition.year])),
         "contact_email": edition.contact_email,
     }
 
