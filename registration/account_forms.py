@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from gmc.models import User
 
 from .accounts.services import time_zone_names
+from .forms import NAME_HELP_TEXTS, NAME_LABELS, NAME_WIDGETS, name_initial
 
 
 def _time_zone_choices() -> list[tuple[str, str]]:
@@ -39,7 +40,9 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = [
-            "full_name",
+            "given_name",
+            "family_name",
+            "badge_name",
             "job_title",
             "organisation_name",
             "organisation_type",
@@ -47,17 +50,17 @@ class ProfileForm(forms.ModelForm):
             "language",
             "time_zone",
         ]
-        help_texts = {
-            "organisation_name": _(
-                "As you would like it printed, e.g. on your badge. We link it to the "
-                "organisation when we know it."
-            ),
-        }
+        labels = NAME_LABELS
+        help_texts = NAME_HELP_TEXTS
         widgets = {
-            "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            **NAME_WIDGETS,
             "job_title": forms.TextInput(attrs={"autocomplete": "organization-title"}),
-            "organisation_name": forms.TextInput(attrs={"autocomplete": "organization"}),
         }
+
+    def __init__(self, *args, **kwargs):
+        instance = kwargs["instance"]
+        kwargs["initial"] = {**name_initial(instance), **(kwargs.get("initial") or {})}
+        super().__init__(*args, **kwargs)
 
 
 class DeleteAccountForm(forms.Form):
