@@ -444,13 +444,13 @@ def test_a_rule_with_its_own_wording_sends_it_and_the_others_keep_theirs(edition
     deliver_all()
     subjects = sorted(message.subject for message in mail.outbox)
     assert subjects == [
-        "Registration for GMC 2030 closes on March 10, 2030, 11 a.m. (America/Mexico_City)",
+        "Registration for GMC 2030 closes on 10 March 2030, 11:00 (America/Mexico_City)",
         "Travel check for GMC 2030",
     ]
     travel = next(m for m in mail.outbox if m.subject.startswith("Travel"))
     assert travel.to == [person.email]
     assert travel.body.startswith("Dear Amina Otieno,\n\nIs your visa ready?")
-    assert "Registration closes March 10, 2030, 11 a.m. (America/Mexico_City)." in travel.body
+    assert "Registration closes 10 March 2030, 11:00 (America/Mexico_City)." in travel.body
     assert "/email/unsubscribe/" in travel.body  # still a reminder people can decline
 
 
@@ -536,10 +536,10 @@ def test_admin_shows_when_a_rule_sends_in_the_events_zone(client, staff_organise
     rule = rule_for(edition, offset=7 * DAY)
     # 17:00 UTC on 3 March 2030 is 11:00 in Mexico City.
     listing = client.get(reverse("admin:gmc_reminderrule_changelist")).content.decode()
-    assert "March 3, 2030, 11 a.m. (America/Mexico_City)" in listing
+    assert "3 March 2030, 11:00 (America/Mexico_City)" in listing
     assert "(UTC)" not in listing
     page = client.get(reverse("admin:gmc_reminderrule_change", args=[rule.pk])).content.decode()
-    assert "March 3, 2030, 11 a.m. (America/Mexico_City)" in page
+    assert "3 March 2030, 11:00 (America/Mexico_City)" in page
 
 
 def test_admin_previews_the_rules_own_wording_or_the_emails(client, staff_organiser, edition):
