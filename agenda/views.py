@@ -7,7 +7,6 @@ their stars, their stream links and a CSRF token that must never reach anyone el
 
 from __future__ import annotations
 
-from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -20,7 +19,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -29,7 +27,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from gmc.models import Edition
 from gmc.selectors import current_edition
-from gmc.timezones import ZoneChoice, sorted_zone_names, zone_choice
+from gmc.timezones import ZoneChoice, profile_zone, remember_zone, zone_choice
 
 from . import selectors, services
 from .cache import cache_programme, cached_programme, programme_key
@@ -38,20 +36,11 @@ from .ics import calendar_ics
 from .models import CalendarFeed, Session
 
 
-@lru_cache(maxsize=1)
-def _zone_datalist() -> str:
-    """The zone names offered while typing, made once per process: looping over some
-    600 names in the template on every request would cost more than the programme."""
-    names = ((name,) for name in sorted_zone_names())
-    options = format_html_join("", '<option value="{}">', names)
-    return format_html('<datalist id="zone-names">{}</datalist>', options)
-
-
 def _zone_context(request: HttpRequest, choice: ZoneChoice) -> dict:
     form = ZoneForm(
         request.GET if "tz" in request.GET else None,
         initial={"tz": choice.name},
-        fallback=choice.name,
+        at=choice.at,
     )
     if form.is_bound:
         form.is_valid()  # shows the field error for an unknown zone, keeping the input
@@ -60,7 +49,6 @@ def _zone_context(request: HttpRequest, choice: ZoneChoice) -> dict:
         "zone": choice,
         "zone_form": form,
         "zone_query": _zone_query(choice),
-        "zone_datalist": _zone_datalist(),
     }
 
 
@@ -83,6 +71,7 @@ def _programme_body(request: HttpRequest, edition: Edition, choice: ZoneChoice) 
             starred=selectors.starred_ids(request.user, sessions),
             show_links=selectors.is_online_attendee(request.user, edition),
             next_url=request.get_full_path(),
+            profile_zone=profile_zone(request.user),
         )
         return render_to_string("agenda/includes/programme_body.html", context, request=request)
     # No request in the context: nothing of this visitor can end up in the shared copy.
@@ -101,6 +90,7 @@ def _page_is_shared(request: HttpRequest) -> bool:
 
 def _programme_page(request: HttpRequest, edition: Edition) -> HttpResponse:
     choice = zone_choice(request, edition)
+    remember_zone(request, choice)
     cacheable = not (request.user.is_authenticated or choice.invalid_value)
     shared = cacheable and _page_is_shared(request)
     with timezone.override(choice.zone):
@@ -157,6 +147,7 @@ def session_detail(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     edition = session.edition
     choice = zone_choice(request, edition)
+    remember_zone(request, choice)
     with timezone.override(choice.zone):
         return render(
             request,

@@ -1,5 +1,9 @@
+from datetime import datetime
+
 from django import template
 from django.utils.translation import get_language_info
+
+from gmc import timezones
 
 register = template.Library()
 
@@ -12,3 +16,10 @@ def language_name(code: str) -> str:
         return get_language_info(str(code))["name_translated"]
     except KeyError:
         return str(code)
+
+
+@register.filter
+def zone_label(zone_name: str, at=None) -> str:
+    """A zone as people say it, with its offset at ``at`` (a datetime; default now):
+    ``{{ edition.time_zone|zone_label:moment }}`` gives "Hanoi time (UTC+7)"."""
+    return timezones.zone_label(zone_name or "UTC", at if isinstance(at, datetime) else None)
