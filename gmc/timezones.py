@@ -99,6 +99,16 @@ CITY_ALIASES = {
     "Africa/Casablanca": ["Rabat"],
 }
 
+# Countries under other names than their official short ones.
+COUNTRY_ALIASES = {
+    "US": ["United States", "USA", "America"],
+    "GB": ["UK", "Britain", "Great Britain", "England", "Scotland", "Wales"],
+    "VN": ["Viet Nam"],
+    "NL": ["Holland"],
+    "CZ": ["Czech Republic"],
+    "CD": ["DR Congo", "Congo-Kinshasa"],
+}
+
 _UTC_OFFSET = re.compile(r"\s*\(\s*(UTC|GMT)[^)]*\)\s*$", re.IGNORECASE)
 
 
@@ -231,6 +241,7 @@ def _words_in(entry: ZoneEntry, language: str | None) -> tuple[frozenset[str], f
             found.add(normalise(str(countries.name(entry.country))))
         found.add(normalise(str(countries.name(entry.country))))  # in ``language``
         found.add(entry.country.casefold())
+        found.update(normalise(alias) for alias in COUNTRY_ALIASES.get(entry.country, ()))
     return frozenset(places), frozenset(found)
 
 
