@@ -62,6 +62,8 @@ def test_organiser_edit_shows_at_the_next_request(client, organiser, edition):
             "is_published": "on",
             "session_speakers-TOTAL_FORMS": "0",
             "session_speakers-INITIAL_FORMS": "0",
+            "children-TOTAL_FORMS": "0",
+            "children-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302
