@@ -50,6 +50,15 @@ def published_edition(year: int) -> Edition | None:
     return Edition.objects.published().filter(year=year).first()
 
 
+def editions_with_programme() -> QuerySet[Edition]:
+    """Published editions with at least one public session, newest first (1 query)."""
+    return (
+        Edition.objects.published()
+        .filter(Exists(Session.objects.public().filter(edition=OuterRef("pk"))))
+        .order_by("-year")
+    )
+
+
 @dataclass
 class ProgrammeItem:
     session: Session

@@ -70,7 +70,9 @@ def publish_sessions(session_ids: Iterable[int]) -> PublishResult:
         )
         result.changed.append(session.pk)
     if result.changed:
-        invalidate_programme({s.edition_id for s in drafts if s.pk in result.changed})
+        invalidate_programme(
+            {s.edition_id for s in drafts if s.pk in result.changed}, everywhere=True
+        )
     return result
 
 
@@ -88,7 +90,7 @@ def unpublish_sessions(session_ids: Iterable[int]) -> PublishResult:
     Session.objects.filter(pk__in=ids).update(
         is_published=False, sequence=F("sequence") + 1, updated_at=timezone.now()
     )
-    invalidate_programme(edition for _pk, edition in published)
+    invalidate_programme((edition for _pk, edition in published), everywhere=True)
     return PublishResult(changed=ids)
 
 

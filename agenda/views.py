@@ -63,6 +63,7 @@ def _programme_body(request: HttpRequest, edition: Edition, choice: ZoneChoice) 
     context = {
         "edition": edition,
         "days": selectors.arrange_programme(sessions, choice.zone),
+        "other_editions": [e for e in selectors.editions_with_programme() if e.pk != edition.pk],
         **_zone_context(request, choice),
     }
     if request.user.is_authenticated:
