@@ -17,6 +17,7 @@ from gmc.models import User
 
 from .cache import invalidate_programme
 from .models import CalendarFeed, Session, SessionSpeaker, Star
+from .notices import placements, record_moves
 
 # A shift beyond a day is a new programme, not a last-minute change.
 MAX_SHIFT_MINUTES = 24 * 60
@@ -136,7 +137,8 @@ def shift_sessions(session_ids: Iterable[int], minutes: int) -> list[Session]:
     """Move sessions (and the sessions nested in them) by ``minutes``, later when
     positive. Each moved session's SEQUENCE increases. All or nothing: when a moved
     session would leave the edition's dates or clash with another session in its room,
-    nothing moves and AgendaError names the problems. Not idempotent: each call shifts
+    nothing moves and AgendaError names the problems. People who starred a moved
+    published session are told (``agenda.notices``). Not idempotent: each call shifts
     again."""
     if not minutes or abs(minutes) > MAX_SHIFT_MINUTES:
         raise AgendaError(
@@ -147,6 +149,7 @@ def shift_sessions(session_ids: Iterable[int], minutes: int) -> list[Session]:
     ids |= set(Session.objects.filter(parent_id__in=ids).values_list("pk", flat=True))
     ids |= set(Session.objects.filter(parent__parent_id__in=ids).values_list("pk", flat=True))
     locked = list(Session.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    before = placements(ids)
     delta = timedelta(minutes=minutes)
     Session.objects.filter(pk__in=ids).update(
         starts_at=F("starts_at") + delta,
@@ -165,8 +168,9 @@ def shift_sessions(session_ids: Iterable[int], minutes: int) -> list[Session]:
             problems.extend(f"{session.display_title}: {m}" for m in error.messages)
     if problems:
         raise AgendaError(" ".join(problems))
-    # update() sends no signals: tell the cache here.
+    # update() sends no signals: tell the cache, and those who starred the sessions.
     invalidate_programme(s.edition_id for s in locked)
+    record_moves(before)
     return moved
 
 
