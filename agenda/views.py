@@ -37,13 +37,16 @@ from .models import CalendarFeed, Session
 
 
 def _zone_context(request: HttpRequest, choice: ZoneChoice) -> dict:
+    # Bound only to show the error of a value that names no zone, keeping the input: a
+    # zone found is shown as the list names it, so "beijing" and "Asia/Shanghai" give
+    # the same (cached) page.
     form = ZoneForm(
-        request.GET if "tz" in request.GET else None,
+        request.GET if choice.invalid_value else None,
         initial={"tz": choice.name},
         at=choice.at,
     )
     if form.is_bound:
-        form.is_valid()  # shows the field error for an unknown zone, keeping the input
+        form.is_valid()
     return {
         "path": request.path,
         "zone": choice,
