@@ -22,13 +22,16 @@ node_modules/.installed: package.json package-lock.json
 # The settings are production's unless DEBUG=1 says otherwise: the development targets
 # say it themselves.
 run test migrations-check bench: export DEBUG = 1
+# Links in emails and calendar files name the address the portal is served on: the web
+# process and the worker that renders emails both read it (unless SITE_URL is set).
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 
 # The embedded portal: SQLite, a Celery worker and scheduler on the filesystem
 # transport, emails as files under var/mail/ (listed at /dev/mail/).
 run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo --if-empty
-	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops web, worker and scheduler)"
+	@echo "Serving on http://127.0.0.1:$(PORT)/, links in emails to $$SITE_URL/ (Ctrl-C stops web, worker and scheduler)"
 	$(VENV)/bin/honcho -f Procfile.dev start --port $(PORT)
 
 lint: setup

@@ -132,7 +132,7 @@ class DayFilter(admin.SimpleListFilter):
         if is_plain_number(chosen):
             moments = moments.filter(edition_id=chosen)
         days = {moment.astimezone(parse_zone(zone) or UTC).date() for moment, zone in moments}
-        return [(d.isoformat(), date_format(d, "D j M Y")) for d in sorted(days)]
+        return [(d.isoformat(), date_format(d, "SHORT_WEEKDAY_DATE_FORMAT")) for d in sorted(days)]
 
     def queryset(self, request, queryset):
         if not self.value():

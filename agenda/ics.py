@@ -10,21 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC
-from urllib.parse import urlsplit
 
 import icalendar
-from django.conf import settings
 from django.utils import timezone
+
+from gmc.links import absolute_url, site_host
 
 from .models import Session
 
 
-def _host() -> str:
-    return urlsplit(settings.SITE_URL).hostname or "gmc.localhost"
-
-
 def session_uid(session: Session) -> str:
-    return f"session-{session.pk}@{_host()}"
+    return f"session-{session.pk}@{site_host()}"
 
 
 def _event(session: Session) -> icalendar.Event:
@@ -36,7 +32,7 @@ def _event(session: Session) -> icalendar.Event:
     event.add("dtstart", session.starts_at.astimezone(UTC))
     event.add("dtend", session.ends_at.astimezone(UTC))
     event.add("summary", session.display_title)
-    address = f"{settings.SITE_URL}{session.get_absolute_url()}"
+    address = absolute_url(session.get_absolute_url())
     lines = [session.description] if session.description else []
     names = [part.speaker.name for part in session.session_speakers.all()]
     if names:

@@ -305,8 +305,10 @@ class Session(models.Model):
                 _("%(room)s is taken from %(start)s to %(end)s (%(zone)s time) by “%(title)s”.")
                 % {
                     "room": self.room.name,
-                    "start": date_format(clash.starts_at.astimezone(zone), "j M H:i"),
-                    "end": date_format(clash.ends_at.astimezone(zone), "H:i"),
+                    "start": date_format(
+                        clash.starts_at.astimezone(zone), "SHORT_DATETIME_FORMAT"
+                    ),
+                    "end": date_format(clash.ends_at.astimezone(zone), "TIME_FORMAT"),
                     "zone": self.edition.time_zone,
                     "title": clash.display_title,
                 }

@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from gmc import outbox
+from gmc.links import absolute_url
 from gmc.models import EmailCategory
 from gmc.timezones import parse_zone, zone_label
 
@@ -165,7 +166,7 @@ def _line(item: MoveNoticeItem, zone) -> dict | None:
         "was_when": "" if same_time else _moment(was.starts_at, zone),
         "room": now.room_name,
         "was_room": "" if now.room_id == was.room_id else item.was_room_name,
-        "url": settings.SITE_URL + session.get_absolute_url(),
+        "url": absolute_url(session.get_absolute_url()),
     }
 
 
@@ -205,7 +206,7 @@ def send_move_notice(notice_id: int) -> bool:
                 "edition_title": edition.title,
                 "sessions": lines,
                 "zone": zone_label(zone, items[0].session.starts_at),
-                "agenda_url": settings.SITE_URL + reverse("agenda:mine"),
+                "agenda_url": absolute_url(reverse("agenda:mine")),
             }
         outbox.queue(
             kind=KIND,

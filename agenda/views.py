@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from gmc.links import absolute_url
 from gmc.models import Edition
 from gmc.selectors import current_edition
 from gmc.timezones import ZoneChoice, profile_zone, remember_zone, zone_choice
@@ -247,7 +248,7 @@ def mine(request: HttpRequest) -> HttpResponse:
         "agenda/mine.html",
         {
             "sessions": sessions,
-            "feed_url": request.build_absolute_uri(feed.get_absolute_url()),
+            "feed_url": absolute_url(feed.get_absolute_url()),
             "meta": {"title": _("My agenda")},
         },
     )

@@ -144,7 +144,7 @@ def _status_action(status: str, label):
 class SubmissionAdmin(admin.ModelAdmin):
     list_display = [
         "pk",
-        "contributor",
+        "contributor_name",
         "edition_year",
         "status",
         "organisation_name",
@@ -155,7 +155,7 @@ class SubmissionAdmin(admin.ModelAdmin):
         "tag_list",
         "submitted_at",
     ]
-    list_display_links = ["pk", "contributor"]
+    list_display_links = ["pk", "contributor_name"]
     list_filter = [
         CallFilter,
         TopicAnsweredFilter,
@@ -218,6 +218,13 @@ class SubmissionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    @admin.display(description=_("contributor"), ordering="contributor__full_name")
+    def contributor_name(self, submission: Submission) -> str:
+        """The name, never the email address; a deleted account as the compilation says."""
+        if submission.contributor is None:
+            return str(_("Former participant (account deleted)"))
+        return submission.contributor.display_name
 
     @admin.display(description=_("edition"), ordering="call__edition__year")
     def edition_year(self, submission: Submission) -> int:

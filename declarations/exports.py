@@ -43,7 +43,7 @@ def records(call: Call) -> Iterator[dict]:
             "id": submission.pk,
             "submitted_at": _moment(call, submission.submitted_at),
             "status": str(submission.get_status_display()),
-            "name": submission.contributor.get_full_name() if submission.contributor else "",
+            "name": submission.contributor.display_name if submission.contributor else "",
             "email": submission.contributor.email if submission.contributor else "",
             "organisation": submission.organisation_name,
             "organisation_type": str(type_labels.get(submission.organisation_type, "")),
@@ -124,7 +124,7 @@ def to_json(call: Call) -> bytes:
 
 
 def _folder(submission: Submission) -> str:
-    person = submission.contributor.get_full_name() if submission.contributor else ""
+    person = submission.contributor.full_name if submission.contributor else ""
     name = slugify(person)[:40] or "participant"
     return f"submission-{submission.pk}-{name}"
 

@@ -232,7 +232,7 @@ class Submission(models.Model):
         """How a quotation is signed, as the contributor consented; empty when it may
         not be quoted at all."""
         if self.quote_consent == self.QuoteConsent.NAMED and self.contributor_id:
-            parts = [self.contributor.get_full_name(), self.organisation_name]
+            parts = [self.contributor.display_name, self.organisation_name]
             where = self.country.name if self.country else ""
             text = ", ".join(p for p in parts if p)
             return f"{text} ({where})" if where else text

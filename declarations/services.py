@@ -208,7 +208,7 @@ def _queue_receipt(submission: Submission) -> None:
             extra=f"submit-{submission.submit_count}",
         ),
         context={
-            "name": submission.contributor.get_full_name(),
+            "name": submission.contributor.display_name,
             "edition_title": edition.title,
             "submitted_at": moment(submission.submitted_at),
             "closes_at": moment(call.closes_at),

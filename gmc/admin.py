@@ -1,3 +1,5 @@
+from django import forms
+from django.conf import global_settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import display_for_field, unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -15,6 +17,7 @@ from gmc.models import (
     Publication,
     User,
 )
+from gmc.templatetags.gmc_extras import language_name
 
 
 @admin.register(User)
@@ -22,13 +25,16 @@ class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
     list_display = ["email", "full_name", "is_staff", "is_active", "date_joined"]
     list_filter = ["is_staff", "is_superuser", "is_active", "groups", "organisation_type"]
-    search_fields = ["email", "full_name", "organisation_name"]
+    search_fields = ["email", "full_name", "given_name", "family_name", "organisation_name"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (
             _("Personal information"),
             {
                 "fields": [
+                    "given_name",
+                    "family_name",
+                    "badge_name",
                     "full_name",
                     "job_title",
                     "organisation_name",
@@ -47,10 +53,24 @@ class UserAdmin(DjangoUserAdmin):
         (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
-        (None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]}),
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["email", "given_name", "family_name", "password1", "password2"],
+            },
+        ),
     ]
+    readonly_fields = ["full_name"]
     autocomplete_fields = ["organisation"]
     list_select_related = ["organisation"]
+
+    def save_model(self, request, obj, form, change):
+        # The full name is derived from the parts, as everywhere else; a name written in
+        # one piece before names had parts is kept until someone edits the parts.
+        if {"given_name", "family_name", "badge_name"} & set(form.changed_data):
+            obj.set_name(obj.given_name, obj.family_name, obj.badge_name)
+        super().save_model(request, obj, form, change)
 
     def delete_model(self, request, obj):
         # An attendee's account goes through the same service as "delete my account",
@@ -148,8 +168,36 @@ class PreviewOnSite:
         return obj.get_absolute_url()
 
 
+class EditionForm(forms.ModelForm):
+    interpretation_languages = forms.MultipleChoiceField(
+        label=_("interpretation languages"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "language-choices"}),
+        help_text=_("Languages offered for simultaneous interpretation."),
+    )
+
+    class Meta:
+        model = Edition
+        # The admin's fieldsets name the rest.
+        fields = ["interpretation_languages"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Every language Django names, plus any code saved before this was a choice.
+        codes = {code for code, _name in global_settings.LANGUAGES}
+        codes.update(self.instance.interpretation_languages or [])
+        self.fields["interpretation_languages"].choices = sorted(
+            ((code, language_name(code)) for code in codes), key=lambda c: c[1].casefold()
+        )
+
+
 @admin.register(Edition)
 class EditionAdmin(PreviewOnSite, admin.ModelAdmin):
+    form = EditionForm
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     list_display = [
         "year",
         "title",

@@ -3,7 +3,7 @@ and messages to participants (registered from gmc.admin)."""
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import timedelta
 
 from django import forms
 from django.conf import settings
@@ -13,7 +13,9 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils import formats
 from django.utils.html import escape, format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from gmc import email_kinds, outbox, reminders
@@ -21,8 +23,57 @@ from gmc.models import Broadcast, EmailOptOut, EmailTemplate, OutboxMessage, Rem
 from gmc.views.email_frame import email_frame, email_html_response
 
 
+class OffsetWidget(forms.MultiWidget):
+    """A number and a unit, e.g. 7 days: how long before the event a reminder goes out."""
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            [
+                forms.NumberInput(attrs={"min": 0, "step": 1, "size": 6}),
+                forms.Select(choices=reminders.OFFSET_UNITS),
+            ],
+            attrs,
+        )
+
+    def decompress(self, value):
+        if isinstance(value, timedelta):
+            return list(reminders.split_offset(value))
+        return [None, "days"]
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        # The number takes the field's label; the unit needs a name of its own.
+        context["widget"]["subwidgets"][1]["attrs"]["aria-label"] = str(_("unit"))
+        return context
+
+
+class OffsetField(forms.MultiValueField):
+    widget = OffsetWidget
+
+    def __init__(self, **kwargs):
+        fields = [
+            forms.IntegerField(
+                min_value=0,
+                max_value=3650,
+                error_messages={"min_value": _("A reminder is sent before the event, not after.")},
+            ),
+            forms.ChoiceField(choices=reminders.OFFSET_UNITS),
+        ]
+        super().__init__(fields, require_all_fields=True, **kwargs)
+
+    def compress(self, data_list):
+        if not data_list:
+            return None
+        number, unit = data_list
+        return reminders.join_offset(number, unit)
+
+
 class ReminderRuleForm(forms.ModelForm):
     kind = forms.ChoiceField(label=_("email"), choices=email_kinds.reminder_kind_choices)
+    offset = OffsetField(
+        label=_("how long before"),
+        help_text=_("Before the event chosen above: the start, or the deadline."),
+    )
 
     class Meta:
         model = ReminderRule
@@ -34,8 +85,11 @@ class ReminderRuleForm(forms.ModelForm):
             "audience",
             "attendance",
             "kind",
+            "subject",
+            "text",
             "is_active",
         ]
+        widgets = {"subject": forms.TextInput(attrs={"size": 90})}
 
 
 @admin.register(ReminderRule)
@@ -45,7 +99,7 @@ class ReminderRuleAdmin(admin.ModelAdmin):
         "name",
         "edition",
         "event",
-        "offset",
+        "how_long_before",
         "audience",
         "attendance",
         "is_active",
@@ -55,9 +109,42 @@ class ReminderRuleAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     list_select_related = ["edition", "edition__declaration_call"]
     autocomplete_fields = ["edition"]
-    readonly_fields = ["next_moment"]
+    readonly_fields = ["next_moment", "preview"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "edition",
+                    "name",
+                    "event",
+                    "offset",
+                    "next_moment",
+                    "audience",
+                    "attendance",
+                    "is_active",
+                ]
+            },
+        ),
+        (
+            _("Wording"),
+            {
+                "description": _(
+                    "The chosen email's wording is sent unless this rule has its own subject "
+                    "and text. They may use the variables of that email: see “Email "
+                    "templates”."
+                ),
+                "fields": ["kind", "subject", "text"],
+            },
+        ),
+        (_("Preview with sample data (of the saved wording)"), {"fields": ["preview"]}),
+    ]
 
-    @admin.display(description=_("sent at (UTC)"))
+    @admin.display(description=_("how long before"), ordering="offset")
+    def how_long_before(self, obj: ReminderRule) -> str:
+        return reminders.offset_in_words(obj.offset)
+
+    @admin.display(description=_("sent at (the event's time zone)"))
     def next_moment(self, obj: ReminderRule) -> str:
         if obj.pk is None:
             return "—"
@@ -66,7 +153,34 @@ class ReminderRuleAdmin(admin.ModelAdmin):
         moment = reminders.next_moment(obj)
         if moment is None:
             return _("the event has no date yet")
-        return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+        zone = obj.edition.tz
+        local = moment.astimezone(zone)
+        return f"{formats.date_format(local, 'DATETIME_FORMAT')} ({zone.key})"
+
+    @admin.display(description=_("preview"))
+    def preview(self, obj: ReminderRule) -> str:
+        if obj.pk is None or obj.kind not in email_kinds.KINDS:
+            return _("Save the rule to see its email with sample data.")
+        info = email_kinds.KINDS[obj.kind]
+        own = reminders.rule_wording(obj)
+        try:
+            subject, text, _html = outbox.render_parts(
+                template=obj.kind.replace(".", "/"),
+                context=info.sample_context(),
+                language=settings.LANGUAGE_CODE,
+                custom=outbox.own_wording(own)
+                or outbox.custom_template(obj.kind, settings.LANGUAGE_CODE),
+            )
+        except Exception as exc:  # saved before the email's variables changed
+            return _("This wording no longer renders: %(error)s") % {"error": exc}
+        return format_html(
+            '<p>{}</p><p><strong>{}</strong> {}</p><pre class="email-text">{}</pre>',
+            _("This rule's own wording.") if own else _("The wording of the chosen email."),
+            _("Subject:"),
+            # Rendered templates are marked safe; here they are shown, not interpreted.
+            escape(subject),
+            escape(text),
+        )
 
 
 @admin.register(EmailOptOut)
@@ -230,11 +344,32 @@ class EmailTemplateAdmin(admin.ModelAdmin):
     def variables(self, obj: EmailTemplate) -> str:
         if obj.pk:
             return variables_table(obj.kind)
+        add_url = reverse("admin:gmc_emailtemplate_add")
         return format_html_join(
             "",
-            "<details><summary>{}</summary>{}</details>",
-            ((info.label, variables_table(kind)) for kind, info in email_kinds.KINDS.items()),
+            '<details><summary>{}</summary><p><a href="{}?{}">{}</a></p>{}</details>',
+            (
+                (
+                    info.label,
+                    add_url,
+                    urlencode({"kind": kind}),
+                    _("Write this email, starting from its current wording"),
+                    variables_table(kind),
+                )
+                for kind, info in email_kinds.KINDS.items()
+            ),
         )
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict:
+        """A new template starts from what the email says today, not from nothing."""
+        initial = super().get_changeform_initial_data(request)
+        kind = initial.get("kind")
+        if kind in email_kinds.KINDS:
+            language = initial.get("language") or settings.LANGUAGE_CODE
+            current = email_kinds.current_wording(kind, language)
+            for name, value in current.items():
+                initial.setdefault(name, value)
+        return initial
 
     def get_urls(self):
         preview = path(

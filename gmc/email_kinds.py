@@ -8,15 +8,17 @@ check made when a template is saved.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.template import TemplateSyntaxError, engines
 from django.template.base import TokenType, Variable, VariableNode
 from django.template.defaulttags import ForNode, WithNode
 from django.templatetags.i18n import BlockTranslateNode
 from django.utils.translation import gettext_lazy as _
 
-from gmc.models import EmailCategory
+from gmc.models import EmailCategory, EmailTemplate
 
 # Always available, whatever the kind.
 COMMON_VARIABLES = {
@@ -66,7 +68,7 @@ _REGISTRATION_SAMPLE = {
     "name": "Amina Otieno",
     "edition_title": "Global MOOC and Online Education Conference 2026",
     "edition_year": 2026,
-    "dates": "28 December 2026 \N{EN DASH} 30 December 2026",
+    "dates": "28\N{EN DASH}30 December 2026",
     "dates_provisional": True,
     "venue": "Main hall, Hanoi",
     "attendance": "in_person",
@@ -96,7 +98,7 @@ def _reminder_sample(event: str, session_title: str = "") -> dict:
         "name": "Amina Otieno",
         "edition_title": "Global MOOC and Online Education Conference 2026",
         "event": event,
-        "when": "Friday 18 December 2026, 23:59 (Africa/Nairobi)",
+        "when": "18 December 2026, 23:59 (Africa/Nairobi)",
         "zone": "Africa/Nairobi",
         "action_url": "https://gmc.example.org/",
         "session_title": session_title,
@@ -128,6 +130,9 @@ KINDS: dict[str, EmailKind] = {
             "closes_at": _("The deadline, with the zone"),
             "resubmission": _("Whether this replaces earlier input (true or false)"),
             "answers": _("The answers: a list of items with “topic” and “text”"),
+            "attachments": _("The names of the attached files"),
+            "quote_consent": _("How the contributor may be quoted"),
+            "url": _("Path of the input page, to follow the portal's address"),
         },
         {
             "name": "Amina Otieno",
@@ -136,6 +141,9 @@ KINDS: dict[str, EmailKind] = {
             "closes_at": "14 December 2026, 23:59 (Asia/Ho_Chi_Minh)",
             "resubmission": False,
             "answers": [{"topic": "Role and impact", "text": "Courses reached new students."}],
+            "attachments": ["Course report.pdf"],
+            "quote_consent": "With my name",
+            "url": "/declarations/2026/",
         },
     ),
     "reminders.registration_closing": EmailKind(
@@ -171,11 +179,13 @@ KINDS: dict[str, EmailKind] = {
             "body": _("The message's text"),
             "contact_email": _("The secretariat's address"),
             "is_test": _("Whether this is an organiser's test copy (true or false)"),
+            "greeting": _("Whether the message starts with “Dear {name},” (true or false)"),
         },
         {
             "name": "Amina Otieno",
             "edition_title": "Global MOOC and Online Education Conference 2026",
             "is_test": False,
+            "greeting": True,
             "subject": "Programme update",
             "body": "The opening ceremony starts half an hour later.\n\nSee you there.",
             "contact_email": "secretariat@example.org",
@@ -229,6 +239,57 @@ def reminder_kind_choices() -> list[tuple[str, str]]:
 def category_of(kind: str) -> str:
     info = KINDS.get(kind)
     return info.category if info else ""
+
+
+_BODY_BLOCK = re.compile(r"{%\s*block body\s*%}(.*){%\s*endblock\s*%}", re.DOTALL)
+_BLOCK_SUPER = re.compile(r"\n?{{\s*block\.super\s*}}")
+_INCLUDE = re.compile(r"{%\s*include\s+\"([^\"]+)\"\s*%}")
+_LOAD_I18N = re.compile(r"^{%\s*load i18n\s*%}")
+# The unsubscribe link is added to every email that needs one (gmc.outbox).
+_UNSUBSCRIBE = re.compile(r"\n?{%\s*include\s+\"emails/messages/unsubscribe\.(txt|html)\"\s*%}")
+
+
+def _source(name: str, engine: str) -> str:
+    return engines[engine].get_template(name).template.source
+
+
+def _inline_includes(source: str, engine: str) -> str:
+    # One screen to read: the pieces the files share are written out in place.
+    source = _UNSUBSCRIBE.sub("", source)
+    return _INCLUDE.sub(
+        lambda match: _LOAD_I18N.sub("", _source(match.group(1), engine)).strip("\n"), source
+    )
+
+
+def file_wording(kind: str) -> dict[str, str]:
+    """Subject, text and HTML body of the built-in files of ``kind``, in the form of an
+    organiser's template: the HTML body without the layout it extends (the layout is
+    put around an organiser's template when it is sent)."""
+    base = f"emails/{kind.replace('.', '/')}"
+    subject = _source(f"{base}.subject.txt", "text").strip()
+    text = _inline_includes(_source(f"{base}.txt", "text"), "text").strip("\n") + "\n"
+    page = _source(f"{base}.html", "django")
+    found = _BODY_BLOCK.search(page)
+    html = ""
+    if found:
+        html = _inline_includes(_BLOCK_SUPER.sub("", found.group(1)), "django").strip("\n")
+        if "{% load i18n %}" in page:
+            html = "{% load i18n %}" + html
+    return {"subject": subject, "text": text, "html": html}
+
+
+def current_wording(kind: str, language: str) -> dict[str, str]:
+    """What ``kind`` says today, for an organiser to start a template from: their own
+    template in ``language`` (else the default language, else the one they changed
+    last), else the built-in files."""
+    from gmc.outbox import custom_template
+
+    template = custom_template(kind, language or settings.LANGUAGE_CODE)
+    if template is None:
+        template = EmailTemplate.objects.filter(kind=kind).order_by("-updated_at").first()
+    if template is not None:
+        return {"subject": template.subject, "text": template.text, "html": template.html}
+    return file_wording(kind)
 
 
 # Names a template binds itself and may always use.

@@ -12,13 +12,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from declarations.models import Call, Submission
 from gmc import outbox, preferences
+from gmc.links import site_url
 from gmc.models import Broadcast, EmailCategory, OutboxMessage, User
 from registration.models import Registration
 
@@ -37,8 +37,9 @@ class MessagingError(Exception):
 
 def recipients(broadcast: Broadcast) -> models.QuerySet[User]:
     """Exactly the segment: active accounts registered for the edition with the chosen
-    status and attendance, from the chosen country and type of organisation, at the
-    chosen stage of declaration input, who accept messages from the organisers."""
+    status and attendance, checked in at the door or not, from the chosen country and
+    type of organisation, at the chosen stage of declaration input, who accept messages
+    from the organisers."""
     registrations = Registration.objects.filter(
         edition_id=broadcast.edition_id, attendee=OuterRef("pk")
     )
@@ -48,6 +49,10 @@ def recipients(broadcast: Broadcast) -> models.QuerySet[User]:
         registrations = registrations.filter(status__in=ACTIVE_STATUSES)
     if broadcast.attendance:
         registrations = registrations.filter(attendance=broadcast.attendance)
+    if broadcast.check_in == Broadcast.CheckIn.CHECKED_IN:
+        registrations = registrations.filter(checked_in_at__isnull=False)
+    elif broadcast.check_in == Broadcast.CheckIn.NOT_CHECKED_IN:
+        registrations = registrations.filter(checked_in_at__isnull=True)
     people = User.objects.filter(Exists(registrations), is_active=True)
     if broadcast.country:
         people = people.filter(country=broadcast.country)
@@ -71,7 +76,10 @@ def recipients(broadcast: Broadcast) -> models.QuerySet[User]:
 
 def context_for(broadcast: Broadcast, person: User) -> dict:
     return {
-        "name": person.get_full_name(),
+        "name": person.display_name,
+        # The templates open with "Dear {{ name }}," unless the author said otherwise;
+        # rows queued before this option existed lack the key and keep the greeting.
+        "greeting": broadcast.greeting,
         "edition_title": broadcast.edition.title,
         "subject": broadcast.subject,
         "body": broadcast.body,
@@ -82,7 +90,7 @@ def context_for(broadcast: Broadcast, person: User) -> dict:
 def preview(broadcast: Broadcast, person: User) -> tuple[str, str, str]:
     """Subject, text and HTML of the message as ``person`` would receive it."""
     context = {
-        "site_url": settings.SITE_URL,
+        "site_url": site_url(),
         "unsubscribe_url": preferences.unsubscribe_url(person.pk, EmailCategory.ANNOUNCEMENTS),
         **context_for(broadcast, person),
     }

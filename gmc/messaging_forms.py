@@ -15,19 +15,23 @@ class BroadcastForm(forms.ModelForm):
             "edition",
             "registration_status",
             "attendance",
+            "check_in",
             "country",
             "organisation_type",
             "declaration_status",
             "subject",
+            "greeting",
             "body",
         ]
         labels = {
             "registration_status": _("Registration status"),
             "attendance": _("Attendance"),
+            "check_in": _("Check-in at the conference"),
             "declaration_status": _("Declaration input"),
         }
         help_texts = {
             "attendance": _("Empty: everyone."),
+            "check_in": _("Empty: whether checked in or not."),
             "country": _("The country in the person's profile. Empty: every country."),
             "organisation_type": _("Empty: every type."),
             "declaration_status": _("Empty: whatever they did."),

@@ -27,6 +27,7 @@ from django.utils.html import escape, format_html
 from django.utils.translation import gettext
 
 from gmc import sealing
+from gmc.links import site_url
 from gmc.models import Broadcast, EmailTemplate, OutboxMessage, User
 
 logger = logging.getLogger(__name__)
@@ -255,6 +256,15 @@ def custom_template(kind: str, language: str, cache: dict | None = None) -> Emai
     return template
 
 
+def own_wording(wording: dict | None) -> EmailTemplate | None:
+    """``{"subject": ..., "text": ...}`` as an (unsaved) template, or None if empty."""
+    if not wording or not wording.get("subject"):
+        return None
+    return EmailTemplate(
+        subject=wording["subject"], text=wording.get("text", ""), html=wording.get("html", "")
+    )
+
+
 def render_parts(
     *, template: str, context: dict, language: str, custom: EmailTemplate | None = None
 ) -> tuple[str, str, str]:
@@ -298,7 +308,10 @@ def render(message: OutboxMessage, cache: dict | None = None) -> EmailMultiAlter
     (RFC 2369 and RFC 8058 one-click)."""
     from gmc import preferences
 
-    context = {"site_url": settings.SITE_URL, **message_context(message)}
+    context = {"site_url": site_url(), **message_context(message)}
+    # A message may carry its own wording (a reminder rule's), which wins over the
+    # organisers' template of its kind and over the files.
+    own = own_wording(context.pop("wording", None))
     headers = {"X-GMC-Message": str(message.pk)}
     unsubscribe_url = ""
     if message.category and message.recipient_id:
@@ -310,7 +323,7 @@ def render(message: OutboxMessage, cache: dict | None = None) -> EmailMultiAlter
         template=message.template,
         context=context,
         language=message.language,
-        custom=custom_template(message.kind, message.language, cache),
+        custom=own or custom_template(message.kind, message.language, cache),
     )
     if unsubscribe_url:
         text, html = _with_unsubscribe_link(text, html, unsubscribe_url, message.language)

@@ -29,10 +29,13 @@ from django.db import connection, models, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import formats, timezone, translation
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from agenda.models import Session, Star
 from declarations.models import Submission
 from gmc import outbox, preferences
+from gmc.links import absolute_url
 from gmc.models import Edition, EmailCategory, ReminderRule, User
 from gmc.timezones import parse_zone
 from registration.models import Registration
@@ -80,6 +83,36 @@ def event_time(rule: ReminderRule) -> datetime | None:
     if rule.event == ReminderRule.Event.CONFERENCE_STARTS:
         return edition.opening_at or edition.starts_at
     return None
+
+
+OFFSET_UNITS = [("days", _("days")), ("hours", _("hours")), ("minutes", _("minutes"))]
+_UNIT_LENGTHS = {
+    "days": timedelta(days=1),
+    "hours": timedelta(hours=1),
+    "minutes": timedelta(minutes=1),
+}
+
+
+def split_offset(offset: timedelta) -> tuple[int, str]:
+    """An offset as a number of the largest unit that divides it, e.g. (7, "days")."""
+    for unit, length in _UNIT_LENGTHS.items():
+        if offset % length == timedelta(0):
+            return offset // length, unit
+    return round(offset / _UNIT_LENGTHS["minutes"]), "minutes"
+
+
+def join_offset(number: int, unit: str) -> timedelta:
+    return number * _UNIT_LENGTHS[unit]
+
+
+def offset_in_words(offset: timedelta) -> str:
+    """“7 days”, “1 hour”, “90 minutes”: as organisers say it."""
+    number, unit = split_offset(offset)
+    if unit == "days":
+        return ngettext("%(n)s day", "%(n)s days", number) % {"n": number}
+    if unit == "hours":
+        return ngettext("%(n)s hour", "%(n)s hours", number) % {"n": number}
+    return ngettext("%(n)s minute", "%(n)s minutes", number) % {"n": number}
 
 
 def next_moment(rule: ReminderRule) -> datetime | None:
@@ -193,14 +226,25 @@ class _Wording:
         return self._cache[wanted]
 
 
+def rule_wording(rule: ReminderRule) -> dict[str, str] | None:
+    """The rule's own subject and text, or None when it sends its email's wording."""
+    if not (rule.subject.strip() and rule.text.strip()):
+        return None
+    return {"subject": rule.subject, "text": rule.text}
+
+
 def queue_occurrence(occurrence: Occurrence) -> int:
     """Queue the occurrence's email to each recipient who does not have it yet, in a
     fixed number of queries. Returns how many were queued. Safe to repeat."""
     rule = occurrence.rule
     edition = rule.edition
     wording = _Wording(occurrence)
-    action_url = settings.SITE_URL + action_path(occurrence)
+    action_url = absolute_url(action_path(occurrence))
     session_title = occurrence.session.title if occurrence.session else ""
+    # The rule's own wording travels with each message and is rendered when it is sent
+    # (gmc.outbox.render), like a template of the email.
+    own = rule_wording(rule)
+    own_wording = {"wording": own} if own else {}
     messages = []
     for person in recipients(occurrence):
         label, when, zone = wording.for_person(person)
@@ -217,6 +261,7 @@ def queue_occurrence(occurrence: Occurrence) -> int:
                     "action_url": action_url,
                     "session_title": session_title,
                     "contact_email": edition.contact_email,
+                    **own_wording,
                 },
             )
         )

@@ -28,7 +28,7 @@ PRODUCTION = not DEBUG
 if PRODUCTION:
     _missing = [
         name
-        for name in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL")
+        for name in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "SITE_URL")
         if not env.str(name, default="")
     ]
     if _missing:
@@ -48,7 +48,14 @@ else:
     )
 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# The public address every absolute link is made from (gmc/links.py): emails, calendar
+# files, QR codes, the sitemap. `make run` sets it from PORT; production names it.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+if PRODUCTION and not SITE_URL.startswith("https://"):
+    raise ImproperlyConfigured(
+        "Production settings (DEBUG=0) need SITE_URL to be the portal's https address, "
+        f"e.g. https://gmc.example.org (got {SITE_URL!r})."
+    )
 
 # --- Applications -------------------------------------------------------------------
 INSTALLED_APPS = [
@@ -221,6 +228,8 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# How each language writes dates and times, everywhere: gmc/formats/<language>/formats.py.
+FORMAT_MODULE_PATH = ["gmc.formats"]
 TIME_ZONE = "UTC"
 USE_TZ = True
 

@@ -2,10 +2,10 @@
 
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib import sitemaps
 from django.urls import reverse
 
+from gmc.links import site_url
 from gmc.models import Edition, NewsArticle
 
 
@@ -14,10 +14,10 @@ class SiteSitemap(sitemaps.Sitemap):
     rather than from the Site row (which nobody edits)."""
 
     def get_domain(self, site=None) -> str:
-        return urlsplit(settings.SITE_URL).netloc
+        return urlsplit(site_url()).netloc
 
     def get_protocol(self, protocol=None) -> str:
-        return urlsplit(settings.SITE_URL).scheme or "https"
+        return urlsplit(site_url()).scheme or "https"
 
 
 class PageSitemap(SiteSitemap):

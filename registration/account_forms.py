@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from gmc.models import User
 from gmc.zone_forms import ZoneField
 
+from .forms import NAME_HELP_TEXTS, NAME_LABELS, NAME_WIDGETS, name_initial
+
 
 def _language_choices() -> list[tuple[str, str]]:
     return [("", _("Not set")), *settings.LANGUAGES]
@@ -36,7 +38,9 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = [
-            "full_name",
+            "given_name",
+            "family_name",
+            "badge_name",
             "job_title",
             "organisation_name",
             "organisation_type",
@@ -44,17 +48,17 @@ class ProfileForm(forms.ModelForm):
             "language",
             "time_zone",
         ]
-        help_texts = {
-            "organisation_name": _(
-                "As you would like it printed, e.g. on your badge. We link it to the "
-                "organisation when we know it."
-            ),
-        }
+        labels = NAME_LABELS
+        help_texts = NAME_HELP_TEXTS
         widgets = {
-            "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            **NAME_WIDGETS,
             "job_title": forms.TextInput(attrs={"autocomplete": "organization-title"}),
-            "organisation_name": forms.TextInput(attrs={"autocomplete": "organization"}),
         }
+
+    def __init__(self, *args, **kwargs):
+        instance = kwargs["instance"]
+        kwargs["initial"] = {**name_initial(instance), **(kwargs.get("initial") or {})}
+        super().__init__(*args, **kwargs)
 
 
 class DeleteAccountForm(forms.Form):

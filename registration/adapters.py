@@ -96,7 +96,8 @@ class AccountAdapter(DefaultAccountAdapter):
         language = (user.language if user else "") or translation.get_language() or ""
         plain: dict[str, Any] = {"email": email}
         plain.update({key: str(context[key]) for key in PLAIN_KEYS if context.get(key)})
-        plain["name"] = user.get_full_name() if user else ""
+        # The templates greet by name, or say only "Hello," (never by email address).
+        plain["name"] = user.display_name if user and user.has_name else ""
         if context.get("timestamp"):
             with translation.override(language or settings.LANGUAGE_CODE):
                 plain["timestamp"] = _when(context["timestamp"], user)

@@ -201,7 +201,7 @@ class RegistrationAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("name"), ordering="attendee__full_name")
     def attendee_name(self, registration: Registration) -> str:
-        return registration.attendee.full_name
+        return registration.attendee.display_name
 
     @admin.display(description=_("email"), ordering="attendee__email")
     def attendee_email(self, registration: Registration) -> str:
@@ -248,7 +248,7 @@ class RegistrationAdmin(admin.ModelAdmin):
                 with transaction.atomic():
                     service(registration.pk, by=request.user)
             except services.RegistrationError as error:
-                refused.append(f"{registration.attendee}: {error.message}")
+                refused.append(f"{registration.attendee.display_name}: {error.message}")
             else:
                 done += 1
         if done:

@@ -8,9 +8,73 @@ from django.utils.html import format_html
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from gmc.models import Edition
+from gmc.models import Edition, User
 
 from .models import Question, Registration
+
+# Shared by the registration form and the profile, which edit the same parts of a person.
+NAME_LABELS = {
+    "given_name": _("Given name(s)"),
+    "family_name": _("Family name"),
+    "badge_name": _("Name on your ticket"),
+    "organisation_name": _("Organisation"),
+}
+NAME_HELP_TEXTS = {
+    "given_name": _("As you write it, in your own script."),
+    "family_name": _("If you have only one name, fill in just one of the two."),
+    "badge_name": _(
+        "Shown on your ticket and in lists. Leave it empty to use your given and family names."
+    ),
+    "organisation_name": _(
+        "As you would like it shown. We link it to the organisation when we know it."
+    ),
+}
+NAME_WIDGETS = {
+    "given_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
+    "family_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
+    "badge_name": forms.TextInput(attrs={"autocomplete": "off"}),
+    "organisation_name": forms.TextInput(attrs={"autocomplete": "organization"}),
+}
+
+
+def name_initial(user: User) -> dict[str, str]:
+    """The name parts to start from. A name written in one piece before names had parts
+    is split as the data migration split them (the last word as the family name)."""
+    given, family = user.given_name, user.family_name
+    if not (given or family or user.badge_name) and user.full_name.strip():
+        given, _space, family = user.full_name.strip().rpartition(" ")
+        if not given:
+            given, family = family, ""
+    return {"given_name": given, "family_name": family}
+
+
+class PersonForm(forms.ModelForm):
+    """Who registers, asked on the registration form and saved to the profile: the name
+    in parts (a given or a family name is required), the organisation and the country.
+    Prefilled from the profile."""
+
+    class Meta:
+        model = User
+        fields = ["given_name", "family_name", "badge_name", "organisation_name", "country"]
+        labels = NAME_LABELS
+        help_texts = NAME_HELP_TEXTS
+        widgets = NAME_WIDGETS
+
+    def __init__(self, *args, **kwargs):
+        instance = kwargs["instance"]
+        kwargs["initial"] = {**name_initial(instance), **(kwargs.get("initial") or {})}
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (cleaned.get("given_name") or cleaned.get("family_name")):
+            self.add_error(
+                "given_name", _("Please give your name: a given name, a family name or both.")
+            )
+        return cleaned
+
+    def service_kwargs(self) -> dict:
+        return {field: self.cleaned_data.get(field) or "" for field in self.Meta.fields}
 
 
 def language_name(code: str) -> str:
@@ -192,7 +256,7 @@ class CancelForm(forms.Form):
 
 class CheckInSearchForm(forms.Form):
     q = forms.CharField(
-        label=_("Ticket code, name or email"),
+        label=_("Ticket code, name, organisation or email"),
         max_length=300,
         required=False,
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}),

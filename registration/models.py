@@ -11,13 +11,29 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-# ``token_urlsafe(24)`` gives 32 characters from 192 random bits: unguessable, and short
-# enough to type at the door when a phone cannot read the QR code.
-TICKET_CODE_BYTES = 24
+# Crockford's base32: digits and capital letters without I, L, O and U, so that no
+# character of a code read aloud or typed at the door is taken for another. Twenty of
+# them are 100 random bits: unguessable, and short enough to type when a phone cannot
+# read the QR code. Codes made before (URL-safe base64) stay valid as they are.
+TICKET_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+TICKET_CODE_LENGTH = 20
+# What people type for what they read: lower case, O for zero, I or L for one.
+_LOOK_ALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
 
 def new_ticket_code() -> str:
-    return secrets.token_urlsafe(TICKET_CODE_BYTES)
+    return "".join(secrets.choice(TICKET_ALPHABET) for _ in range(TICKET_CODE_LENGTH))
+
+
+def normalise_ticket_code(typed: str) -> str:
+    """A typed ticket code in the form codes are stored in: capitals, look-alikes read as
+    the characters of the alphabet, spaces and dashes left out."""
+    code = "".join(typed.split()).replace("-", "").upper()
+    return code.translate(_LOOK_ALIKES)
+
+
+def is_new_ticket_code(code: str) -> bool:
+    return len(code) == TICKET_CODE_LENGTH and all(c in TICKET_ALPHABET for c in code)
 
 
 class Registration(models.Model):
@@ -131,6 +147,15 @@ class Registration(models.Model):
 
     def get_ticket_url(self) -> str:
         return reverse("registration:ticket", args=[self.ticket_code])
+
+    @property
+    def ticket_code_display(self) -> str:
+        """The code in groups of four, easier to read out and type (spaces are ignored
+        when it is typed back in); codes of the older kind are shown as they are."""
+        code = self.ticket_code
+        if not is_new_ticket_code(code):
+            return code
+        return " ".join(code[i : i + 4] for i in range(0, len(code), 4))
 
     @property
     def is_active(self) -> bool:

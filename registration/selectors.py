@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models import CharField, Count, Q, QuerySet, Value
+from django.db.models.functions import Concat, TruncDate
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
 
 from gmc.models import Edition, OrganisationType, User
 
-from .models import Registration
+from .folding import Folded
+from .models import Registration, normalise_ticket_code
 
 Status = Registration.Status
 Attendance = Registration.Attendance
@@ -93,26 +95,59 @@ def seat_summary(edition: Edition) -> SeatSummary:
     return SeatSummary(capacity=edition.capacity, **counts)
 
 
+# What the check-in search looks in: the name in its parts and as shown, the
+# organisation, the email address and the ticket code.
+_SEARCHED = [
+    "attendee__given_name",
+    "attendee__family_name",
+    "attendee__badge_name",
+    "attendee__full_name",
+    "attendee__organisation_name",
+    "attendee__email",
+    "ticket_code",
+]
+_MAX_WORDS = 8
+
+
 def checkin_search(edition: Edition, query: str, limit: int = 50) -> QuerySet[Registration]:
     """Registrations of the edition matching a ticket code (or the check-in address a
-    QR code holds), a name or an email address; confirmed ones first."""
+    QR code holds), or every word of the query in the names, organisation, email or
+    ticket code, ignoring case and accents ("thi lan" finds Nguyễn Thị Lan); confirmed
+    ones first. A ticket code is also found as typed from the page: in lower case, with
+    spaces or dashes, O for zero and I or L for one."""
     query = query.strip()
     if not query:
         return Registration.objects.none()
     # A phone that read the QR code may paste the whole address: keep the code.
     if "q=" in query:
         query = query.rsplit("q=", 1)[1].split("&", 1)[0]
-    matches = Registration.objects.filter(edition=edition).filter(
-        Q(ticket_code=query)
-        | Q(attendee__email__iexact=query)
-        | Q(attendee__full_name__icontains=query)
-        | Q(attendee__email__icontains=query)
+    parts = []
+    for field in _SEARCHED:
+        parts += [field, Value(" ")]
+    haystack = Folded(Concat(*parts, output_field=CharField()))
+    every_word = Q()
+    for word in query.split()[:_MAX_WORDS]:
+        every_word &= Q(searched__contains=Folded(Value(word)))
+    code = normalise_ticket_code(query)
+    matches = (
+        Registration.objects.filter(edition=edition)
+        .alias(searched=haystack)
+        .filter(Q(ticket_code=query) | Q(ticket_code=code) | every_word)
     )
     return (
         matches.exclude(status=Status.CANCELLED)
         .select_related("attendee")
         .order_by("status", "attendee__full_name", "pk")[:limit]
     )
+
+
+def days_before_start(edition: Edition, moment: datetime | None = None) -> int:
+    """How many days ``moment`` (now by default) is before the edition's first day, in
+    the edition's zone; 0 on or after that day, or when the dates are not set."""
+    if edition.start_date is None:
+        return 0
+    today = timezone.localdate(moment or timezone.now(), edition.tz)
+    return max((edition.start_date - today).days, 0)
 
 
 @dataclass(frozen=True)

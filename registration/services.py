@@ -20,14 +20,16 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from gmc import outbox
+from gmc.dates import date_range
+from gmc.links import absolute_url
 from gmc.models import Edition, User
 
 from .models import Answer, Question, Registration
-from .selectors import waiting_position
+from .selectors import days_before_start, waiting_position
 
 # "Resend my confirmation" is honoured once in this interval per registration.
 RESEND_INTERVAL = timedelta(minutes=10)
@@ -46,6 +48,7 @@ class RegistrationError(Exception):
 class CheckInResult:
     registration: Registration
     already: bool  # True when the person had been checked in before: nothing changed
+    days_early: int = 0  # days before the edition's first day (in its zone) it happened
 
 
 AnswerValue = str | bool | list[str] | None
@@ -89,23 +92,15 @@ def seats_left(edition: Edition) -> int | None:
 # --- emails ----------------------------------------------------------------------------
 
 
-def _absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
 def email_context(registration: Registration) -> dict:
     """Everything an email about the registration shows, as JSON: the message is
     rendered later by a worker, possibly after the registration (or account) is gone."""
     edition = registration.edition
-    dates = ""
     # Dates are written now, in the language the email will be rendered in.
     with translation.override(registration.attendee.language or settings.LANGUAGE_CODE):
-        if edition.start_date:
-            dates = formats.date_format(edition.start_date, "DATE_FORMAT")
-            if edition.end_date and edition.end_date != edition.start_date:
-                dates += " \N{EN DASH} " + formats.date_format(edition.end_date, "DATE_FORMAT")
+        dates = date_range(edition.start_date, edition.end_date)
     return {
-        "name": registration.attendee.get_full_name(),
+        "name": registration.attendee.display_name,
         "edition_title": edition.title,
         "edition_year": edition.year,
         "dates": dates,
@@ -114,10 +109,12 @@ def email_context(registration: Registration) -> dict:
         "attendance": registration.attendance,
         "position": waiting_position(registration),
         "ticket_code": registration.ticket_code,
-        "ticket_url": _absolute(reverse("registration:ticket", args=[registration.ticket_code])),
-        "ics_url": _absolute(reverse("registration:ics", args=[edition.year])),
-        "my_url": _absolute(reverse("registration:mine")),
-        "register_url": _absolute(reverse("registration:register_year", args=[edition.year])),
+        "ticket_url": absolute_url(
+            reverse("registration:ticket", args=[registration.ticket_code])
+        ),
+        "ics_url": absolute_url(reverse("registration:ics", args=[edition.year])),
+        "my_url": absolute_url(reverse("registration:mine")),
+        "register_url": absolute_url(reverse("registration:register_year", args=[edition.year])),
         "contact_email": edition.contact_email,
     }
 
@@ -343,6 +340,7 @@ def update_registration(
 @transaction.atomic
 def cancel_registration(registration_id: int, *, by: User | None) -> Registration:
     """CONFIRMED/WAITING -> CANCELLED; a freed in-person seat goes to the next in line.
+    Refused (RegistrationError) once the person has been checked in: they came.
 
     ``by`` is the attendee or an organiser (None for the system, e.g. account
     deletion). Side effects: "registration.cancelled" to the attendee, and
@@ -351,6 +349,13 @@ def cancel_registration(registration_id: int, *, by: User | None) -> Registratio
     edition, registration = _lock_registration(registration_id)
     if registration.status == Registration.Status.CANCELLED:
         return registration
+    if registration.checked_in_at is not None:
+        raise RegistrationError(
+            _(
+                "This registration was checked in at the conference, so it can no longer "
+                "be cancelled."
+            )
+        )
     freed_seat = (
         registration.status == Registration.Status.CONFIRMED
         and registration.attendance == Registration.Attendance.IN_PERSON
@@ -414,7 +419,10 @@ def confirm_from_waitlist(registration_id: int, *, by: User) -> Registration:
 @transaction.atomic
 def check_in(registration_id: int, *, by: User) -> CheckInResult:
     """Mark a confirmed registration as attended, now. Checking in twice changes nothing
-    and says so (``already``). No email. Refused for waiting or cancelled ones."""
+    and says so (``already``). Before the edition's first day it still checks in (the
+    door must never be blocked by a wrong date) and says how many days early
+    (``days_early``) for the page to warn. No email. Refused for waiting or cancelled
+    ones."""
     registration = (
         Registration.objects.select_for_update()
         .select_related("attendee", "edition")
@@ -430,7 +438,8 @@ def check_in(registration_id: int, *, by: User) -> CheckInResult:
     registration.checked_in_at = timezone.now()
     registration.checked_in_by = by
     registration.save(update_fields=["checked_in_at", "checked_in_by", "updated_at"])
-    return CheckInResult(registration, already=False)
+    early = days_before_start(registration.edition, registration.checked_in_at)
+    return CheckInResult(registration, already=False, days_early=early)
 
 
 @transaction.atomic

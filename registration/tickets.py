@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit
+from datetime import UTC, datetime, time, timedelta
 
 import icalendar
 import qrcode
 import qrcode.image.svg
-from django.conf import settings
+from django.db.models import Max, Min
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from agenda.models import Session
+from gmc.links import absolute_url, site_host
 from gmc.models import Edition
 
 from .models import Registration
@@ -22,7 +23,7 @@ from .models import Registration
 def checkin_address(registration: Registration) -> str:
     """What the QR code holds: the check-in lookup of this ticket. An organiser's phone
     camera opens it straight in the check-in page; anyone else gets a refusal."""
-    return f"{settings.SITE_URL}{reverse('registration:checkin')}?q={registration.ticket_code}"
+    return absolute_url(f"{reverse('registration:checkin')}?q={registration.ticket_code}")
 
 
 def qr_svg(data: str, *, label: str) -> SafeString:
@@ -54,18 +55,35 @@ def edition_address(edition: Edition) -> str:
         path = edition.get_absolute_url()
     except NoReverseMatch:
         path = reverse("home")
-    return f"{settings.SITE_URL}{path}"
+    return absolute_url(path)
 
 
 def event_uid(edition: Edition) -> str:
     """Stable across downloads, so a calendar updates the event instead of doubling it."""
-    host = urlsplit(settings.SITE_URL).hostname or "gmc.localhost"
-    return f"gmc-edition-{edition.year}@{host}"
+    return f"gmc-edition-{edition.year}@{site_host()}"
+
+
+def event_span(edition: Edition) -> tuple[datetime, datetime] | None:
+    """When the conference starts and ends, aware: the opening and end of the programme
+    as organisers set them, else the span of its published sessions, else its days from
+    the first midnight to the last in the event's zone. None while it has no date."""
+    sessions = Session.objects.filter(edition=edition).public()
+    span = sessions.aggregate(first=Min("starts_at"), last=Max("ends_at"))
+    start = edition.opening_at or span["first"] or edition.starts_at
+    if start is None:
+        return None
+    last_day = edition.end_date or edition.start_date
+    end = edition.closing_at or (span["last"] if span["last"] and span["last"] > start else None)
+    if end is None and last_day is not None:
+        end = edition.local_datetime(last_day + timedelta(days=1), time.min)
+    if end is None or end <= start:
+        end = start + timedelta(hours=8)
+    return start, end
 
 
 def event_ics(edition: Edition, registration: Registration | None = None) -> bytes:
-    """The edition as an iCalendar event: exact UTC times when the programme's opening
-    and end are known, otherwise the conference days as all-day dates."""
+    """The edition as an iCalendar event with its start and end times in UTC (never
+    all-day dates, which calendars place on the reader's days, not the event's)."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//GMC portal//Registration//EN")
     calendar.add("version", "2.0")
@@ -74,17 +92,10 @@ def event_ics(edition: Edition, registration: Registration | None = None) -> byt
     event.add("uid", event_uid(edition))
     event.add("dtstamp", (edition.updated_at or timezone.now()).astimezone(UTC))
     event.add("summary", edition.title)
-    if edition.opening_at:
-        event.add("dtstart", edition.opening_at.astimezone(UTC))
-        end = edition.closing_at or (
-            datetime.combine(edition.end_date, datetime.max.time(), tzinfo=edition.tz)
-            if edition.end_date
-            else edition.opening_at + timedelta(hours=8)
-        )
-        event.add("dtend", end.astimezone(UTC))
-    elif edition.start_date:
-        event.add("dtstart", edition.start_date)
-        event.add("dtend", (edition.end_date or edition.start_date) + timedelta(days=1))
+    span = event_span(edition)
+    if span is not None:
+        event.add("dtstart", span[0].astimezone(UTC))
+        event.add("dtend", span[1].astimezone(UTC))
     location = ", ".join(
         part for part in (edition.venue, edition.city, str(edition.country.name or "")) if part
     )

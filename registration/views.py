@@ -9,19 +9,23 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_permissions_policy.decorators import permissions_policy_override
 
-from gmc.models import Edition
+from gmc.models import Edition, User
 from gmc.parsing import is_plain_number
 from gmc.selectors import current_edition
 
 from . import selectors, services
-from .forms import CancelForm, CheckInSearchForm, RegistrationForm, language_name
+from .accounts import services as account_services
+from .forms import CancelForm, CheckInSearchForm, PersonForm, RegistrationForm, language_name
 from .models import Question, Registration
 from .tickets import checkin_address, event_ics, qr_svg
 
@@ -68,6 +72,15 @@ def _add_service_error(form, error: services.RegistrationError) -> None:
     form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
+def _person_form(request: HttpRequest) -> PersonForm:
+    """The name, organisation and country, prefilled from the profile. A copy of the
+    user: an invalid form must not change the request's user in memory."""
+    return PersonForm(
+        request.POST if request.method == "POST" else None,
+        instance=User.objects.get(pk=request.user.pk),
+    )
+
+
 # --- attendees ---------------------------------------------------------------------------
 
 
@@ -89,16 +102,24 @@ def register_year(request: HttpRequest, year: int) -> HttpResponse:
     questions = _questions(edition)
     state = edition.registration_state()
     form = None
+    person_form = _person_form(request)
     if request.method == "POST":
         form = RegistrationForm(request.POST, edition=edition, questions=questions)
-        if form.is_valid():
+        if all([person_form.is_valid(), form.is_valid()]):  # both forms show their errors
             try:
-                registration = services.register_attendee(
-                    edition.pk,
-                    attendee=request.user,
-                    consent=form.cleaned_data["consent"],
-                    **form.service_kwargs(),
-                )
+                # The name goes to the profile with the registration, or not at all.
+                with transaction.atomic():
+                    person = account_services.update_person(
+                        request.user.pk, **person_form.service_kwargs()
+                    )
+                    registration = services.register_attendee(
+                        edition.pk,
+                        attendee=person,
+                        consent=form.cleaned_data["consent"],
+                        **form.service_kwargs(),
+                    )
+            except account_services.AccountError as error:
+                person_form.add_error(error.field, error.message)
             except services.RegistrationError as error:
                 _add_service_error(form, error)
             else:
@@ -124,6 +145,7 @@ def register_year(request: HttpRequest, year: int) -> HttpResponse:
         {
             "edition": edition,
             "form": form,
+            "person_form": person_form,
             "state": state,
             "seats": selectors.seat_summary(edition),
         },
@@ -140,6 +162,8 @@ def mine(request: HttpRequest) -> HttpResponse:
         registration.can_edit = (
             registration.is_active and registration.edition.registration_state() == "open"
         )
+        # Someone checked in came: there is nothing left to cancel (the service refuses).
+        registration.can_cancel = registration.is_active and not registration.attended
         registration.show_joining_details = (
             registration.status == Registration.Status.CONFIRMED
             and registration.attendance == Registration.Attendance.ONLINE
@@ -178,9 +202,16 @@ def edit(request: HttpRequest, year: int) -> HttpResponse:
         questions=questions,
         registration=registration,
     )
-    if request.method == "POST" and form.is_valid():
+    person_form = _person_form(request)
+    if request.method == "POST" and all([person_form.is_valid(), form.is_valid()]):
         try:
-            services.update_registration(registration.pk, by=request.user, **form.service_kwargs())
+            with transaction.atomic():
+                account_services.update_person(request.user.pk, **person_form.service_kwargs())
+                services.update_registration(
+                    registration.pk, by=request.user, **form.service_kwargs()
+                )
+        except account_services.AccountError as error:
+            person_form.add_error(error.field, error.message)
         except services.RegistrationError as error:
             _add_service_error(form, error)
         else:
@@ -189,7 +220,12 @@ def edit(request: HttpRequest, year: int) -> HttpResponse:
     return render(
         request,
         "registration/edit.html",
-        {"edition": edition, "registration": registration, "form": form},
+        {
+            "edition": edition,
+            "registration": registration,
+            "form": form,
+            "person_form": person_form,
+        },
     )
 
 
@@ -199,10 +235,25 @@ def cancel(request: HttpRequest, year: int) -> HttpResponse:
     if not registration.is_active:
         messages.info(request, _("This registration is already cancelled."))
         return redirect("registration:mine")
+    if registration.attended:
+        messages.error(
+            request,
+            _(
+                "You were checked in at the conference, so this registration can no longer be "
+                "cancelled."
+            ),
+        )
+        return redirect("registration:mine")
     form = CancelForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        services.cancel_registration(registration.pk, by=request.user)
-        messages.success(request, _("Your registration is cancelled. We have sent you an email."))
+        try:
+            services.cancel_registration(registration.pk, by=request.user)
+        except services.RegistrationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, _("Your registration is cancelled. We have sent you an email.")
+            )
         return redirect("registration:mine")
     return render(
         request, "registration/cancel.html", {"registration": registration, "form": form}
@@ -293,6 +344,7 @@ def checkin(request: HttpRequest) -> HttpResponse:
             "results": results,
             "searched": form.is_bound and form.is_valid() and form.cleaned_data["q"],
             "seats": selectors.seat_summary(edition),
+            "days_early": selectors.days_before_start(edition),
         },
     )
 
@@ -306,7 +358,7 @@ def checkin_mark(request: HttpRequest, pk: int) -> HttpResponse:
     except services.RegistrationError as error:
         messages.error(request, error.message)
     else:
-        name = result.registration.attendee.get_full_name()
+        name = result.registration.attendee.display_name
         if result.already:
             moment = result.registration.checked_in_at.astimezone(registration.edition.tz)
             messages.warning(
@@ -315,6 +367,25 @@ def checkin_mark(request: HttpRequest, pk: int) -> HttpResponse:
                 % {
                     "name": name,
                     "time": moment.strftime("%H:%M"),
+                    "zone": registration.edition.time_zone,
+                },
+            )
+        elif result.days_early:
+            # Checked in all the same: the door must not stop on a date typed wrong in
+            # the admin; the organiser sees at once that it was early.
+            messages.warning(
+                request,
+                ngettext(
+                    "%(name)s is checked in, %(days)d day before the conference starts "
+                    "(%(start)s, %(zone)s).",
+                    "%(name)s is checked in, %(days)d days before the conference starts "
+                    "(%(start)s, %(zone)s).",
+                    result.days_early,
+                )
+                % {
+                    "name": name,
+                    "days": result.days_early,
+                    "start": formats.date_format(registration.edition.start_date, "DATE_FORMAT"),
                     "zone": registration.edition.time_zone,
                 },
             )

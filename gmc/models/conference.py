@@ -137,7 +137,7 @@ class Edition(models.Model):
         _("interpretation languages"),
         default=list,
         blank=True,
-        help_text=_('Language codes offered for interpretation, e.g. ["es", "zh-hans"].'),
+        help_text=_("Languages offered for simultaneous interpretation."),
     )
     opening_at = models.DateTimeField(
         _("opening session starts"),

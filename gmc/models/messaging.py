@@ -65,10 +65,7 @@ class ReminderRule(models.Model):
     )
     name = models.CharField(_("name"), max_length=200)
     event = models.CharField(_("event"), max_length=30, choices=Event.choices)
-    offset = models.DurationField(
-        _("how long before"),
-        help_text=_("For example “7 days, 0:00:00” or “1:00:00” for one hour."),
-    )
+    offset = models.DurationField(_("how long before"))
     audience = models.CharField(_("recipients"), max_length=30, choices=Audience.choices)
     attendance = models.CharField(
         _("attendance"),
@@ -81,6 +78,20 @@ class ReminderRule(models.Model):
         _("email"),
         max_length=100,
         help_text=_("Which email is sent; its wording is edited under “Email templates”."),
+    )
+    subject = models.CharField(
+        _("own subject"),
+        max_length=255,
+        blank=True,
+        help_text=_("Empty: the subject of the chosen email."),
+    )
+    text = models.TextField(
+        _("own text"),
+        blank=True,
+        help_text=_(
+            "Empty: the text of the chosen email. Written here, it replaces that text for "
+            "this rule only (for example a travel check before the conference)."
+        ),
     )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -107,7 +118,7 @@ class ReminderRule(models.Model):
         return self.name
 
     def clean(self) -> None:
-        from gmc.email_kinds import REMINDER_KINDS
+        from gmc.email_kinds import REMINDER_KINDS, check_template
 
         errors: dict[str, list] = {}
         session_event = self.event == self.Event.SESSION_STARTS
@@ -117,6 +128,15 @@ class ReminderRule(models.Model):
             )
         if self.kind and self.kind not in REMINDER_KINDS:
             errors.setdefault("kind", []).append(_("Choose one of the reminder emails."))
+        if bool(self.subject.strip()) != bool(self.text.strip()):
+            errors.setdefault("text" if self.subject.strip() else "subject", []).append(
+                _("Write both an own subject and an own text, or leave both empty.")
+            )
+        elif self.subject.strip() and self.kind in REMINDER_KINDS:
+            # The same check as a template of the email: its variables, and no others.
+            wording = {"subject": self.subject, "text": self.text}
+            for field_name, messages in check_template(self.kind, wording).items():
+                errors.setdefault(field_name, []).extend(messages)
         if self.offset is not None and self.offset < timedelta(0):
             errors.setdefault("offset", []).append(
                 _("A reminder is sent before the event, not after.")
@@ -206,6 +226,10 @@ class Broadcast(models.Model):
         DRAFT = "draft", _("Has a declaration draft")
         NONE = "none", _("Has not started declaration input")
 
+    class CheckIn(models.TextChoices):
+        CHECKED_IN = "checked_in", _("Checked in")
+        NOT_CHECKED_IN = "not_checked_in", _("Registered but not checked in")
+
     edition = models.ForeignKey(
         "gmc.Edition", verbose_name=_("edition"), on_delete=models.PROTECT, related_name="+"
     )
@@ -225,6 +249,15 @@ class Broadcast(models.Model):
     )
     declaration_status = models.CharField(
         _("declaration input"), max_length=10, choices=DeclarationStatus.choices, blank=True
+    )
+    check_in = models.CharField(_("check-in"), max_length=20, choices=CheckIn.choices, blank=True)
+    greeting = models.BooleanField(
+        _("Start with a greeting"),
+        default=True,
+        help_text=_(
+            "Each email then starts with “Dear {name},”, {name} being the recipient's name "
+            "as shown on the site. Untick it to write your own greeting, or none."
+        ),
     )
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(

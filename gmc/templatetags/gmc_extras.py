@@ -3,7 +3,7 @@ from datetime import datetime
 from django import template
 from django.utils.translation import get_language_info
 
-from gmc import timezones
+from gmc import dates, timezones
 
 register = template.Library()
 
@@ -16,6 +16,12 @@ def language_name(code: str) -> str:
         return get_language_info(str(code))["name_translated"]
     except KeyError:
         return str(code)
+
+
+@register.filter
+def date_range(start, end=None) -> str:
+    """``{{ edition.start_date|date_range:edition.end_date }}``: see gmc.dates.date_range."""
+    return dates.date_range(start, end)
 
 
 @register.filter

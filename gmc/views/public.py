@@ -1,15 +1,16 @@
 """The public conference site: the current edition, the archive, the alliance,
 publications and news. Every page answers in a fixed number of queries."""
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from gmc import selectors
+from gmc.links import absolute_url
 
 NEWS_PER_PAGE = 12
 
@@ -188,6 +189,6 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "gmc/robots.txt",
-        {"sitemap_url": settings.SITE_URL + "/sitemap.xml"},
+        {"sitemap_url": absolute_url(reverse("sitemap"))},
         content_type="text/plain; charset=utf-8",
     )

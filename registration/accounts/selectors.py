@@ -31,6 +31,9 @@ def account_data(user: User) -> dict[str, Any]:
             "is_active": user.is_active,
         },
         "profile": {
+            "given_name": user.given_name,
+            "family_name": user.family_name,
+            "badge_name": user.badge_name,
             "full_name": user.full_name,
             "job_title": user.job_title,
             "organisation_name": user.organisation_name,

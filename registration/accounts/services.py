@@ -43,26 +43,9 @@ def match_organisation(name: str) -> Organisation | None:
     )
 
 
-@transaction.atomic
-def update_profile(
-    user_id: int,
-    *,
-    full_name: str = "",
-    job_title: str = "",
-    organisation_name: str = "",
-    organisation_type: str = "",
-    country: str = "",
-    language: str = "",
-    time_zone: str = "",
-) -> User:
-    """Write the profile of an account.
-
-    The organisation typed is linked to a known organisation when its name or short
-    name matches (case-insensitively), and the organisation's type and country fill the
-    person's when those are left empty. Invalid values raise ``AccountError`` with the
-    field. No email is sent. Safe to repeat.
-    """
-    user = User.objects.select_for_update().get(pk=user_id)
+def _check_choices(
+    *, country: str = "", organisation_type: str = "", language: str = "", time_zone: str = ""
+) -> None:
     if time_zone and time_zone not in time_zone_names():
         raise AccountError(_("Choose a time zone from the list."), field="time_zone")
     if language and language not in dict(settings.LANGUAGES):
@@ -73,30 +56,95 @@ def update_profile(
         raise AccountError(
             _("Choose an organisation type from the list."), field="organisation_type"
         )
+
+
+def _set_organisation(
+    user: User, organisation_name: str, *, organisation_type: str, country: str
+) -> list[str]:
+    """Write the organisation typed, linked to a known organisation when its name or
+    short name matches; that organisation's type and country fill empty ones."""
     organisation = match_organisation(organisation_name)
     if organisation is not None:
         organisation_type = organisation_type or organisation.type
         country = country or str(organisation.country or "")
-    user.full_name = full_name.strip()
-    user.job_title = job_title.strip()
     user.organisation_name = organisation_name.strip()
     user.organisation = organisation
     user.organisation_type = organisation_type
     user.country = country
+    return ["organisation_name", "organisation", "organisation_type", "country"]
+
+
+NAME_FIELDS = ["given_name", "family_name", "badge_name", "full_name"]
+
+
+@transaction.atomic
+def update_profile(
+    user_id: int,
+    *,
+    given_name: str = "",
+    family_name: str = "",
+    badge_name: str = "",
+    job_title: str = "",
+    organisation_name: str = "",
+    organisation_type: str = "",
+    country: str = "",
+    language: str = "",
+    time_zone: str = "",
+) -> User:
+    """Write the profile of an account.
+
+    The name is set in its parts by ``User.set_name`` (which derives the full name).
+    The organisation typed is linked to a known organisation when its name or short
+    name matches (case-insensitively), and the organisation's type and country fill the
+    person's when those are left empty. Invalid values raise ``AccountError`` with the
+    field. No email is sent. Safe to repeat.
+    """
+    user = User.objects.select_for_update().get(pk=user_id)
+    _check_choices(
+        country=country,
+        organisation_type=organisation_type,
+        language=language,
+        time_zone=time_zone,
+    )
+    user.set_name(given_name, family_name, badge_name)
+    user.job_title = job_title.strip()
+    fields = _set_organisation(
+        user, organisation_name, organisation_type=organisation_type, country=country
+    )
     user.language = language
     user.time_zone = time_zone
-    user.save(
-        update_fields=[
-            "full_name",
-            "job_title",
-            "organisation_name",
-            "organisation",
-            "organisation_type",
-            "country",
-            "language",
-            "time_zone",
-        ]
+    user.save(update_fields=[*NAME_FIELDS, "job_title", *fields, "language", "time_zone"])
+    return user
+
+
+@transaction.atomic
+def update_person(
+    user_id: int,
+    *,
+    given_name: str,
+    family_name: str,
+    badge_name: str = "",
+    organisation_name: str = "",
+    country: str = "",
+) -> User:
+    """Write who a person is, as asked when registering: the name in its parts (a given
+    name or a family name is required: some people have only one), the organisation and
+    the country, into the profile. The organisation type is kept, or taken from a known
+    organisation that matches. Raises ``AccountError`` with the field. No email. Safe to
+    repeat.
+    """
+    if not (given_name.strip() or family_name.strip()):
+        raise AccountError(
+            _("Please give your name: a given name, a family name or both."),
+            field="given_name",
+        )
+    _check_choices(country=country)
+    user = User.objects.select_for_update().get(pk=user_id)
+    user.set_name(given_name, family_name, badge_name)
+    fields = _set_organisation(
+        user, organisation_name, organisation_type=user.organisation_type, country=country
     )
+    user.save(update_fields=[*NAME_FIELDS, *fields])
     return user
 
 
@@ -134,10 +182,14 @@ def delete_account(user_id: int) -> bool:
     # messages): none of it goes out or stays any more.
     OutboxMessage.objects.filter(to_person).delete()
     registrations = list(
-        Registration.objects.filter(attendee=user).order_by("pk").values_list("pk", "status")
+        Registration.objects.filter(attendee=user)
+        .order_by("pk")
+        .values_list("pk", "status", "checked_in_at")
     )
-    for registration_id, status in registrations:
-        if status != Registration.Status.CANCELLED:
+    for registration_id, status, checked_in_at in registrations:
+        # One the person was checked in with stays as it is (it cannot be cancelled:
+        # they came) and goes with the account.
+        if status != Registration.Status.CANCELLED and checked_in_at is None:
             cancel_registration(registration_id, by=None)
     account_deleting.send(sender=User, user=user)
     outbox.queue(
@@ -150,7 +202,7 @@ def delete_account(user_id: int) -> bool:
     )
     # The notices just queued still go out, then leave no trace.
     OutboxMessage.objects.filter(to_person).update(erase_when_done=True)
-    _forget_admin_history(user, [pk for pk, _status in registrations])
+    _forget_admin_history(user, [pk for pk, *_rest in registrations])
     end_sessions(user)
     user.delete()
     return True

@@ -4,6 +4,7 @@ import datetime
 
 import icalendar
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from agenda.models import CalendarFeed, Star
@@ -228,7 +229,7 @@ def test_private_feed_only_with_its_token_and_reset_stops_the_old_address(client
     client.post(f"/agenda/session/{mine.slug}/star/")
     html = client.get("/agenda/mine/").content.decode()
     feed = CalendarFeed.objects.get(user=owner)
-    assert f"http://testserver/agenda/feed/{feed.token}.ics" in html
+    assert f"{settings.SITE_URL}/agenda/feed/{feed.token}.ics" in html
     old_url = feed.get_absolute_url()
 
     stranger = Client()

@@ -62,6 +62,7 @@ ORGANISER_PAGES = [
     "/organisers/stats/",
     "/organisers/declaration/2026/",
     "/organisers/messages/",
+    "/organisers/messages/new/",
 ]
 
 

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -71,7 +73,6 @@ def edition_form_data(**overrides) -> dict:
         "declaration_deadline_0": "",
         "declaration_deadline_1": "",
         "working_language": "en",
-        "interpretation_languages": "[]",
         "contact_email": "",
         "summary": "",
         "background": "",
@@ -104,6 +105,31 @@ def test_edition_moments_are_entered_in_the_edition_zone(client, staff_organiser
     assert edition.opening_at.isoformat() == "2026-12-03T02:20:00+00:00"
     page = client.get(f"/admin/gmc/edition/{edition.pk}/change/").content.decode()
     assert 'value="09:20:00"' in page
+
+
+def test_interpretation_languages_are_ticked_by_name_and_saved_codes_kept(client, staff_organiser):
+    edition = EditionFactory(year=2026, interpretation_languages=["es", "tlh"])
+    client.force_login(staff_organiser)
+    url = f"/admin/gmc/edition/{edition.pk}/change/"
+    page = client.get(url).content.decode()
+    assert 'e.g. ["es"' not in page
+    # Language names to tick; the saved ones ticked, a code Django does not know kept.
+    assert re.search(
+        r'type="checkbox" name="interpretation_languages" value="vi"[^>]*>\s*Vietnamese', page
+    )
+    assert re.search(r'value="es"[^>]*checked', page)
+    assert re.search(r'value="tlh"[^>]*checked[^>]*>\s*tlh', page)
+
+    response = client.post(
+        url, edition_form_data(interpretation_languages=["vi", "zh-hans", "tlh"])
+    )
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    edition.refresh_from_db()
+    assert sorted(edition.interpretation_languages) == ["tlh", "vi", "zh-hans"]
+
+    response = client.post(url, edition_form_data(interpretation_languages=["not a language"]))
+    assert response.status_code == 200
+    assert "Select a valid choice." in response.content.decode()
 
 
 def test_admin_previews_the_public_page(client, staff_organiser):

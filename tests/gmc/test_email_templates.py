@@ -2,7 +2,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from gmc import outbox
+from gmc import email_kinds, outbox
 from gmc.models import EmailTemplate, OutboxMessage
 from tests.factories import UserFactory
 
@@ -159,3 +159,76 @@ def test_people_without_permission_cannot_edit_templates(client, db):
     client.force_login(UserFactory(is_staff=True))
     response = client.get(reverse("admin:gmc_emailtemplate_add"))
     assert response.status_code == 403
+
+
+def initial_values(page: str) -> dict[str, str]:
+    """The subject input's value and the two textareas' contents of an admin form."""
+    import html as html_lib
+    import re
+
+    subject = re.search(r'<input[^>]*name="subject"[^>]*value="([^"]*)"', page)
+    values = {"subject": html_lib.unescape(subject.group(1)) if subject else ""}
+    for name in ("text", "html"):
+        found = re.search(rf'<textarea[^>]*name="{name}"[^>]*>\n?(.*?)</textarea>', page, re.S)
+        values[name] = html_lib.unescape(found.group(1)) if found else ""
+    return values
+
+
+@pytest.mark.parametrize("kind", list(email_kinds.KINDS))
+def test_the_built_in_wording_is_a_valid_template_that_says_the_same(db, kind):
+    """What an organiser starts from passes the check on save and, saved unchanged,
+    sends the same words as the files."""
+    wording = email_kinds.file_wording(kind)
+    assert wording["subject"] and wording["text"] and wording["html"]
+    assert email_kinds.check_template(kind, wording) == {}
+    context = email_kinds.KINDS[kind].sample_context()
+    from_files = outbox.render_parts(
+        template=kind.replace(".", "/"), context=context, language="en"
+    )
+    custom = EmailTemplate(kind=kind, language="en", **wording)
+    as_template = outbox.render_parts(
+        template=kind.replace(".", "/"), context=context, language="en", custom=custom
+    )
+    assert as_template[0] == from_files[0]
+    # The files carry the unsubscribe link; it is added to a template when it is sent.
+    assert as_template[1].split() == from_files[1].split("\n-- \n")[0].split()
+
+
+def test_a_new_template_starts_from_the_built_in_wording(admin_client):
+    add = reverse("admin:gmc_emailtemplate_add")
+    page = admin_client.get(add).content.decode()
+    assert f'href="{add}?kind=reminders.conference_starting"' in page
+
+    page = admin_client.get(add, {"kind": "reminders.conference_starting"}).content.decode()
+    values = initial_values(page)
+    assert "starts on {{ when }}" in values["subject"]
+    assert "We look forward to seeing you." in values["text"]
+    assert "{{ action_url }}" in values["html"]
+    assert '<option value="reminders.conference_starting" selected>' in page
+
+    # Saved as it stands, it is accepted.
+    response = admin_client.post(
+        add, {"kind": "reminders.conference_starting", "language": "en", **values}
+    )
+    assert response.status_code == 302
+    assert EmailTemplate.objects.get().kind == "reminders.conference_starting"
+
+
+def test_a_new_template_starts_from_the_organisers_last_version(admin_client, settings):
+    settings.LANGUAGES = [("en", "English"), ("es", "Spanish")]
+    EmailTemplate.objects.create(
+        kind="registration.confirmed",
+        language="en",
+        subject="Welcome {{ name }}",
+        text="Your ticket: {{ ticket_url }}",
+        html="<p>Seat at {{ venue }}</p>",
+    )
+    page = admin_client.get(
+        reverse("admin:gmc_emailtemplate_add"),
+        {"kind": "registration.confirmed", "language": "es"},
+    ).content.decode()
+    assert initial_values(page) == {
+        "subject": "Welcome {{ name }}",
+        "text": "Your ticket: {{ ticket_url }}",
+        "html": "<p>Seat at {{ venue }}</p>",
+    }

@@ -343,3 +343,92 @@ def test_broadcast_to_5000_through_a_worker_delivers_each_once(
         "unsubscribed": 0,
         "remaining": 0,
     }
+
+
+def test_check_in_segments_split_the_registered_by_the_door(edition):
+    now = timezone.now()
+    came = participant(edition, registration={"checked_in_at": now})
+    came_online_waiting = participant(edition, registration={"status": "waiting"})
+    not_yet = participant(edition)
+    participant(EditionFactory(year=2031), registration={"checked_in_at": now})
+    participant(edition, registration={"status": "cancelled"})
+
+    checked_in = broadcast_for(edition, check_in=Broadcast.CheckIn.CHECKED_IN)
+    assert emails(messaging.recipients(checked_in)) == [came.email]
+    not_checked_in = broadcast_for(edition, check_in=Broadcast.CheckIn.NOT_CHECKED_IN)
+    assert emails(messaging.recipients(not_checked_in)) == emails([came_online_waiting, not_yet])
+    confirmed_not_checked_in = broadcast_for(
+        edition, check_in=Broadcast.CheckIn.NOT_CHECKED_IN, registration_status="confirmed"
+    )
+    assert emails(messaging.recipients(confirmed_not_checked_in)) == [not_yet.email]
+
+
+def test_the_greeting_uses_the_display_name_and_can_be_left_out(edition):
+    person = participant(edition, email="amina@example.org")
+    person.set_name("Amina", "Otieno", "")
+    person.save()
+    greeted = broadcast_for(edition)
+    greeted.body = "Dear all,\n\nThe opening moves."
+    greeted.greeting = False
+    greeted.save()
+    send_everything(greeted)
+    email = outbox.render(OutboxMessage.objects.get(broadcast=greeted))
+    assert email.body.startswith("Dear all,\n\nThe opening moves.")
+    assert email.body.count("Dear") == 1
+    html = email.alternatives[0][0]
+    assert html.count("Dear") == 1
+
+    with_greeting = broadcast_for(edition)
+    send_everything(with_greeting)
+    email = outbox.render(OutboxMessage.objects.get(broadcast=with_greeting))
+    assert email.body.startswith("Dear Amina Otieno,\n\nThe opening moves.")
+    assert "amina@example.org" not in email.body.split("\n\n")[0]
+
+
+def test_the_editor_offers_the_greeting_and_the_preview_shows_it(
+    organiser_client, staff_organiser, edition
+):
+    staff_organiser.set_name("Lan", "Nguyen", "")
+    staff_organiser.save()
+    form = organiser_client.get(reverse("message_new")).content.decode()
+    assert "Start with a greeting" in form
+    assert "“Dear {name},”" in form
+    assert re.search(r'<input[^>]*name="greeting"[^>]*checked', form)
+
+    data = {"edition": edition.pk, "subject": "Room change", "body": "Room 2."}
+    organiser_client.post(reverse("message_new"), {**data, "greeting": "on"})
+    greeted = Broadcast.objects.get()
+    assert greeted.greeting is True
+    page = organiser_client.get(reverse("message_detail", args=[greeted.pk])).content.decode()
+    assert "Dear Lan Nguyen,\n\nRoom 2." in page
+    frame = organiser_client.get(reverse("message_preview", args=[greeted.pk])).content.decode()
+    assert "Dear Lan Nguyen," in frame
+
+    # An unticked box is not sent by the browser: the message has no added greeting.
+    organiser_client.post(reverse("message_edit", args=[greeted.pk]), data)
+    greeted.refresh_from_db()
+    assert greeted.greeting is False
+    page = organiser_client.get(reverse("message_detail", args=[greeted.pk])).content.decode()
+    assert "Dear Lan Nguyen" not in page
+    assert "no greeting is added" in page
+    frame = organiser_client.get(reverse("message_preview", args=[greeted.pk])).content.decode()
+    assert "Dear" not in frame
+
+
+def test_the_check_in_segment_is_chosen_in_the_editor(organiser_client, edition):
+    participant(edition, registration={"checked_in_at": timezone.now()})
+    participant(edition)
+    organiser_client.post(
+        reverse("message_new"),
+        {
+            "edition": edition.pk,
+            "check_in": "not_checked_in",
+            "subject": "Where are you?",
+            "body": "We miss you.",
+            "greeting": "on",
+        },
+    )
+    broadcast = Broadcast.objects.get()
+    page = organiser_client.get(reverse("message_detail", args=[broadcast.pk])).content.decode()
+    assert "1 person registered for 2030 matches this selection." in page
+    assert "Registered but not checked in" in page

@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from allauth.account.models import EmailAddress
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
@@ -124,7 +125,7 @@ def test_moving_the_deadline_moves_the_pending_reminder(edition):
     assert reminded() == [person.email]
     message = OutboxMessage.objects.get()
     # The email names the new deadline, in the event's zone.
-    assert message.context["when"] == "March 12, 2030, 11 a.m. (America/Mexico_City)"
+    assert message.context["when"] == "12 March 2030, 11:00 (America/Mexico_City)"
 
 
 def test_inactive_rule_sends_nothing(edition):
@@ -258,8 +259,8 @@ def test_email_shows_the_recipients_zone_else_the_events(edition):
     deliver_all()
     by_address = {m.to[0]: m for m in mail.outbox}
     # 17:00 UTC is 20:00 in Nairobi and 11:00 in Mexico City (no daylight saving in 2030).
-    assert "8 p.m. (Africa/Nairobi)" in by_address[nairobi.email].body
-    assert "11 a.m. (America/Mexico_City)" in by_address[unknown.email].body
+    assert "20:00 (Africa/Nairobi)" in by_address[nairobi.email].body
+    assert "11:00 (America/Mexico_City)" in by_address[unknown.email].body
     assert "(Africa/Nairobi)" in by_address[nairobi.email].subject
 
 
@@ -428,3 +429,137 @@ def test_beat_task_through_a_worker_delivers_the_reminder_once(celery_worker, sm
     email = reminders_received[0]
     assert "(Asia/Tokyo)" in email["Subject"]
     assert email["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_a_rule_with_its_own_wording_sends_it_and_the_others_keep_theirs(edition):
+    person = verified_user(full_name="Amina Otieno")
+    rule_for(edition)
+    rule_for(
+        edition,
+        name="Travel check",
+        subject="Travel check for {{ edition_title }}",
+        text="Dear {{ name }},\n\nIs your visa ready? Registration closes {{ when }}.",
+    )
+    run_at(CLOSES - DAY)
+    deliver_all()
+    subjects = sorted(message.subject for message in mail.outbox)
+    assert subjects == [
+        "Registration for GMC 2030 closes on March 10, 2030, 11 a.m. (America/Mexico_City)",
+        "Travel check for GMC 2030",
+    ]
+    travel = next(m for m in mail.outbox if m.subject.startswith("Travel"))
+    assert travel.to == [person.email]
+    assert travel.body.startswith("Dear Amina Otieno,\n\nIs your visa ready?")
+    assert "Registration closes March 10, 2030, 11 a.m. (America/Mexico_City)." in travel.body
+    assert "/email/unsubscribe/" in travel.body  # still a reminder people can decline
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "error"),
+    [
+        ({"subject": "Travel check"}, "text", "Write both"),
+        ({"text": "Is your visa ready?"}, "subject", "Write both"),
+        ({"subject": "Hi", "text": "Your {{ ticket_code }}"}, "text", "Unknown variables"),
+        ({"subject": "Hi {% if %}", "text": "Hello"}, "subject", "Template error"),
+    ],
+)
+def test_a_rules_own_wording_is_checked(edition, fields, field, error):
+    rule = ReminderRule(
+        edition=edition,
+        name="Travel check",
+        event=ReminderRule.Event.CONFERENCE_STARTS,
+        offset=7 * DAY,
+        audience=ReminderRule.Audience.CONFIRMED,
+        kind="reminders.conference_starting",
+        **fields,
+    )
+    with pytest.raises(ValidationError) as raised:
+        rule.full_clean()
+    assert error in " ".join(raised.value.message_dict[field])
+
+
+def rule_form(edition, **fields) -> dict:
+    data = {
+        "edition": edition.pk,
+        "name": "Travel check",
+        "event": ReminderRule.Event.REGISTRATION_CLOSES,
+        "offset_0": "7",
+        "offset_1": "days",
+        "audience": ReminderRule.Audience.REGISTERED,
+        "attendance": "",
+        "kind": "reminders.registration_closing",
+        "subject": "",
+        "text": "",
+        "is_active": "on",
+    }
+    data.update(fields)
+    return data
+
+
+def test_admin_takes_the_offset_as_a_number_and_a_unit_and_shows_it_in_words(
+    client, staff_organiser, edition
+):
+    client.force_login(staff_organiser)
+    add = reverse("admin:gmc_reminderrule_add")
+    page = client.get(add).content.decode()
+    assert 'name="offset_0"' in page
+    assert '<option value="hours">hours</option>' in page
+    assert "0:00:00" not in page
+
+    response = client.post(add, rule_form(edition))
+    assert response.status_code == 302
+    rule = ReminderRule.objects.get()
+    assert rule.offset == 7 * DAY
+    client.post(add, rule_form(edition, name="Hour before", offset_0="90", offset_1="minutes"))
+    assert ReminderRule.objects.get(name="Hour before").offset == timedelta(minutes=90)
+
+    listing = client.get(reverse("admin:gmc_reminderrule_changelist")).content.decode()
+    assert "7 days" in listing
+    assert "90 minutes" in listing
+    assert "0:00:00" not in listing and "1:30:00" not in listing
+
+    change = client.get(reverse("admin:gmc_reminderrule_change", args=[rule.pk]))
+    page = change.content.decode()
+    assert 'name="offset_0" value="7"' in page
+    assert '<option value="days" selected>' in page
+
+    refused = client.post(add, rule_form(edition, name="After", offset_0="-1"))
+    assert refused.status_code == 200
+    assert "A reminder is sent before the event, not after." in refused.content.decode()
+    refused = client.post(add, rule_form(edition, name="Blank", offset_0=""))
+    assert refused.status_code == 200
+    assert not ReminderRule.objects.filter(name__in=["After", "Blank"]).exists()
+
+
+def test_admin_shows_when_a_rule_sends_in_the_events_zone(client, staff_organiser, edition):
+    client.force_login(staff_organiser)
+    rule = rule_for(edition, offset=7 * DAY)
+    # 17:00 UTC on 3 March 2030 is 11:00 in Mexico City.
+    listing = client.get(reverse("admin:gmc_reminderrule_changelist")).content.decode()
+    assert "March 3, 2030, 11 a.m. (America/Mexico_City)" in listing
+    assert "(UTC)" not in listing
+    page = client.get(reverse("admin:gmc_reminderrule_change", args=[rule.pk])).content.decode()
+    assert "March 3, 2030, 11 a.m. (America/Mexico_City)" in page
+
+
+def test_admin_previews_the_rules_own_wording_or_the_emails(client, staff_organiser, edition):
+    client.force_login(staff_organiser)
+    plain = rule_for(edition)
+    page = client.get(reverse("admin:gmc_reminderrule_change", args=[plain.pk])).content.decode()
+    assert "The wording of the chosen email." in page
+    assert "Registration for Global MOOC and Online Education Conference 2026 closes" in page
+
+    response = client.post(
+        reverse("admin:gmc_reminderrule_change", args=[plain.pk]),
+        rule_form(
+            edition,
+            name=plain.name,
+            subject="Travel check for {{ edition_title }}",
+            text="Dear {{ name }}, is your visa ready?",
+        ),
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("admin:gmc_reminderrule_change", args=[plain.pk])).content.decode()
+    assert "This rule&#x27;s own wording." in page or "This rule's own wording." in page
+    assert "Travel check for Global MOOC and Online Education Conference 2026" in page
+    assert "Dear Amina Otieno, is your visa ready?" in page

@@ -1,5 +1,6 @@
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +16,7 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "postgres://gmc@db.example.org:5432/gmc",
     "REDIS_URL": "redis://cache.example.org:6379/0",
     "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.org:587",
+    "SITE_URL": "https://gmc.example.org",
 }
 
 
@@ -26,6 +28,7 @@ NOT_INHERITED = {
     "REDIS_URL",
     "DEBUG",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "SITE_URL",
 }
 
 
@@ -48,12 +51,67 @@ def test_check_deploy_is_clean_under_production_settings():
     assert "System check identified no issues" in result.stdout
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"])
+@pytest.mark.parametrize(
+    "missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "SITE_URL"]
+)
 def test_production_refuses_to_start_without(missing):
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
     result = manage("check", env=env)
     assert result.returncode != 0
     assert missing in result.stderr
+
+
+def test_production_refuses_a_site_url_that_is_not_https():
+    result = manage("check", env={**PRODUCTION_ENV, "SITE_URL": "http://gmc.example.org"})
+    assert result.returncode != 0
+    assert "SITE_URL" in result.stderr
+    assert "https" in result.stderr
+
+
+def test_production_links_start_with_site_url():
+    code = "from gmc.links import absolute_url; print(absolute_url('/register/'))"
+    result = manage("shell", "-c", code, env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "https://gmc.example.org/register/"
+
+
+def make_run(tmp_path: Path, **env: str) -> str:
+    """What the processes of `make run` are started with, with `tmp_path/bin/` standing
+    in for the Python and honcho of the virtual environment (each prints its SITE_URL)."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for name in ("python", "honcho"):
+        probe = bin_dir / name
+        probe.write_text('#!/bin/sh\necho "$(basename "$0") SITE_URL=$SITE_URL"\n')
+        probe.chmod(0o755)
+    make = shutil.which("make")
+    if make is None:
+        pytest.skip("make is not installed")
+    clean = {k: v for k, v in os.environ.items() if k not in {*NOT_INHERITED, "PORT"}}
+    result = subprocess.run(
+        [make, "--no-print-directory", "-o", "setup", "run", f"VENV={tmp_path}"],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def test_make_run_links_follow_the_port(tmp_path):
+    output = make_run(tmp_path, PORT="8813")
+    # The web process, the worker that renders emails and the demo loader all see it.
+    assert "python SITE_URL=http://127.0.0.1:8813\n" in output
+    assert "honcho SITE_URL=http://127.0.0.1:8813\n" in output
+    assert "127.0.0.1:8000" not in output
+
+
+def test_make_run_keeps_a_site_url_that_is_set(tmp_path):
+    output = make_run(tmp_path, PORT="8813", SITE_URL="https://gmc.example.org")
+    assert "honcho SITE_URL=https://gmc.example.org\n" in output
 
 
 def test_production_logs_one_json_object_per_line():

@@ -19,7 +19,12 @@ def test_each_status_change_arrives_once_over_smtp(celery_worker, smtp_sink, cli
         client.force_login(person)
         response = client.post(
             reverse("registration:register_year", args=[edition.year]),
-            {"edition": edition.pk, "attendance": "in_person", "consent": "on"},
+            {
+                "edition": edition.pk,
+                "attendance": "in_person",
+                "consent": "on",
+                "given_name": "Ana",
+            },
         )
         assert response.status_code == 302
     client.force_login(holder)

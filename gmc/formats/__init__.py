@@ -1,0 +1,21 @@
+"""Date and time formats of the portal, one module per language
+(``gmc/formats/<language>/formats.py``, found through ``FORMAT_MODULE_PATH``).
+
+Pages, emails, calendar descriptions and our admin screens write dates and times only
+through the names defined there (``DATE_FORMAT``, ``TIME_FORMAT``, ...), never with a
+pattern of their own, so that one module decides how a language writes them. Besides
+Django's names, each module defines the portal's own (``PORTAL_FORMATS``); a language
+offered without them would print the names themselves (tests/gmc/test_formats.py
+keeps every offered language complete).
+"""
+
+# The names a module of this package defines beyond Django's, with what they are for.
+PORTAL_FORMATS = {
+    "WEEKDAY_DATE_FORMAT": "a day with its weekday (programme days)",
+    "WEEKDAY_DATETIME_FORMAT": "a moment with its weekday (one's own agenda)",
+    "SHORT_WEEKDAY_DATE_FORMAT": "a day with its weekday, abbreviated (admin filters)",
+    "DATE_RANGE_SAME_MONTH_START_FORMAT": "first day of a range within one month",
+    "DATE_RANGE_SAME_YEAR_START_FORMAT": "first day of a range within one year",
+    "DATE_RANGE_SAME_MONTH_SEPARATOR": "between the days of a range within one month",
+    "DATE_RANGE_SEPARATOR": "between the days of any other range",
+}
