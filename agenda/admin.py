@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db.models import Q
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -23,7 +25,7 @@ from gmc.models import Edition
 from gmc.parsing import is_plain_number
 from gmc.timezones import UTC, parse_zone
 
-from . import services
+from . import notices, services
 from .forms import ShiftForm
 from .models import Room, Session, SessionSpeaker, Speaker
 
@@ -51,6 +53,64 @@ class SessionSpeakerInline(admin.TabularInline):
     extra = 1
     autocomplete_fields = ["speaker"]
     fields = ["speaker", "role", "order"]
+
+
+class BlockItemsFormSet(BaseInlineFormSet):
+    """The items of a block belong to the block's edition: set before validation, so
+    their times are checked against the edition's dates and the block's times."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.instance.edition_id = self.instance.edition_id
+        return form
+
+
+class BlockItemInline(admin.TabularInline):
+    """The sessions inside a block, edited on the block's own page (times in the
+    edition's zone, like the block's)."""
+
+    model = Session
+    fk_name = "parent"
+    formset = BlockItemsFormSet
+    extra = 1
+    fields = ["starts_at", "ends_at", "kind", "title", "slug", "room", "is_published"]
+    prepopulated_fields = {"slug": ["title"]}
+    ordering = ["starts_at", "title"]
+    show_change_link = True
+    verbose_name = _("item of this block")
+    verbose_name_plural = _("items of this block")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "room":
+            kwargs["queryset"] = _edition_rooms(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def _form_edition_id(request: HttpRequest) -> int | None:
+    """The edition of the session form being shown or sent: the one chosen in the form,
+    else that of the session being edited."""
+    edition_id = request.POST.get("edition") or request.GET.get("edition")
+    if is_plain_number(edition_id):
+        return int(edition_id)
+    match = getattr(request, "resolver_match", None)
+    object_id = match.kwargs.get("object_id") if match else None
+    if is_plain_number(object_id):
+        return Session.objects.filter(pk=object_id).values_list("edition_id", flat=True).first()
+    return None
+
+
+def _edition_rooms(request: HttpRequest):
+    rooms = Room.objects.select_related("edition")
+    edition_id = _form_edition_id(request)
+    return rooms.filter(edition_id=edition_id) if edition_id else rooms
+
+
+class BlockChoiceField(forms.ModelChoiceField):
+    """A block named with its edition's year and its start in the edition's zone."""
+
+    def label_from_instance(self, session: Session) -> str:
+        start = session.starts_at.astimezone(session.edition.tz)
+        return f"{session.edition.year} · {session.display_title} ({start:%d %b %H:%M})"
 
 
 class DayFilter(admin.SimpleListFilter):
@@ -129,10 +189,9 @@ class SessionAdmin(admin.ModelAdmin):
     ordering = ["starts_at", "-ends_at", "room__order", "title"]
     search_fields = ["title", "slug", "theme"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["parent"]
     readonly_fields = ["sequence", "updated_at"]
-    inlines = [SessionSpeakerInline]
-    actions = ["duplicate_selected", "shift_selected"]
+    inlines = [SessionSpeakerInline, BlockItemInline]
+    actions = ["publish_selected", "unpublish_selected", "duplicate_selected", "shift_selected"]
     fieldsets = [
         (None, {"fields": ["edition", "kind", "title", "slug", "description"]}),
         (
@@ -166,10 +225,25 @@ class SessionAdmin(admin.ModelAdmin):
             edition = Edition.objects.filter(pk=edition_id).first()
         return edition.tz if edition is not None else timezone.get_current_timezone()
 
+    def get_inlines(self, request, obj):
+        # Items are added to a block once it exists (they take its edition).
+        return self.inlines if obj is not None else [SessionSpeakerInline]
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "room":
             # A room's label names its edition: read them in the same query.
-            kwargs["queryset"] = Room.objects.select_related("edition")
+            kwargs["queryset"] = _edition_rooms(request)
+        if db_field.name == "parent":
+            # Only blocks of the session's edition (all editions, newest first, while
+            # none is chosen), each named with its year.
+            blocks = Session.objects.select_related("edition").order_by(
+                "-edition__year", "starts_at", "title"
+            )
+            edition_id = _form_edition_id(request)
+            if edition_id:
+                blocks = blocks.filter(edition_id=edition_id)
+            kwargs["queryset"] = blocks
+            kwargs["form_class"] = BlockChoiceField
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
@@ -181,7 +255,25 @@ class SessionAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         request._agenda_was_published = bool(form.initial.get("is_published")) if change else False
+        # Where and when the session was, to tell those who starred it that it moved.
+        request._agenda_before = notices.placements([obj.pk]) if change else {}
         super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Session:
+            return super().save_formset(request, form, formset, change)
+        # A block's items: their revisions and moves are recorded as the session's own.
+        before = notices.placements(f.instance.pk for f in formset.initial_forms)
+        super().save_formset(request, form, formset, change)
+        for item_form in formset.initial_forms:
+            if item_form.instance.pk and item_form.has_changed():
+                services.record_session_change(
+                    item_form.instance,
+                    was_published=bool(item_form.initial.get("is_published")),
+                    changed=item_form.changed_data,
+                )
+        notices.record_moves(before)
+        return None
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -194,6 +286,44 @@ class SessionAdmin(admin.ModelAdmin):
                 was_published=getattr(request, "_agenda_was_published", False),
                 changed=changed,
             )
+            notices.record_moves(getattr(request, "_agenda_before", {}))
+
+    @admin.action(description=_("Publish selected sessions"), permissions=["change"])
+    def publish_selected(self, request, queryset):
+        result = services.publish_sessions(list(queryset.values_list("pk", flat=True)))
+        if result.changed:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d session published.", "%(count)d sessions published.",
+                    len(result.changed),
+                )
+                % {"count": len(result.changed)},
+                messages.SUCCESS,
+            )  # fmt: skip
+        if result.problems:
+            self.message_user(
+                request,
+                _("Left as drafts: %(problems)s") % {"problems": " ".join(result.problems)},
+                messages.ERROR,
+            )
+        if not result.changed and not result.problems:
+            self.message_user(request, _("These sessions were already published."))
+
+    @admin.action(
+        description=_("Unpublish selected sessions (back to drafts)"), permissions=["change"]
+    )
+    def unpublish_selected(self, request, queryset):
+        result = services.unpublish_sessions(list(queryset.values_list("pk", flat=True)))
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d session is a draft again.", "%(count)d sessions are drafts again.",
+                len(result.changed),
+            )
+            % {"count": len(result.changed)},
+            messages.SUCCESS,
+        )  # fmt: skip
 
     @admin.action(description=_("Duplicate selected sessions (as drafts)"), permissions=["add"])
     def duplicate_selected(self, request, queryset):

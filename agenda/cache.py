@@ -27,45 +27,54 @@ def _version_key(edition_id: int) -> str:
     return f"agenda:programme-version:{edition_id}"
 
 
+# Bumped when the list of editions that have a programme may change: every programme
+# page links to the others.
+_ALL_KEY = "agenda:programme-version:all"
+
+
 def _new_version() -> int:
     # From the clock, not from 1: if the version key is ever evicted, the new one
     # cannot collide with an older number still stored beside a cached body.
     return time.time_ns()
 
 
-def _bump(edition_ids: Iterable[int]) -> None:
-    for edition_id in set(edition_ids):
+def _bump(keys: Iterable[str]) -> None:
+    for key in set(keys):
         try:
-            cache.incr(_version_key(edition_id))
+            cache.incr(key)
         except ValueError:
-            cache.set(_version_key(edition_id), _new_version(), timeout=None)
+            cache.set(key, _new_version(), timeout=None)
 
 
-def invalidate_programme(edition_ids: Iterable[int]) -> None:
-    """Make the next request of these editions' programmes render afresh. Bumps now and
-    again after commit, so a request that rendered between the write and the commit
-    cannot keep the old programme under the new version. Safe to repeat."""
-    edition_ids = {pk for pk in edition_ids if pk}
-    if not edition_ids:
+def invalidate_programme(edition_ids: Iterable[int], *, everywhere: bool = False) -> None:
+    """Make the next request of these editions' programmes render afresh, and of every
+    edition's when ``everywhere`` (which editions have a programme may have changed).
+    Bumps now and again after commit, so a request that rendered between the write and
+    the commit cannot keep the old programme under the new version. Safe to repeat."""
+    keys = {_version_key(pk) for pk in edition_ids if pk}
+    if everywhere:
+        keys.add(_ALL_KEY)
+    if not keys:
         return
-    _bump(edition_ids)
-    transaction.on_commit(lambda: _bump(edition_ids))
+    _bump(keys)
+    transaction.on_commit(lambda: _bump(keys))
 
 
 def programme_key(edition_id: int, language: str, zone: str, source: str, path: str) -> str:
     return f"agenda:programme:{edition_id}:{language}:{zone}:{source}:{path}"
 
 
-def cached_programme(edition_id: int, *keys: str) -> tuple[dict[str, str | None], int]:
+def cached_programme(edition_id: int, *keys: str) -> tuple[dict[str, str | None], tuple]:
     """What is cached under ``keys`` and was rendered at the edition's current version
     (None for the rest), read in one round trip with that version, which is returned
     to store fresh renderings with. The version is read before rendering, so whatever
     is rendered while an organiser saves is stored under the old version, never used."""
     version_key = _version_key(edition_id)
-    found = cache.get_many([version_key, *keys])
-    version = found.get(version_key)
-    if version is None:
-        version = cache.get_or_set(version_key, _new_version, timeout=None)
+    found = cache.get_many([version_key, _ALL_KEY, *keys])
+    version = (
+        found.get(version_key) or cache.get_or_set(version_key, _new_version, timeout=None),
+        found.get(_ALL_KEY) or cache.get_or_set(_ALL_KEY, _new_version, timeout=None),
+    )
     fresh = {}
     for key in keys:
         entry = found.get(key)
@@ -73,5 +82,5 @@ def cached_programme(edition_id: int, *keys: str) -> tuple[dict[str, str | None]
     return fresh, version
 
 
-def cache_programme(key: str, version: int, value: str | bytes) -> None:
+def cache_programme(key: str, version: tuple, value: str | bytes) -> None:
     cache.set(key, (version, value), PROGRAMME_TIMEOUT)

@@ -2,40 +2,29 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gmc.timezones import known_zone_names
+from gmc.zone_forms import ZoneField
 
 from .services import MAX_SHIFT_MINUTES
 
 
 class ZoneForm(forms.Form):
     """The GET form that picks the zone times are shown in; its field is named after the
-    query parameter ``gmc.timezones`` reads."""
+    query parameter ``gmc.timezones`` reads, and takes a city or country as well as an
+    IANA name."""
 
-    tz = forms.CharField(
-        label=_("Show times in the time zone"),
-        max_length=64,
-        required=False,
-        help_text=_("An IANA name such as Europe/Madrid or Asia/Shanghai."),
-        widget=forms.TextInput(
-            attrs={"list": "zone-names", "autocomplete": "off", "spellcheck": "false"}
-        ),
-    )
-
-    def __init__(self, *args, fallback: str = "", **kwargs):
+    def __init__(self, *args, at: datetime | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fallback = fallback
-
-    def clean_tz(self) -> str:
-        value = self.cleaned_data["tz"].strip()
-        if value and value not in known_zone_names():
-            raise forms.ValidationError(
-                _("“%(value)s” is not a time zone we know; times are shown in %(fallback)s."),
-                params={"value": value, "fallback": self.fallback},
-            )
-        return value
+        self.fields["tz"] = ZoneField(
+            label=_("Show times in the time zone of"),
+            required=False,
+            at=at,
+            help_text=_("A city or a country, e.g. Hanoi, Beijing or Mexico City."),
+        )
 
 
 class ShiftForm(forms.Form):

@@ -452,3 +452,66 @@ class CalendarFeed(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("agenda:feed", args=[self.token])
+
+
+class MoveNotice(models.Model):
+    """Sessions a person starred that moved (a new time or room), waiting to be told in
+    one email: changes in a short window make one message per person and edition.
+
+    Opened and filled by ``agenda.services.record_moves`` (one open notice per person and
+    edition); closed by ``agenda.services.send_move_notice``, which sets ``sent_at``."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="agenda_move_notices",
+    )
+    edition = models.ForeignKey(
+        "gmc.Edition", verbose_name=_("edition"), on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(_("first change"), auto_now_add=True)
+    due_at = models.DateTimeField(_("to be sent"), db_index=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notice of moved sessions")
+        verbose_name_plural = _("notices of moved sessions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "edition"],
+                condition=models.Q(sent_at__isnull=True),
+                name="agenda_one_open_move_notice",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.edition}"
+
+
+class MoveNoticeItem(models.Model):
+    """One moved session of a notice, with where and when it was before the first change
+    of the window (so a session moved back and forth is not reported)."""
+
+    notice = models.ForeignKey(
+        MoveNotice, verbose_name=_("notice"), on_delete=models.CASCADE, related_name="items"
+    )
+    session = models.ForeignKey(
+        Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="+"
+    )
+    was_starts_at = models.DateTimeField(_("started"))
+    was_ends_at = models.DateTimeField(_("ended"))
+    was_room_id = models.BigIntegerField(_("room"), null=True, blank=True)
+    was_room_name = models.CharField(_("room name"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("moved session")
+        verbose_name_plural = _("moved sessions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["notice", "session"], name="agenda_one_item_per_session_per_notice"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.session)

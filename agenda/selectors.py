@@ -50,10 +50,22 @@ def published_edition(year: int) -> Edition | None:
     return Edition.objects.published().filter(year=year).first()
 
 
+def editions_with_programme() -> QuerySet[Edition]:
+    """Published editions with at least one public session, newest first (1 query)."""
+    return (
+        Edition.objects.published()
+        .filter(Exists(Session.objects.public().filter(edition=OuterRef("pk"))))
+        .order_by("-year")
+    )
+
+
 @dataclass
 class ProgrammeItem:
     session: Session
     children: list[ProgrammeItem] = field(default_factory=list)
+    # Set when the item is listed under its own day, away from its block, which starts
+    # on the day before in the viewer's zone.
+    block: Session | None = None
 
 
 @dataclass
@@ -64,16 +76,20 @@ class ProgrammeDay:
 
 def arrange_programme(sessions: list[Session], zone: zoneinfo.ZoneInfo) -> list[ProgrammeDay]:
     """Top-level sessions grouped by their date in ``zone`` (so a heading follows the
-    viewer's clock), each with its nested sessions. No queries."""
+    viewer's clock), each with its nested sessions. A nested session that starts on
+    another day than its block in ``zone`` is listed under its own day, naming its
+    block. No queries."""
     items = {s.pk: ProgrammeItem(s) for s in sessions}
     days: dict[date, ProgrammeDay] = {}
+    day_of = {s.pk: s.starts_at.astimezone(zone).date() for s in sessions}
     for session in sessions:
-        item = items[session.pk]
+        item, day = items[session.pk], day_of[session.pk]
         parent = items.get(session.parent_id) if session.parent_id else None
-        if parent is not None:
+        if parent is not None and day_of.get(parent.session.pk) == day:
             parent.children.append(item)
             continue
-        day = session.starts_at.astimezone(zone).date()
+        if parent is not None:
+            item.block = parent.session
         days.setdefault(day, ProgrammeDay(day)).items.append(item)
     return [days[d] for d in sorted(days)]
 

@@ -4,6 +4,7 @@ sessions, duplicating and shifting sessions, stars and private feed tokens."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
@@ -16,6 +17,7 @@ from gmc.models import User
 
 from .cache import invalidate_programme
 from .models import CalendarFeed, Session, SessionSpeaker, Star
+from .notices import placements, record_moves
 
 # A shift beyond a day is a new programme, not a last-minute change.
 MAX_SHIFT_MINUTES = 24 * 60
@@ -35,6 +37,62 @@ def record_session_change(session: Session, *, was_published: bool, changed: Ite
     Session.objects.filter(pk=session.pk).update(sequence=F("sequence") + 1)
     session.refresh_from_db(fields=["sequence"])
     return session.sequence
+
+
+@dataclass
+class PublishResult:
+    changed: list[int] = field(default_factory=list)  # ids whose state changed
+    problems: list[str] = field(default_factory=list)  # why some were left alone
+
+
+@transaction.atomic
+def publish_sessions(session_ids: Iterable[int]) -> PublishResult:
+    """Publish drafts. Each is checked as the admin form checks it (edition dates, its
+    block, a free room), and one that fails is left a draft with the reason; the others
+    are published and their SEQUENCE increases. Published ones are left alone, so a
+    repeat is a no-op."""
+    result = PublishResult()
+    drafts = list(
+        Session.objects.select_for_update(of=("self",))
+        .filter(pk__in=list(session_ids), is_published=False)
+        .select_related("edition", "room", "parent__parent")
+        .order_by("starts_at", "pk")
+    )
+    for session in drafts:
+        session.is_published = True
+        try:
+            session.clean()
+        except ValidationError as error:
+            result.problems.extend(f"{session.display_title}: {m}" for m in error.messages)
+            continue
+        # One at a time: the next draft's room check sees this one published.
+        Session.objects.filter(pk=session.pk).update(
+            is_published=True, sequence=F("sequence") + 1, updated_at=timezone.now()
+        )
+        result.changed.append(session.pk)
+    if result.changed:
+        invalidate_programme(
+            {s.edition_id for s in drafts if s.pk in result.changed}, everywhere=True
+        )
+    return result
+
+
+@transaction.atomic
+def unpublish_sessions(session_ids: Iterable[int]) -> PublishResult:
+    """Make published sessions drafts again (they leave the public pages and calendar
+    feeds; their SEQUENCE increases). Drafts are left alone: a repeat is a no-op."""
+    published = list(
+        Session.objects.select_for_update()
+        .filter(pk__in=list(session_ids), is_published=True)
+        .order_by("pk")
+        .values_list("pk", "edition_id")
+    )
+    ids = [pk for pk, _edition in published]
+    Session.objects.filter(pk__in=ids).update(
+        is_published=False, sequence=F("sequence") + 1, updated_at=timezone.now()
+    )
+    invalidate_programme((edition for _pk, edition in published), everywhere=True)
+    return PublishResult(changed=ids)
 
 
 def _free_slug(base: str) -> str:
@@ -79,7 +137,8 @@ def shift_sessions(session_ids: Iterable[int], minutes: int) -> list[Session]:
     """Move sessions (and the sessions nested in them) by ``minutes``, later when
     positive. Each moved session's SEQUENCE increases. All or nothing: when a moved
     session would leave the edition's dates or clash with another session in its room,
-    nothing moves and AgendaError names the problems. Not idempotent: each call shifts
+    nothing moves and AgendaError names the problems. People who starred a moved
+    published session are told (``agenda.notices``). Not idempotent: each call shifts
     again."""
     if not minutes or abs(minutes) > MAX_SHIFT_MINUTES:
         raise AgendaError(
@@ -90,6 +149,7 @@ def shift_sessions(session_ids: Iterable[int], minutes: int) -> list[Session]:
     ids |= set(Session.objects.filter(parent_id__in=ids).values_list("pk", flat=True))
     ids |= set(Session.objects.filter(parent__parent_id__in=ids).values_list("pk", flat=True))
     locked = list(Session.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    before = placements(ids)
     delta = timedelta(minutes=minutes)
     Session.objects.filter(pk__in=ids).update(
         starts_at=F("starts_at") + delta,
@@ -108,8 +168,9 @@ def shift_sessions(session_ids: Iterable[int], minutes: int) -> list[Session]:
             problems.extend(f"{session.display_title}: {m}" for m in error.messages)
     if problems:
         raise AgendaError(" ".join(problems))
-    # update() sends no signals: tell the cache here.
+    # update() sends no signals: tell the cache, and those who starred the sessions.
     invalidate_programme(s.edition_id for s in locked)
+    record_moves(before)
     return moved
 
 

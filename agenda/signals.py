@@ -13,8 +13,14 @@ from .models import Room, Session, SessionSpeaker, Speaker
 
 
 @receiver([post_save, post_delete], sender=Session)
+def _session_changed(sender, instance, **kwargs) -> None:
+    # A session published or withdrawn may give or take an edition's programme, which
+    # every programme page links to.
+    invalidate_programme([instance.edition_id], everywhere=True)
+
+
 @receiver([post_save, post_delete], sender=Room)
-def _session_or_room_changed(sender, instance, **kwargs) -> None:
+def _room_changed(sender, instance, **kwargs) -> None:
     invalidate_programme([instance.edition_id])
 
 
@@ -39,5 +45,6 @@ def _speaker_changed(sender, instance, **kwargs) -> None:
 
 @receiver(post_save, sender=Edition)
 def _edition_changed(sender, instance, **kwargs) -> None:
-    # The edition's zone, dates and title are part of its rendered programme.
-    invalidate_programme([instance.pk])
+    # The edition's zone, dates and title are part of its rendered programme, and its
+    # year and publication of the links from the others.
+    invalidate_programme([instance.pk], everywhere=True)

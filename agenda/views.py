@@ -7,7 +7,6 @@ their stars, their stream links and a CSRF token that must never reach anyone el
 
 from __future__ import annotations
 
-from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -20,7 +19,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -30,7 +28,7 @@ from django.views.decorators.http import require_POST, require_safe
 from gmc.links import absolute_url
 from gmc.models import Edition
 from gmc.selectors import current_edition
-from gmc.timezones import ZoneChoice, sorted_zone_names, zone_choice
+from gmc.timezones import ZoneChoice, profile_zone, remember_zone, zone_choice
 
 from . import selectors, services
 from .cache import cache_programme, cached_programme, programme_key
@@ -39,29 +37,22 @@ from .ics import calendar_ics
 from .models import CalendarFeed, Session
 
 
-@lru_cache(maxsize=1)
-def _zone_datalist() -> str:
-    """The zone names offered while typing, made once per process: looping over some
-    600 names in the template on every request would cost more than the programme."""
-    names = ((name,) for name in sorted_zone_names())
-    options = format_html_join("", '<option value="{}">', names)
-    return format_html('<datalist id="zone-names">{}</datalist>', options)
-
-
 def _zone_context(request: HttpRequest, choice: ZoneChoice) -> dict:
+    # Bound only to show the error of a value that names no zone, keeping the input: a
+    # zone found is shown as the list names it, so "beijing" and "Asia/Shanghai" give
+    # the same (cached) page.
     form = ZoneForm(
-        request.GET if "tz" in request.GET else None,
+        request.GET if choice.invalid_value else None,
         initial={"tz": choice.name},
-        fallback=choice.name,
+        at=choice.at,
     )
     if form.is_bound:
-        form.is_valid()  # shows the field error for an unknown zone, keeping the input
+        form.is_valid()
     return {
         "path": request.path,
         "zone": choice,
         "zone_form": form,
         "zone_query": _zone_query(choice),
-        "zone_datalist": _zone_datalist(),
     }
 
 
@@ -76,6 +67,7 @@ def _programme_body(request: HttpRequest, edition: Edition, choice: ZoneChoice) 
     context = {
         "edition": edition,
         "days": selectors.arrange_programme(sessions, choice.zone),
+        "other_editions": [e for e in selectors.editions_with_programme() if e.pk != edition.pk],
         **_zone_context(request, choice),
     }
     if request.user.is_authenticated:
@@ -84,6 +76,7 @@ def _programme_body(request: HttpRequest, edition: Edition, choice: ZoneChoice) 
             starred=selectors.starred_ids(request.user, sessions),
             show_links=selectors.is_online_attendee(request.user, edition),
             next_url=request.get_full_path(),
+            profile_zone=profile_zone(request.user),
         )
         return render_to_string("agenda/includes/programme_body.html", context, request=request)
     # No request in the context: nothing of this visitor can end up in the shared copy.
@@ -102,6 +95,7 @@ def _page_is_shared(request: HttpRequest) -> bool:
 
 def _programme_page(request: HttpRequest, edition: Edition) -> HttpResponse:
     choice = zone_choice(request, edition)
+    remember_zone(request, choice)
     cacheable = not (request.user.is_authenticated or choice.invalid_value)
     shared = cacheable and _page_is_shared(request)
     with timezone.override(choice.zone):
@@ -158,6 +152,7 @@ def session_detail(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     edition = session.edition
     choice = zone_choice(request, edition)
+    remember_zone(request, choice)
     with timezone.override(choice.zone):
         return render(
             request,

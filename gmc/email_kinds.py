@@ -192,6 +192,37 @@ KINDS: dict[str, EmailKind] = {
         },
         EmailCategory.ANNOUNCEMENTS,
     ),
+    "agenda.sessions_moved": EmailKind(
+        _("A starred session moved"),
+        {
+            "name": _("The person's name"),
+            "edition_title": _("The edition's title"),
+            "sessions": _(
+                "The sessions that moved: a list of items with “title”, “when”, "
+                "“was_when” (empty when the time is the same), “room”, “was_room” "
+                "(empty when the room is the same) and “url”"
+            ),
+            "zone": _("The time zone the times are written in"),
+            "agenda_url": _("Link to the person's agenda"),
+        },
+        {
+            "name": "Amina Otieno",
+            "edition_title": "Global MOOC and Online Education Conference 2026",
+            "sessions": [
+                {
+                    "title": "Plenary session 1",
+                    "when": "Monday 28 December 2026, 14:30\N{EN DASH}16:00",
+                    "was_when": "Monday 28 December 2026, 14:00",
+                    "room": "Main hall",
+                    "was_room": "",
+                    "url": "https://gmc.example.org/agenda/session/2026-plenary-1/",
+                }
+            ],
+            "zone": "Hanoi time (UTC+7)",
+            "agenda_url": "https://gmc.example.org/agenda/mine/",
+        },
+        EmailCategory.PROGRAMME_CHANGES,
+    ),
 }
 
 REMINDER_KINDS = [kind for kind in KINDS if kind.startswith("reminders.")]

@@ -4,7 +4,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -52,7 +52,10 @@ def edition_for_page(year: int, *, include_unpublished: bool = False) -> Edition
             ),
         ),
     )
-    return editions.filter(year=year).first()
+    # The programme is linked when the edition has a published session (the relation
+    # is named, not imported: gmc imports no app above it).
+    has_programme = Exists(Edition.objects.filter(pk=OuterRef("pk"), sessions__is_published=True))
+    return editions.annotate(has_programme=has_programme).filter(year=year).first()
 
 
 def public_publications() -> QuerySet[Publication]:

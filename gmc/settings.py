@@ -307,6 +307,9 @@ OUTBOX_SWEEP_AFTER_SECONDS = env.int("OUTBOX_SWEEP_AFTER_SECONDS", default=60)
 # A reminder is sent from its moment until this many minutes later (a scheduler that
 # was down catches up within it); after that it is skipped, never sent late.
 REMINDER_GRACE_MINUTES = env.int("REMINDER_GRACE_MINUTES", default=60)
+# People who starred a session that moves are told this long after the first change, in
+# one email for every change made meanwhile.
+AGENDA_MOVE_NOTICE_DELAY_SECONDS = env.int("AGENDA_MOVE_NOTICE_DELAY_SECONDS", default=900)
 
 # --- Celery -------------------------------------------------------------------------
 if REDIS_URL:
@@ -362,6 +365,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "reminders-send-due": {
         "task": "gmc.reminders.send_due",
+        "schedule": timedelta(minutes=1),
+    },
+    "agenda-send-move-notices": {
+        "task": "agenda.send_due_move_notices",
         "schedule": timedelta(minutes=1),
     },
     "sessions-purge-expired": {

@@ -65,6 +65,20 @@ class AgendaSessionSitemap(SiteSitemap):
         return session.updated_at
 
 
+class AgendaProgrammeSitemap(SiteSitemap):
+    """The programme page of every published edition that has one."""
+
+    changefreq = "weekly"
+
+    def items(self):
+        from agenda.selectors import editions_with_programme
+
+        return editions_with_programme()
+
+    def location(self, edition: Edition) -> str:
+        return reverse("agenda:edition", args=[edition.year])
+
+
 class AgendaSpeakerSitemap(SiteSitemap):
     changefreq = "monthly"
 
@@ -78,6 +92,7 @@ SITEMAPS = {
     "pages": PageSitemap,
     "editions": EditionSitemap,
     "news": NewsSitemap,
+    "agenda-programmes": AgendaProgrammeSitemap,
     "agenda-sessions": AgendaSessionSitemap,
     "agenda-speakers": AgendaSpeakerSitemap,
 }

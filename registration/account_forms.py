@@ -7,13 +7,9 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from gmc.models import User
+from gmc.zone_forms import ZoneField
 
-from .accounts.services import time_zone_names
 from .forms import NAME_HELP_TEXTS, NAME_LABELS, NAME_WIDGETS, name_initial
-
-
-def _time_zone_choices() -> list[tuple[str, str]]:
-    return [("", _("Not set")), *((name, name.replace("_", " ")) for name in time_zone_names())]
 
 
 def _language_choices() -> list[tuple[str, str]]:
@@ -21,8 +17,8 @@ def _language_choices() -> list[tuple[str, str]]:
 
 
 class ProfileForm(forms.ModelForm):
-    """The profile; the time zone and language are chosen from lists, so a value that is
-    not on them is a field error."""
+    """The profile; the language is chosen from a list and the time zone typed as a city
+    or country (with suggestions), so a value that is neither is a field error."""
 
     language = forms.ChoiceField(
         label=_("Preferred language"),
@@ -30,11 +26,13 @@ class ProfileForm(forms.ModelForm):
         choices=_language_choices,
         help_text=_("Emails are written in this language when it is available."),
     )
-    time_zone = forms.ChoiceField(
+    time_zone = ZoneField(
         label=_("Time zone"),
         required=False,
-        choices=_time_zone_choices,
-        help_text=_("Used for the times in your emails, e.g. Europe/Paris."),
+        help_text=_(
+            "The city or country whose time you live by, e.g. Paris or Hanoi: used for "
+            "the times in your emails and, until you choose another, on the programme."
+        ),
     )
 
     class Meta:

@@ -26,6 +26,7 @@ class EmailCategory(models.TextChoices):
 
     REMINDERS = "reminders", _("Reminders before deadlines and sessions")
     ANNOUNCEMENTS = "announcements", _("Messages from the organisers")
+    PROGRAMME_CHANGES = "programme_changes", _("A session in my agenda moves")
 
 
 class ReminderRule(models.Model):

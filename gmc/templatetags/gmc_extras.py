@@ -1,7 +1,9 @@
+from datetime import datetime
+
 from django import template
 from django.utils.translation import get_language_info
 
-from gmc import dates
+from gmc import dates, timezones
 
 register = template.Library()
 
@@ -20,3 +22,10 @@ def language_name(code: str) -> str:
 def date_range(start, end=None) -> str:
     """``{{ edition.start_date|date_range:edition.end_date }}``: see gmc.dates.date_range."""
     return dates.date_range(start, end)
+
+
+@register.filter
+def zone_label(zone_name: str, at=None) -> str:
+    """A zone as people say it, with its offset at ``at`` (a datetime; default now):
+    ``{{ edition.time_zone|zone_label:moment }}`` gives "Hanoi time (UTC+7)"."""
+    return timezones.zone_label(zone_name or "UTC", at if isinstance(at, datetime) else None)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import zoneinfo
-from functools import cache
-
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
@@ -13,6 +10,7 @@ from django_countries import countries
 
 from gmc import outbox
 from gmc.models import Organisation, OrganisationType, OutboxMessage, User
+from gmc.timezones import current_zones
 from registration.models import Registration
 from registration.services import cancel_registration
 
@@ -28,20 +26,9 @@ class AccountError(Exception):
         self.field = field
 
 
-# Folders of the zone database that hold duplicates or technical names, not places.
-_NOT_PLACES = ("Etc/", "posix/", "right/", "SystemV/")
-
-
-@cache
 def time_zone_names() -> tuple[str, ...]:
-    """The IANA time zone names of places (Region/City) this system knows, and UTC,
-    sorted. Read once: listing them scans the zone files."""
-    names = {
-        name
-        for name in zoneinfo.available_timezones()
-        if "/" in name and not name.startswith(_NOT_PLACES)
-    }
-    return ("UTC", *sorted(names))
+    """The IANA names of the zones in use today (and UTC) that a profile may hold."""
+    return tuple(entry.name for entry in current_zones())
 
 
 def match_organisation(name: str) -> Organisation | None:

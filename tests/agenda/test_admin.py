@@ -38,6 +38,8 @@ def form_data(edition, room=None, start=(0, "10:00"), end=(0, "11:00"), **extra)
         "is_published": "on",
         "session_speakers-TOTAL_FORMS": "0",
         "session_speakers-INITIAL_FORMS": "0",
+        "children-TOTAL_FORMS": "0",
+        "children-INITIAL_FORMS": "0",
     }
     data.update(extra)
     return data

@@ -59,6 +59,6 @@ def test_device_zone_is_offered_and_the_page_works_without_script(live_server):
     assert "Asia/Tokyo" in results["offer"]
     # 09:20 in Mexico City (UTC-6) is 00:20 the next day in Tokyo (UTC+9).
     assert results["time"] == "00:20"
-    assert results["label"] == "Asia/Tokyo"
+    assert results["label"] == "Tokyo time (UTC+9)"
     assert results["plain_time"] == "09:20"
     assert results["plain_offer_visible"] is False

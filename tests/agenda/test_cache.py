@@ -62,6 +62,8 @@ def test_organiser_edit_shows_at_the_next_request(client, organiser, edition):
             "is_published": "on",
             "session_speakers-TOTAL_FORMS": "0",
             "session_speakers-INITIAL_FORMS": "0",
+            "children-TOTAL_FORMS": "0",
+            "children-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302
@@ -88,7 +90,7 @@ def test_every_agenda_object_invalidates(edition):
     assert ">09:30</time>" in anonymous_page()
     edition.time_zone = "Asia/Ho_Chi_Minh"
     edition.save()
-    assert "<strong>Asia/Ho_Chi_Minh</strong>" in anonymous_page()
+    assert "<strong>Hanoi time (UTC+7)</strong>" in anonymous_page()
     session.is_published = False
     session.save()
     assert f'id="session-{session.slug}"' not in anonymous_page()

@@ -67,6 +67,8 @@ def test_uid_is_stable_and_sequence_increases_after_an_edit(client, organiser, e
             "is_published": "on",
             "session_speakers-TOTAL_FORMS": "0",
             "session_speakers-INITIAL_FORMS": "0",
+            "children-TOTAL_FORMS": "0",
+            "children-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]

@@ -66,7 +66,7 @@ def test_agenda_page_queries_do_not_grow_with_the_programme(
     with django_assert_num_queries(queries_small):
         html = browser.get("/agenda/").content.decode()
     assert html.count('class="session ') == 300
-    assert queries_small <= (8 if logged_in else 3)
+    assert queries_small <= (9 if logged_in else 4)
 
 
 def test_speaker_list_queries_do_not_grow(edition, django_assert_num_queries):

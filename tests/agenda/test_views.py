@@ -1,5 +1,7 @@
 """Public pages, stars, the private feed and stream links."""
 
+import datetime
+
 import icalendar
 import pytest
 from django.conf import settings
@@ -77,15 +79,77 @@ def test_invalid_tz_shows_a_message_and_the_event_time(client, edition):
         assert "<script>alert(1)</script>" not in response.content.decode()
 
 
-def test_profile_zone_wins_on_the_page(client, edition):
+def test_profile_zone_is_a_default_the_viewer_can_switch(client, edition):
     SessionFactory(edition=edition, starts_at=local(edition, 0, 9, 20), slug="opening")
     person = UserFactory(time_zone="Asia/Shanghai")
     client.force_login(person)
-    html = client.get("/agenda/", {"tz": "Europe/Madrid"}).content.decode()
+    html = client.get("/agenda/").content.decode()
     assert ">23:20</time>" in html
     assert "the time zone of your profile" in html
-    html = client.get("/agenda/session/opening/").content.decode()
+    assert 'name="tz"' in html  # the control is there for a profile zone too
+    html = client.get("/agenda/", {"tz": "America/Mexico_City"}).content.decode()
+    assert ">09:20</time>" in html
+    assert "the time zone of your profile" not in html
+    assert "Show the time zone of my profile" in html
+    # The choice is remembered for the rest of the visit, on every agenda page.
+    assert ">09:20</time>" in client.get("/agenda/").content.decode()
+    assert ">09:20</time>" in client.get("/agenda/session/opening/").content.decode()
+    html = client.get("/agenda/", {"tz": "Asia/Shanghai"}).content.decode()
     assert ">23:20</time>" in html
+    assert ">23:20</time>" in client.get("/agenda/session/opening/").content.decode()
+
+
+def test_a_visitor_choice_is_remembered_and_cached_per_zone(edition):
+    SessionFactory(edition=edition, starts_at=local(edition, 0, 9, 20))
+    first, second = Client(), Client()
+    assert ">23:20</time>" in first.get("/agenda/", {"tz": "Beijing"}).content.decode()
+    assert ">09:20</time>" in second.get("/agenda/").content.decode()
+    for _ in range(2):  # the second time from the cache
+        assert ">23:20</time>" in first.get("/agenda/").content.decode()
+        assert ">09:20</time>" in second.get("/agenda/").content.decode()
+    html = first.get("/agenda/", {"tz": edition.time_zone}).content.decode()
+    assert ">09:20</time>" in html
+    assert ">09:20</time>" in first.get("/agenda/").content.decode()
+
+
+def test_zones_are_shown_as_people_say_them_and_found_by_city(client, db):
+    edition = EditionFactory(is_current=True, time_zone="Asia/Ho_Chi_Minh", city="Hanoi")
+    SessionFactory(edition=edition, starts_at=local(edition, 0, 9, 0), slug="opening")
+    html = client.get("/agenda/").content.decode()
+    assert "<strong>Hanoi time (UTC+7)</strong>, the event's local time" in html
+    assert "Asia/Ho_Chi_Minh time" not in html
+    assert '<option value="Beijing, China (UTC+8)">' in html
+    html = client.get("/agenda/", {"tz": "beijing"}).content.decode()
+    assert ">10:00</time>" in html and "<strong>Beijing time (UTC+8)</strong>" in html
+    assert "is not a time zone we know" not in html
+    assert 'value="Beijing, China (UTC+8)"' in html  # as the list names it, cached as such
+    assert html == Client().get("/agenda/", {"tz": "Asia/Shanghai"}).content.decode()
+    html = client.get("/agenda/session/opening/", {"tz": "Ciudad de México"}).content.decode()
+    assert "Mexico City time (UTC-6)" in html and ">20:00</time>" in html
+    html = client.get("/agenda/", {"tz": "Mexico"}).content.decode()
+    assert "has several time zones; choose one: Mexico City, Mexico (UTC-6)" in html
+
+
+def test_an_item_on_another_day_in_the_viewers_zone_is_listed_under_that_day(client, edition):
+    """A block from 12:00 to 14:00 in Mexico City with an item at 13:40: in Delhi the
+    block starts at 23:30 and the item at 01:10 the next day, under whose heading it is
+    listed, naming its block."""
+    block = SessionFactory(
+        edition=edition, title="Evening block", slug="evening",
+        starts_at=local(edition, 0, 12, 0), ends_at=local(edition, 0, 14, 0),
+    )  # fmt: skip
+    SessionFactory(
+        edition=edition, parent=block, title="Late item", slug="late-item",
+        starts_at=local(edition, 0, 13, 40), ends_at=local(edition, 0, 14, 0),
+    )  # fmt: skip
+    html = client.get(f"/agenda/{edition.year}/", {"tz": "Delhi"}).content.decode()
+    first_day = edition.start_date
+    next_day = first_day + datetime.timedelta(days=1)
+    heading = next_day.strftime("%A %-d %B %Y")
+    assert heading in html
+    assert html.index('id="session-late-item"') > html.index(heading)
+    assert html.index('id="session-evening"') < html.index(heading)
+    assert "Part of <a" in html
 
 
 def test_session_page_in_the_chosen_zone(client, edition):
@@ -106,7 +170,7 @@ def test_session_page_in_the_chosen_zone(client, edition):
     html = client.get(block.get_absolute_url(), {"tz": "Europe/Madrid"}).content.decode()
     assert "<h1" in html and "Opening ceremony" in html
     assert "Opening video" in html and f"{item.get_absolute_url()}?tz=Europe%2FMadrid" in html
-    assert ">16:00</time>" in html and "Europe/Madrid time" in html
+    assert ">16:00</time>" in html and "Madrid time (UTC+1)" in html
 
 
 def test_star_and_unstar_need_login_and_post(client, edition):

@@ -145,12 +145,15 @@ def test_preferences_page_shows_and_saves_choices(client, db):
         match.group(1): "checked" in match.group(0)
         for match in re.finditer(r'<input[^>]*name="accepted"[^>]*value="(\w+)"[^>]*>', page)
     }
-    assert boxes == {"reminders": True, "announcements": False}
+    assert boxes == {"reminders": True, "announcements": False, "programme_changes": True}
     assert set(preferences.declined_categories(person.pk)) == {EmailCategory.ANNOUNCEMENTS}
 
     response = client.post(reverse("email_preferences"), {"accepted": ["announcements"]})
     assert response.status_code == 302
-    assert preferences.declined_categories(person.pk) == {EmailCategory.REMINDERS}
+    assert preferences.declined_categories(person.pk) == {
+        EmailCategory.REMINDERS,
+        EmailCategory.PROGRAMME_CHANGES,
+    }
 
     client.post(reverse("email_preferences"), {})
     assert preferences.declined_categories(person.pk) == set(EmailCategory.values)

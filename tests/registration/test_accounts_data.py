@@ -73,7 +73,7 @@ def test_profile_page_shows_the_form(client, person):
     html = response.content.decode()
     assert response.status_code == 200
     assert html.count("<h1") == 1
-    assert 'name="time_zone"' in html and "Europe/Paris" in html
+    assert 'name="time_zone"' in html and "Mexico City, Mexico (UTC-6)" in html
     # A name written in one piece is offered split, as the data migration splits it.
     assert 'value="Pat"' in html and 'value="Person"' in html
 
