@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gmc import email_kinds, outbox, reminders
 from gmc.models import Broadcast, EmailOptOut, EmailTemplate, OutboxMessage, ReminderRule
+from gmc.timezones import zone_label
 from gmc.views.email_frame import email_frame, email_html_response
 
 
@@ -155,7 +156,7 @@ class ReminderRuleAdmin(admin.ModelAdmin):
             return _("the event has no date yet")
         zone = obj.edition.tz
         local = moment.astimezone(zone)
-        return f"{formats.date_format(local, 'DATETIME_FORMAT')} ({zone.key})"
+        return f"{formats.date_format(local, 'DATETIME_FORMAT')}, {zone_label(zone, local)}"
 
     @admin.display(description=_("preview"))
     def preview(self, obj: ReminderRule) -> str:

@@ -37,7 +37,7 @@ from declarations.models import Submission
 from gmc import outbox, preferences
 from gmc.links import absolute_url
 from gmc.models import Edition, EmailCategory, ReminderRule, User
-from gmc.timezones import parse_zone
+from gmc.timezones import parse_zone, zone_label
 from registration.models import Registration
 
 logger = logging.getLogger(__name__)
@@ -220,7 +220,8 @@ class _Wording:
         if wanted not in self._cache:
             with translation.override(language):
                 local = self.occurrence.event_at.astimezone(zone)
-                when = f"{formats.date_format(local, 'DATETIME_FORMAT')} ({zone.key})"
+                date_and_time = formats.date_format(local, "DATETIME_FORMAT")
+                when = f"{date_and_time}, {zone_label(zone, local)}"
                 label = str(self.occurrence.rule.get_event_display())
             self._cache[wanted] = (label, when, zone.key)
         return self._cache[wanted]

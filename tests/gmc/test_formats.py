@@ -128,7 +128,7 @@ def test_reminder_email_writes_dates_one_way(edition):
     run_at(CLOSES - timedelta(days=1))
     deliver_all()
     [email] = mail.outbox
-    assert "31 December 2026, 23:59 (America/Mexico_City)" in email.subject
+    assert "31 December 2026, 23:59, Mexico City time (UTC-6)" in email.subject
     for part in (email.subject, email.body, email.alternatives[0][0]):
         assert_one_style(part)
         assert "31 December 2026, 23:59" in part
