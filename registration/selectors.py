@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from agenda.models import Room
 from gmc.models import Edition, OrganisationType, User
 
 from .models import Registration
@@ -49,6 +51,126 @@ def waiting_position(registration: Registration) -> int | None:
         .count()
     )
     return ahead + 1
+
+
+def with_waiting_position(queryset: QuerySet[Registration]) -> QuerySet[Registration]:
+    """Annotate ``line_position``, the place on the waiting list as ``waiting_position``
+    counts it, in the same query and whatever else filters the list (meaningful for
+    waiting registrations only)."""
+    ahead = (
+        Registration.objects.filter(edition_id=OuterRef("edition_id"), status=Status.WAITING)
+        .filter(
+            Q(waitlisted_at__lt=OuterRef("waitlisted_at"))
+            | Q(waitlisted_at=OuterRef("waitlisted_at"), pk__lt=OuterRef("pk"))
+        )
+        .order_by()
+        .values("edition_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return queryset.annotate(line_position=Coalesce(Subquery(ahead), Value(0)) + 1)
+
+
+# Online attendees' links appear a day before the opening: time to try them out, without
+# the links travelling around for weeks before the conference.
+ONLINE_LINKS_LEAD = timedelta(days=1)
+
+
+def online_links_open_at(edition: Edition) -> datetime | None:
+    """When online attendees see their joining links; None when the start is unknown."""
+    start = edition.opening_at or edition.starts_at
+    return start - ONLINE_LINKS_LEAD if start else None
+
+
+@dataclass(frozen=True)
+class JoiningDetails:
+    """What an online attendee is shown instead of a ticket."""
+
+    opens_at: datetime | None
+    not_yet: bool  # before ``opens_at``: nothing is shown, the page says when
+    details: str  # the edition's joining instructions, once published
+    rooms: list[Room]  # rooms whose stream or recording links are published
+
+    @property
+    def shown(self) -> bool:
+        return not self.not_yet and bool(self.details or self.rooms)
+
+
+def joining_details(edition: Edition, now: datetime | None = None) -> JoiningDetails:
+    """The links an online attendee of ``edition`` sees now: the organisers publish
+    them (the edition's details, each room's links) and they open ``ONLINE_LINKS_LEAD``
+    before the start."""
+    opens_at = online_links_open_at(edition)
+    if opens_at is not None and (now or timezone.now()) < opens_at:
+        return JoiningDetails(opens_at, True, "", [])
+    details = edition.online_joining_details if edition.online_details_published else ""
+    rooms = list(
+        Room.objects.filter(edition=edition, links_published=True)
+        .exclude(stream_url="", recording_url="")
+        .order_by("order", "name")
+    )
+    return JoiningDetails(opens_at, False, details, rooms)
+
+
+@dataclass(frozen=True)
+class WaitingPlace:
+    registration: Registration
+    position: int  # 1 for the first in line
+
+
+@dataclass(frozen=True)
+class ConfirmationPlan:
+    """What confirming some people of one edition's waiting list would do: whom it
+    skips (people ahead of them who stay waiting) and by how many seats the in-person
+    confirmations would then exceed the capacity."""
+
+    edition: Edition
+    chosen: list[WaitingPlace]
+    skipped: list[WaitingPlace]
+    confirmed_in_person: int
+    over_capacity: int
+
+    @property
+    def out_of_turn(self) -> bool:
+        return bool(self.skipped) or self.over_capacity > 0
+
+    @property
+    def signature(self) -> str:
+        """Changes when anything the organiser was shown changes."""
+        chosen = ",".join(str(p.registration.pk) for p in self.chosen)
+        skipped = ",".join(str(p.registration.pk) for p in self.skipped)
+        return f"{self.edition.pk}:{chosen}:{skipped}:{self.over_capacity}"
+
+
+def confirmation_plans(registration_ids: list[int]) -> list[ConfirmationPlan]:
+    """The plan of each edition among the given registrations (those not waiting are
+    left out: the service refuses or ignores them), in two queries per edition."""
+    edition_ids = (
+        Registration.objects.filter(pk__in=registration_ids, status=Status.WAITING)
+        .order_by()
+        .values_list("edition_id", flat=True)
+        .distinct()
+    )
+    chosen_ids = set(registration_ids)
+    plans = []
+    for edition in Edition.objects.filter(pk__in=list(edition_ids)).order_by("-year"):
+        waiting = (
+            Registration.objects.filter(edition=edition, status=Status.WAITING)
+            .select_related("attendee")
+            .order_by("waitlisted_at", "pk")
+        )
+        places = [WaitingPlace(r, i) for i, r in enumerate(waiting, start=1)]
+        chosen = [p for p in places if p.registration.pk in chosen_ids]
+        last = chosen[-1].position if chosen else 0
+        skipped = [p for p in places[:last] if p.registration.pk not in chosen_ids]
+        confirmed = Registration.objects.filter(
+            edition=edition, status=Status.CONFIRMED, attendance=Attendance.IN_PERSON
+        ).count()
+        over = 0
+        if edition.capacity is not None:
+            over = max(confirmed + len(chosen) - edition.capacity, 0)
+        plans.append(ConfirmationPlan(edition, chosen, skipped, confirmed, over))
+    return plans
 
 
 @dataclass(frozen=True)
