@@ -5,13 +5,14 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from agenda.models import Room
 from gmc.models import Edition, OutboxMessage
 from registration import services
 from registration.models import Answer, Registration
 from tests.factories import EditionFactory, UserFactory
 
 from .factories import QuestionFactory, RegistrationFactory
-from .helpers import kinds_for, register
+from .helpers import deliver_pending, kinds_for, register
 
 REGISTER = reverse("registration:register")
 MINE = reverse("registration:mine")
@@ -305,18 +306,110 @@ def test_calendar_file_has_utc_times_and_a_stable_uid(client, user):
     )
 
 
+# The conference opens at 09:00 in Mexico City on 20 May 2030; online attendees' links
+# appear a day before.
+OPENING = datetime.datetime(2030, 5, 20, 15, 0, tzinfo=datetime.UTC)
+BEFORE_LINKS = datetime.datetime(2030, 5, 19, 14, 0, tzinfo=datetime.UTC)
+AFTER_LINKS = datetime.datetime(2030, 5, 19, 16, 0, tzinfo=datetime.UTC)
+LINKS_OPEN_TEXT = "May 19, 2030, 9 a.m. (America/Mexico_City)"
+
+
+@pytest.fixture
+def online_edition(db):
+    edition = EditionFactory(
+        is_current=True,
+        opening_at=OPENING,
+        online_joining_details="https://meet.example.org/gmc-secret",
+        online_details_published=True,
+    )
+    Room.objects.create(
+        edition=edition,
+        name="Main hall",
+        stream_url="https://stream.example.org/main-hall",
+        links_published=True,
+    )
+    return edition
+
+
 def test_online_joining_details_appear_once_published(client, user):
     edition = EditionFactory(
-        is_current=True, online_joining_details="https://meet.example.org/gmc-secret"
+        is_current=True,
+        opening_at=OPENING,
+        online_joining_details="https://meet.example.org/gmc-secret",
     )
     register(edition, user, attendance="online")
-    client.force_login(user)
-    assert b"meet.example.org/gmc-secret" not in client.get(MINE).content
-    assert b"will appear here" in client.get(MINE).content
-    Edition.objects.filter(pk=edition.pk).update(online_details_published=True)
-    assert b"meet.example.org/gmc-secret" in client.get(MINE).content
-    ics = client.get(reverse("registration:ics", args=[edition.year])).content
+    with time_machine.travel(AFTER_LINKS):
+        client.force_login(user)  # a session of that moment
+        assert b"meet.example.org/gmc-secret" not in client.get(MINE).content
+        assert b"will appear here once the organisers publish them" in client.get(MINE).content
+        Edition.objects.filter(pk=edition.pk).update(online_details_published=True)
+        assert b"meet.example.org/gmc-secret" in client.get(MINE).content
+        ics = client.get(reverse("registration:ics", args=[edition.year])).content
     assert b"meet.example.org/gmc-secret" in ics.replace(b"\r\n ", b"")
+
+
+def test_online_attendees_page_has_joining_details_and_a_calendar_not_a_ticket(
+    client, user, online_edition
+):
+    registration = register(online_edition, user, attendance="online")
+    client.force_login(user)
+    page = reverse("registration:ticket", args=[registration.ticket_code])
+    mine = client.get(MINE).content.decode()
+    assert "How to join online" in mine and "My ticket" not in mine
+    assert f'href="{page}"' in mine
+    html = client.get(page).content.decode()
+    assert "Show this page at the entrance" not in html
+    assert "ticket-qr" not in html and registration.ticket_code not in html.replace(page, "")
+    assert f"The links appear here on {LINKS_OPEN_TEXT}." in html
+    assert "gmc-secret" not in html and "stream.example.org" not in html
+    assert reverse("registration:ics", args=[online_edition.year]) in html
+    assert f"The links appear here on {LINKS_OPEN_TEXT}." in mine
+    with time_machine.travel(AFTER_LINKS):
+        client.force_login(user)
+        html = client.get(page).content.decode()
+        mine = client.get(MINE).content.decode()
+    for shown in (html, mine):
+        assert "https://meet.example.org/gmc-secret" in shown
+        assert 'href="https://stream.example.org/main-hall"' in shown
+        assert "The links appear here" not in shown
+
+
+def test_in_person_attendees_keep_the_ticket_with_its_qr_code(client, user, online_edition):
+    registration = register(online_edition, user)
+    client.force_login(user)
+    html = client.get(reverse("registration:ticket", args=[registration.ticket_code])).content
+    html = html.decode()
+    assert "Show this page at the entrance" in html
+    assert '<svg role="img" class="ticket-qr"' in html and registration.ticket_code in html
+    assert "gmc-secret" not in html and "The links appear here" not in html
+    assert "My ticket" in client.get(MINE).content.decode()
+
+
+def test_confirmation_emails_ticket_in_person_joining_details_online(online_edition, mailoutbox):
+    in_person = register(online_edition)
+    online = register(online_edition, attendance="online")
+    deliver_pending()
+    by_person = {message.to[0]: message for message in mailoutbox}
+    ticket = by_person[in_person.attendee.email]
+    joining = by_person[online.attendee.email]
+    for part in (ticket.body, ticket.alternatives[0][0]):
+        assert "show it at the entrance" in part or "Open your ticket" in part
+        assert in_person.ticket_code in part
+    for part in (joining.body, joining.alternatives[0][0]):
+        assert "entrance" not in part and "Ticket code" not in part
+        assert "there is no ticket to show" in part
+        assert f"They appear there on {LINKS_OPEN_TEXT}." in part
+        assert f"/register/ticket/{online.ticket_code}/" in part
+        assert f"/register/me/{online_edition.year}/event.ics" in part
+
+
+def test_a_confirmation_sent_after_the_links_opened_says_no_date(online_edition, mailoutbox):
+    with time_machine.travel(AFTER_LINKS):
+        online = register(online_edition, attendance="online", enforce_window=False)
+    deliver_pending()
+    (email,) = mailoutbox
+    assert online.ticket_code in email.body  # the address of the joining page
+    assert "They appear there on" not in email.body
 
 
 def test_in_person_attendees_do_not_see_online_joining_details(client, user):
@@ -513,7 +606,7 @@ def test_no_outbox_message_is_left_without_a_template(db, edition):
 
     holder, waiting = register(edition), register(EditionFactory(capacity=0))
     services.cancel_registration(holder.pk, by=None)
-    services.confirm_from_waitlist(waiting.pk, by=UserFactory())
+    services.confirm_from_waitlist(waiting.pk, by=UserFactory(), reason="Speaker")
     for message in OutboxMessage.objects.all():
         assert outbox.render(message).subject
 
