@@ -25,7 +25,7 @@ from .models import Answer, Question, Registration
 
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
-    list_display = ["label", "edition", "kind", "required", "order"]
+    list_display = ["label", "edition", "kind", "required", "in_person_only", "order"]
     list_editable = ["required", "order"]
     list_filter = ["edition", "kind", "required"]
     search_fields = ["label"]

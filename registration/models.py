@@ -187,6 +187,14 @@ class Question(models.Model):
         _("choices"), blank=True, help_text=_("For choice questions: one choice a line.")
     )
     required = models.BooleanField(_("required"), default=False)
+    in_person_only = models.BooleanField(
+        _("in-person attendance only"),
+        default=False,
+        help_text=_(
+            "Asked only of people who attend in person (e.g. the conference dinner); "
+            "answers are cleared when someone attends online."
+        ),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:

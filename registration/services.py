@@ -181,13 +181,17 @@ def _check_window(edition: Edition) -> None:
 
 def _save_answers(registration: Registration, answers: Mapping[int, AnswerValue] | None) -> None:
     """Store the answers to the edition's questions; questions of other editions and
-    unknown ids are ignored (a forged form cannot write into another edition)."""
+    unknown ids are ignored (a forged form cannot write into another edition), and so
+    are in-person questions for online attendance, whose earlier answers are cleared."""
+    online = registration.attendance == Registration.Attendance.ONLINE
+    if online:
+        Answer.objects.filter(registration=registration, question__in_person_only=True).delete()
     if not answers:
         return
     questions = {q.pk: q for q in Question.objects.filter(edition_id=registration.edition_id)}
     for question_id, value in answers.items():
         question = questions.get(int(question_id))
-        if question is None:
+        if question is None or (online and question.in_person_only):
             continue
         if isinstance(value, bool):
             text = "yes" if value else "no"

@@ -342,6 +342,25 @@ def test_dietary_needs_are_kept_for_in_person_only(small):
     assert online.dietary_needs == "" and in_person.dietary_needs == "vegetarian"
 
 
+def test_moving_online_clears_the_in_person_answers(small):
+    dinner = QuestionFactory(edition=small, in_person_only=True)
+    topic = QuestionFactory(edition=small)
+    registration = register(
+        small, dietary_needs="Vegan", answers={dinner.pk: "Yes", topic.pk: "MOOCs"}
+    )
+    assert registration.answers.count() == 2
+    services.update_registration(
+        registration.pk,
+        by=registration.attendee,
+        attendance="online",
+        dietary_needs="Vegan",
+        answers={dinner.pk: "Yes"},
+    )
+    registration.refresh_from_db()
+    assert registration.dietary_needs == ""
+    assert {a.question_id: a.value for a in registration.answers.all()} == {topic.pk: "MOOCs"}
+
+
 def test_answers_are_stored_and_questions_of_other_editions_ignored(small):
     mine = QuestionFactory(edition=small, kind="multiple", choices="A\nB\nC")
     yes_no = QuestionFactory(edition=small, kind="yes_no")

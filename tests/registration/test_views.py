@@ -241,6 +241,69 @@ def test_edit_with_bad_input_keeps_the_registration(client, user, edition):
     assert response.status_code == 200 and "accessibility_needs" in response.context["form"].errors
 
 
+def test_edit_page_of_an_in_person_edition_offers_no_online_attendance(client, user):
+    edition = EditionFactory(is_current=True, format=Edition.Format.IN_PERSON)
+    register(edition, user)
+    client.force_login(user)
+    response = client.get(reverse("registration:edit", args=[edition.year]))
+    html = response.content.decode()
+    assert [value for value, _label in response.context["form"].fields["attendance"].choices] == [
+        "in_person"
+    ]
+    assert 'value="online"' not in html
+    assert "Switching to online" not in html
+    assert "Dietary needs" in html
+
+
+def test_online_attendees_are_not_asked_in_person_questions(client, user, edition):
+    dinner = QuestionFactory(
+        edition=edition, label="Will you come to the dinner?", in_person_only=True, required=True
+    )
+    QuestionFactory(edition=edition, label="Your field of work")
+    register(edition, user, attendance="online")
+    client.force_login(user)
+    url = reverse("registration:edit", args=[edition.year])
+    html = client.get(url).content.decode()
+    assert "Dietary needs" not in html and "Will you come to the dinner?" not in html
+    assert "Your field of work" in html
+    # A forged form changes nothing of what online attendance does not ask.
+    response = client.post(
+        url,
+        {
+            "edition": edition.pk,
+            "attendance": "online",
+            "dietary_needs": "Vegan",
+            f"question_{dinner.pk}": "Yes, with a guest",
+        },
+    )
+    assert response.status_code == 302
+    registration = Registration.objects.get(attendee=user)
+    assert registration.dietary_needs == ""
+    assert not registration.answers.filter(question=dinner).exists()
+
+
+def test_in_person_questions_are_required_of_in_person_attendees_only(client, user, edition):
+    dinner = QuestionFactory(
+        edition=edition,
+        label="Will you come to the dinner?",
+        kind="yes_no",
+        in_person_only=True,
+        required=True,
+    )
+    client.force_login(user)
+    html = client.get(REGISTER).content.decode()
+    assert "Will you come to the dinner?" in html and "For in-person attendance only." in html
+    refused = client.post(REGISTER, form_data(edition))
+    assert f"question_{dinner.pk}" in refused.context["form"].errors
+    online = client.post(
+        REGISTER, form_data(edition, attendance="online", **{f"question_{dinner.pk}": "yes"})
+    )
+    assert online.status_code == 302
+    registration = Registration.objects.get(attendee=user)
+    assert registration.attendance == "online"
+    assert not registration.answers.filter(question=dinner).exists()
+
+
 def test_cancel_asks_for_confirmation_then_cancels(client, user, edition):
     register(edition, user)
     client.force_login(user)
