@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, TruncDate
-from django.utils import timezone
+from django.db.models.functions import Coalesce, Lower, Trim, TruncDate
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -257,18 +257,47 @@ class DayPoint:
 
 
 @dataclass(frozen=True)
+class Headline:
+    people: int
+    in_person: int
+    online: int
+    institutions: int
+    countries: int
+
+    @property
+    def people_rounded(self) -> str:
+        """As a report writes it: 187 -> "180+" (exact below 20)."""
+        if self.people < 20 or self.people % 10 == 0:
+            return str(self.people)
+        return f"{self.people - self.people % 10}+"
+
+
+@dataclass(frozen=True)
+class Tick:
+    label: str
+    at: float  # position along the axis, in the chart's units
+
+
+@dataclass(frozen=True)
 class Statistics:
     seats: SeatSummary
+    headline: Headline
     by_country: list[Bar]
     by_organisation_type: list[Bar]
     by_attendance: list[Bar]
     by_status: list[Bar]
     over_time: list[DayPoint]
     line_points: str  # SVG polyline points of the running total, in a 600 x 200 box
+    y_ticks: list[Tick]  # running totals, ``at`` from the top of the box
+    x_ticks: list[Tick]  # days, ``at`` from the left
 
     @property
     def last_day(self) -> date | None:
         return self.over_time[-1].day if self.over_time else None
+
+    @property
+    def status_total(self) -> int:
+        return sum(bar.value for bar in self.by_status)
 
 
 def statistics(edition: Edition) -> Statistics:
@@ -299,10 +328,11 @@ def statistics(edition: Edition) -> Statistics:
         (str(attendance_labels[row["attendance"]]), row["n"]) for row in attendance_rows
     ]
     seats = seat_summary(edition)
+    # Each registration once: a checked-in person is "attended", not also "confirmed".
     by_status = [
-        (str(_("Confirmed")), seats.confirmed),
+        (str(_("Confirmed, not checked in")), seats.confirmed - seats.checked_in),
+        (str(_("Attended (checked in)")), seats.checked_in),
         (str(_("On the waiting list")), seats.waiting),
-        (str(_("Checked in")), seats.checked_in),
         (str(_("Cancelled")), seats.cancelled),
     ]
 
@@ -323,12 +353,43 @@ def statistics(edition: Edition) -> Statistics:
             day += timedelta(days=1)
     return Statistics(
         seats=seats,
+        headline=headline_figures(edition),
         by_country=_bars(by_country),
         by_organisation_type=_bars(by_type),
         by_attendance=_bars(by_attendance),
         by_status=_bars(by_status),
         over_time=over_time,
         line_points=_line_points(over_time),
+        y_ticks=_y_ticks(over_time),
+        x_ticks=_x_ticks(over_time),
+    )
+
+
+def headline_figures(edition: Edition) -> Headline:
+    """The figures of a report ("180+ representatives of 76 institutions from 34
+    countries"), of the confirmed registrations (attended or expected), in one query.
+    An institution is the organisation the portal knows, else the name as typed
+    (letter case and spaces aside)."""
+    confirmed = Registration.objects.filter(edition=edition, status=Status.CONFIRMED)
+    typed_name = Lower(Trim("attendee__organisation_name"))
+    counts = confirmed.aggregate(
+        people=Count("pk"),
+        in_person=Count("pk", filter=Q(attendance=Attendance.IN_PERSON)),
+        online=Count("pk", filter=Q(attendance=Attendance.ONLINE)),
+        known=Count("attendee__organisation", distinct=True),
+        typed=Count(
+            typed_name,
+            distinct=True,
+            filter=Q(attendee__organisation__isnull=True) & ~Q(attendee__organisation_name=""),
+        ),
+        countries=Count("attendee__country", distinct=True, filter=~Q(attendee__country="")),
+    )
+    return Headline(
+        people=counts["people"],
+        in_person=counts["in_person"],
+        online=counts["online"],
+        institutions=counts["known"] + counts["typed"],
+        countries=counts["countries"],
     )
 
 
@@ -341,3 +402,37 @@ def _line_points(points: list[DayPoint], width: int = 600, height: int = 200) ->
         f"{round(i * step, 1)},{round(height - height * p.total / top, 1)}"
         for i, p in enumerate(points)
     )
+
+
+def _round_step(top: int, most: int = 5) -> int:
+    """The smallest of 1, 2, 5, 10, 20, 50... that splits ``top`` in at most ``most``."""
+    power = 1
+    while True:
+        for factor in (1, 2, 5):
+            if top / (power * factor) <= most:
+                return power * factor
+        power *= 10
+
+
+def _y_ticks(points: list[DayPoint], height: int = 200) -> list[Tick]:
+    """Round values from 0 up to the final total, which is labelled too."""
+    if not points:
+        return []
+    top = points[-1].total or 1
+    step = _round_step(top)
+    values = list(range(0, top + 1, step))
+    if top - values[-1] > step / 3:
+        values.append(top)
+    return [Tick(str(value), round(height - height * value / top, 1)) for value in values]
+
+
+def _x_ticks(points: list[DayPoint], width: int = 600) -> list[Tick]:
+    """The first, middle and last day."""
+    if not points:
+        return []
+    last = len(points) - 1
+    step = width / max(last, 1)
+    return [
+        Tick(formats.date_format(points[i].day, "SHORT_DATE_FORMAT"), round(i * step, 1))
+        for i in sorted({0, last // 2, last})
+    ]

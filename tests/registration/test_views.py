@@ -4,12 +4,15 @@ import icalendar
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from agenda.models import Room
 from gmc.models import Edition, OutboxMessage
 from registration import services
 from registration.models import Answer, Registration
-from tests.factories import EditionFactory, UserFactory
+from registration.selectors import Headline
+from tests.factories import EditionFactory, OrganisationFactory, UserFactory
 
 from .factories import QuestionFactory, RegistrationFactory
 from .helpers import deliver_pending, kinds_for, register
@@ -639,6 +642,81 @@ def test_statistics_show_charts_and_the_same_numbers_in_tables(client, staff_org
     assert "<script" not in html
 
 
+def test_statistics_by_status_count_each_registration_once(client, staff_organiser, organiser):
+    edition = EditionFactory(is_current=True, capacity=3)
+    seated = [register(edition) for _ in range(3)]
+    for registration in seated[:2]:
+        services.check_in(registration.pk, by=organiser)
+    register(edition)  # waits
+    services.cancel_registration(register(edition, attendance="online").pk, by=None)
+    client.force_login(staff_organiser)
+    response = client.get(STATS)
+    stats = response.context["stats"]
+    assert {b.label: b.value for b in stats.by_status} == {
+        "Confirmed, not checked in": 1,
+        "Attended (checked in)": 2,
+        "On the waiting list": 1,
+        "Cancelled": 1,
+    }
+    assert sum(b.value for b in stats.by_status) == Registration.objects.count() == 5
+    assert "5 registrations in all, each counted once." in response.content.decode()
+
+
+def test_statistics_headline_figures_of_a_report(client, staff_organiser):
+    edition = EditionFactory(is_current=True, capacity=3)
+    known = OrganisationFactory()
+    people = [
+        ("VN", known, "", "in_person"),
+        ("VN", known, "", "online"),
+        ("MX", None, "Hanoi University", "in_person"),
+        ("FR", None, "  hanoi university ", "online"),
+        ("", None, "Open University", "in_person"),
+        ("", None, "", "online"),
+    ]
+    for country, organisation, typed, attendance in people:
+        person = UserFactory(country=country, organisation=organisation, organisation_name=typed)
+        register(edition, person, attendance=attendance)
+    register(edition, UserFactory(country="DE", organisation_name="Waiting U"))  # waits
+    cancelled = register(edition, UserFactory(country="JP"), attendance="online")
+    services.cancel_registration(cancelled.pk, by=None)
+    client.force_login(staff_organiser)
+    response = client.get(STATS)
+    headline = response.context["stats"].headline
+    assert (headline.people, headline.in_person, headline.online) == (6, 3, 3)
+    assert (headline.institutions, headline.countries) == (3, 3)
+    html = response.content.decode()
+    assert "6 participants of 3 institutions from 3 countries" in html
+    assert 'id="headline-in-person">3<' in html and 'id="headline-online">3<' in html
+
+
+@pytest.mark.parametrize(("people", "written"), [(7, "7"), (180, "180"), (187, "180+")])
+def test_headline_rounds_people_as_a_report_does(people, written):
+    assert Headline(people, 0, 0, 0, 0).people_rounded == written
+
+
+def test_registrations_over_time_chart_has_labelled_axes(client, staff_organiser):
+    edition = EditionFactory(is_current=True, capacity=None)
+    start = timezone.now() - datetime.timedelta(days=4)
+    for day, count in [(0, 3), (2, 5), (4, 4)]:
+        with time_machine.travel(start + datetime.timedelta(days=day)):
+            for _ in range(count):
+                register(edition)
+    client.force_login(staff_organiser)
+    response = client.get(STATS)
+    html = response.content.decode()
+    chart = html[html.index('aria-labelledby="time-title"') : html.index("</svg>")]
+    assert "Registrations (running total)" in chart
+    assert "Day (America/Mexico_City)" in chart
+    y_labels = [tick.label for tick in response.context["stats"].y_ticks]
+    assert y_labels == ["0", "5", "10", "12"]
+    for label in y_labels:
+        assert f'text-anchor="end">{label}</text>' in chart
+    days = response.context["stats"].over_time
+    for point in (days[0], days[2], days[-1]):
+        assert f">{date_format(point.day, 'SHORT_DATE_FORMAT')}</text>" in chart
+    assert "style=" not in chart and "<script" not in html
+
+
 @pytest.mark.parametrize("size", [2, 25])
 def test_statistics_query_count_does_not_grow(
     client, edition, staff_organiser, django_assert_num_queries, size
@@ -651,8 +729,8 @@ def test_statistics_query_count_does_not_grow(
     client.force_login(staff_organiser)
     client.get(STATS)
     # session, user, its two permission queries, current edition, then countries,
-    # organisation types, attendance, the counts and the days
-    with django_assert_num_queries(10):
+    # organisation types, attendance, the counts, the days and the headline figures
+    with django_assert_num_queries(11):
         client.get(STATS)
 
 
