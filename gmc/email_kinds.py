@@ -63,6 +63,7 @@ _REGISTRATION_VARIABLES = {
     "my_url": _("Link to the person's registration"),
     "register_url": _("Link to the registration form"),
     "contact_email": _("The secretariat's address"),
+    "links_open": _("For online attendees: when the joining links appear, written out"),
 }
 _REGISTRATION_SAMPLE = {
     "name": "Amina Otieno",
@@ -79,6 +80,7 @@ _REGISTRATION_SAMPLE = {
     "my_url": "https://gmc.example.org/registration/mine/",
     "register_url": "https://gmc.example.org/registration/2026/",
     "contact_email": "secretariat@example.org",
+    "links_open": "27 December 2026, 09:00 (Asia/Ho_Chi_Minh)",
 }
 
 _REMINDER_VARIABLES = {
@@ -120,6 +122,11 @@ KINDS: dict[str, EmailKind] = {
     ),
     "registration.cancelled": EmailKind(
         _("Registration cancelled"), _REGISTRATION_VARIABLES, _REGISTRATION_SAMPLE
+    ),
+    "registration.confirmed_by_organisers": EmailKind(
+        _("Confirmed from the waiting list by the organisers (out of turn)"),
+        _REGISTRATION_VARIABLES,
+        _REGISTRATION_SAMPLE,
     ),
     "declarations.receipt": EmailKind(
         _("Declaration input received"),

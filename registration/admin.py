@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,13 +19,13 @@ from django_countries import countries
 
 from gmc import tables
 
-from . import exports, services
+from . import exports, selectors, services
 from .models import Answer, Question, Registration
 
 
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
-    list_display = ["label", "edition", "kind", "required", "order"]
+    list_display = ["label", "edition", "kind", "required", "in_person_only", "order"]
     list_editable = ["required", "order"]
     list_filter = ["edition", "kind", "required"]
     search_fields = ["label"]
@@ -126,21 +128,28 @@ class RegistrationAdminForm(forms.ModelForm):
         pass
 
 
+class ConfirmOutOfTurnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_(
+            "Why these people are confirmed ahead of others or beyond the capacity, e.g. "
+            "“speaker of the opening session”. Kept with the registration."
+        ),
+        error_messages={"required": _("Give a reason for confirming out of turn.")},
+    )
+    plan = forms.CharField(widget=forms.HiddenInput)
+
+
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
     form = RegistrationAdminForm
     change_list_template = "registration/admin/change_list.html"
-    list_display = [
-        "attendee_name",
-        "attendee_email",
-        "organisation",
-        "country",
-        "edition_year",
-        "attendance",
-        "status",
-        "checked_in_at",
-        "created_at",
-    ]
+    # Narrow columns only, so that the list fits a phone: email, organisation, country
+    # and timestamps are on each registration's page, in the filters, the search and
+    # the exports.
+    list_display = ["attendee_name", "status_label", "attendance", "edition_year"]
     list_filter = [
         "edition",
         "attendance",
@@ -156,7 +165,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         "=ticket_code",
     ]
     list_select_related = ["attendee", "edition"]
-    list_per_page = 100
+    list_per_page = 50
     date_hierarchy = "created_at"
     autocomplete_fields = ["attendee"]
     inlines = [AnswerInline]
@@ -167,6 +176,8 @@ class RegistrationAdmin(admin.ModelAdmin):
         "consent_at",
         "waitlisted_at",
         "confirmed_at",
+        "confirmed_by",
+        "confirmation_reason",
         "cancelled_at",
         "checked_in_at",
         "checked_in_by",
@@ -199,23 +210,46 @@ class RegistrationAdmin(admin.ModelAdmin):
             return ["edition", "attendee", *self.readonly_fields]
         return self.readonly_fields
 
+    # --- the list ----------------------------------------------------------------------
+
+    @staticmethod
+    def _waiting_list(request: HttpRequest) -> bool:
+        """Whether the list shows the waiting list: then first in line first, numbered."""
+        return request.GET.get("status__exact") == Registration.Status.WAITING
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if self._waiting_list(request):
+            queryset = selectors.with_waiting_position(queryset)
+        return queryset
+
+    def get_ordering(self, request):
+        if self._waiting_list(request):
+            return ["-edition__year", "waitlisted_at", "pk"]
+        return super().get_ordering(request)
+
+    def get_list_display(self, request):
+        if self._waiting_list(request):
+            return ["line_position", *self.list_display]
+        return self.list_display
+
+    @admin.display(description=_("place in line"), ordering="waitlisted_at")
+    def line_position(self, registration: Registration) -> int | None:
+        return getattr(registration, "line_position", None)
+
     @admin.display(description=_("name"), ordering="attendee__full_name")
     def attendee_name(self, registration: Registration) -> str:
         return registration.attendee.display_name
 
-    @admin.display(description=_("email"), ordering="attendee__email")
-    def attendee_email(self, registration: Registration) -> str:
-        return registration.attendee.email
-
-    @admin.display(description=_("organisation"), ordering="attendee__organisation_name")
-    def organisation(self, registration: Registration) -> str:
-        return registration.attendee.organisation_name
+    @admin.display(description=_("status"), ordering="status")
+    def status_label(self, registration: Registration) -> str:
+        return registration.display_status
 
     @admin.display(description=_("country"), ordering="attendee__country")
     def country(self, registration: Registration) -> str:
         return registration.attendee.country.code
 
-    @admin.display(description=_("edition"), ordering="edition__year")
+    @admin.display(description=_("year"), ordering="edition__year")
     def edition_year(self, registration: Registration) -> int:
         return registration.edition.year
 
@@ -241,16 +275,18 @@ class RegistrationAdmin(admin.ModelAdmin):
         obj.pk = registration.pk
         obj.refresh_from_db()
 
-    def _run(self, request, queryset, service, done_message) -> None:
+    def _run(self, request, queryset, service, done_message, *, after=None) -> None:
         done, refused = 0, []
         for registration in queryset.select_related("attendee"):
             try:
                 with transaction.atomic():
-                    service(registration.pk, by=request.user)
+                    result = service(registration.pk, by=request.user)
             except services.RegistrationError as error:
                 refused.append(f"{registration.attendee.display_name}: {error.message}")
             else:
                 done += 1
+                if after is not None:
+                    after(registration, result)
         if done:
             self.message_user(request, done_message(done), messages.SUCCESS)
         for line in refused:
@@ -258,11 +294,60 @@ class RegistrationAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Confirm from the waiting list"), permissions=["change"])
     def confirm_selected(self, request, queryset):
+        """The first in line while seats are free: at once. Anyone else, or beyond the
+        capacity: a page saying whom it skips and by how much the capacity is exceeded,
+        and a reason, kept with the registration and in the admin's history."""
+        plans = selectors.confirmation_plans(list(queryset.values_list("pk", flat=True)))
+        signature = "|".join(plan.signature for plan in plans)
+        reason = ""
+        if any(plan.out_of_turn for plan in plans):
+            form = ConfirmOutOfTurnForm(request.POST if "confirm" in request.POST else None)
+            if form.is_valid() and form.cleaned_data["plan"] != signature:
+                self.message_user(
+                    request,
+                    _("The waiting list changed while you were deciding. Please check again."),
+                    messages.WARNING,
+                )
+                form = ConfirmOutOfTurnForm(initial={"reason": form.cleaned_data["reason"]})
+            if not form.is_valid():
+                form.initial["plan"] = signature
+                return TemplateResponse(
+                    request,
+                    "registration/admin/confirm_from_waitlist.html",
+                    {
+                        **self.admin_site.each_context(request),
+                        "title": _("Confirm from the waiting list out of turn"),
+                        "form": form,
+                        "plans": plans,
+                        "others": queryset.exclude(status=Registration.Status.WAITING)
+                        .select_related("attendee")
+                        .order_by("pk"),
+                        "selected": list(queryset.values_list("pk", flat=True)),
+                        "opts": self.model._meta,
+                        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                        "action_name": "confirm_selected",
+                        "select_across": request.POST.get("select_across", "0"),
+                    },
+                )
+            reason = form.cleaned_data["reason"]
+
+        def log(before: Registration, registration: Registration) -> None:
+            if before.status != Registration.Status.WAITING:
+                return  # already confirmed: nothing happened
+            message = _("Confirmed from the waiting list.")
+            if registration.confirmation_reason:
+                message = _("Confirmed from the waiting list. Reason: %(reason)s") % {
+                    "reason": registration.confirmation_reason
+                }
+            self.log_change(request, registration, str(message))
+
         self._run(
             request,
-            queryset,
-            services.confirm_from_waitlist,
+            # First in line first: confirming them in turn keeps the others in turn.
+            queryset.order_by("waitlisted_at", "pk"),
+            lambda pk, by: services.confirm_from_waitlist(pk, by=by, reason=reason),
             lambda n: ngettext("%d registration confirmed.", "%d registrations confirmed.", n) % n,
+            after=log,
         )
 
     @admin.action(description=_("Cancel the registrations"), permissions=["change"])

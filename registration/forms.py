@@ -151,7 +151,13 @@ class RegistrationForm(forms.Form):
         self.fields["attendance"].choices = [(a.value, a.label) for a in attendance]
         if len(attendance) == 1:
             self.fields["attendance"].initial = attendance[0].value
-        if not edition.offers_in_person:
+        # In-person questions (dietary needs, questions marked so) are asked only where
+        # someone may attend in person: not at an online edition, and not on the edit
+        # page of an online registration (switching to in person and saving brings them).
+        self.asks_in_person = edition.offers_in_person and not (
+            registration is not None and registration.attendance == Registration.Attendance.ONLINE
+        )
+        if not self.asks_in_person:
             del self.fields["dietary_needs"]
 
         languages = edition.interpretation_languages or []
@@ -165,7 +171,18 @@ class RegistrationForm(forms.Form):
         if registration is not None:
             del self.fields["consent"]
         for question in questions:
-            self.fields[self.question_field(question)] = self._question_field(question)
+            if question.in_person_only and not self.asks_in_person:
+                continue
+            field = self._question_field(question)
+            if question.in_person_only:
+                # Required of in-person attendees only: checked in clean().
+                field.required = False
+                field.help_text = " ".join(
+                    str(part)
+                    for part in (question.help_text, _("For in-person attendance only."))
+                    if part
+                )
+            self.fields[self.question_field(question)] = field
         if "consent" in self.fields:
             # The agreement comes last, after everything it applies to. The documents
             # open in a new tab so that nothing typed in this form is lost.
@@ -225,14 +242,24 @@ class RegistrationForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("attendance") == Registration.Attendance.ONLINE:
+        online = cleaned.get("attendance") == Registration.Attendance.ONLINE
+        if online:
             cleaned["dietary_needs"] = ""
+        for question in self.questions:
+            name = self.question_field(question)
+            if not question.in_person_only or name not in self.fields:
+                continue
+            if online:
+                cleaned[name] = ""
+            elif question.required and not cleaned.get(name) and name not in self.errors:
+                self.add_error(name, self.fields[name].error_messages["required"])
         return cleaned
 
     def answers(self) -> dict[int, str | list[str]]:
         return {
             question.pk: self.cleaned_data.get(self.question_field(question)) or ""
             for question in self.questions
+            if self.question_field(question) in self.fields
         }
 
     def service_kwargs(self) -> dict:

@@ -97,6 +97,24 @@ class Registration(models.Model):
     )
     waitlisted_at = models.DateTimeField(_("joined the waiting list"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The organiser who confirmed it from the waiting list."),
+    )
+    confirmation_reason = models.TextField(
+        _("reason for confirming out of turn"),
+        max_length=1000,
+        blank=True,
+        help_text=_(
+            "Why the organisers confirmed this person ahead of others on the waiting list "
+            "or beyond the capacity."
+        ),
+    )
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
     checked_in_by = models.ForeignKey(
@@ -194,6 +212,14 @@ class Question(models.Model):
         _("choices"), blank=True, help_text=_("For choice questions: one choice a line.")
     )
     required = models.BooleanField(_("required"), default=False)
+    in_person_only = models.BooleanField(
+        _("in-person attendance only"),
+        default=False,
+        help_text=_(
+            "Asked only of people who attend in person (e.g. the conference dinner); "
+            "answers are cleared when someone attends online."
+        ),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:

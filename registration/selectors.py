@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import CharField, Count, Q, QuerySet, Value
-from django.db.models.functions import Concat, TruncDate
-from django.utils import timezone
+from django.db.models import CharField, Count, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Concat, Lower, Trim, TruncDate
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from agenda.models import Room
 from gmc.models import Edition, OrganisationType, User
 
 from .folding import Folded
@@ -51,6 +52,126 @@ def waiting_position(registration: Registration) -> int | None:
         .count()
     )
     return ahead + 1
+
+
+def with_waiting_position(queryset: QuerySet[Registration]) -> QuerySet[Registration]:
+    """Annotate ``line_position``, the place on the waiting list as ``waiting_position``
+    counts it, in the same query and whatever else filters the list (meaningful for
+    waiting registrations only)."""
+    ahead = (
+        Registration.objects.filter(edition_id=OuterRef("edition_id"), status=Status.WAITING)
+        .filter(
+            Q(waitlisted_at__lt=OuterRef("waitlisted_at"))
+            | Q(waitlisted_at=OuterRef("waitlisted_at"), pk__lt=OuterRef("pk"))
+        )
+        .order_by()
+        .values("edition_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return queryset.annotate(line_position=Coalesce(Subquery(ahead), Value(0)) + 1)
+
+
+# Online attendees' links appear a day before the opening: time to try them out, without
+# the links travelling around for weeks before the conference.
+ONLINE_LINKS_LEAD = timedelta(days=1)
+
+
+def online_links_open_at(edition: Edition) -> datetime | None:
+    """When online attendees see their joining links; None when the start is unknown."""
+    start = edition.opening_at or edition.starts_at
+    return start - ONLINE_LINKS_LEAD if start else None
+
+
+@dataclass(frozen=True)
+class JoiningDetails:
+    """What an online attendee is shown instead of a ticket."""
+
+    opens_at: datetime | None
+    not_yet: bool  # before ``opens_at``: nothing is shown, the page says when
+    details: str  # the edition's joining instructions, once published
+    rooms: list[Room]  # rooms whose stream or recording links are published
+
+    @property
+    def shown(self) -> bool:
+        return not self.not_yet and bool(self.details or self.rooms)
+
+
+def joining_details(edition: Edition, now: datetime | None = None) -> JoiningDetails:
+    """The links an online attendee of ``edition`` sees now: the organisers publish
+    them (the edition's details, each room's links) and they open ``ONLINE_LINKS_LEAD``
+    before the start."""
+    opens_at = online_links_open_at(edition)
+    if opens_at is not None and (now or timezone.now()) < opens_at:
+        return JoiningDetails(opens_at, True, "", [])
+    details = edition.online_joining_details if edition.online_details_published else ""
+    rooms = list(
+        Room.objects.filter(edition=edition, links_published=True)
+        .exclude(stream_url="", recording_url="")
+        .order_by("order", "name")
+    )
+    return JoiningDetails(opens_at, False, details, rooms)
+
+
+@dataclass(frozen=True)
+class WaitingPlace:
+    registration: Registration
+    position: int  # 1 for the first in line
+
+
+@dataclass(frozen=True)
+class ConfirmationPlan:
+    """What confirming some people of one edition's waiting list would do: whom it
+    skips (people ahead of them who stay waiting) and by how many seats the in-person
+    confirmations would then exceed the capacity."""
+
+    edition: Edition
+    chosen: list[WaitingPlace]
+    skipped: list[WaitingPlace]
+    confirmed_in_person: int
+    over_capacity: int
+
+    @property
+    def out_of_turn(self) -> bool:
+        return bool(self.skipped) or self.over_capacity > 0
+
+    @property
+    def signature(self) -> str:
+        """Changes when anything the organiser was shown changes."""
+        chosen = ",".join(str(p.registration.pk) for p in self.chosen)
+        skipped = ",".join(str(p.registration.pk) for p in self.skipped)
+        return f"{self.edition.pk}:{chosen}:{skipped}:{self.over_capacity}"
+
+
+def confirmation_plans(registration_ids: list[int]) -> list[ConfirmationPlan]:
+    """The plan of each edition among the given registrations (those not waiting are
+    left out: the service refuses or ignores them), in two queries per edition."""
+    edition_ids = (
+        Registration.objects.filter(pk__in=registration_ids, status=Status.WAITING)
+        .order_by()
+        .values_list("edition_id", flat=True)
+        .distinct()
+    )
+    chosen_ids = set(registration_ids)
+    plans = []
+    for edition in Edition.objects.filter(pk__in=list(edition_ids)).order_by("-year"):
+        waiting = (
+            Registration.objects.filter(edition=edition, status=Status.WAITING)
+            .select_related("attendee")
+            .order_by("waitlisted_at", "pk")
+        )
+        places = [WaitingPlace(r, i) for i, r in enumerate(waiting, start=1)]
+        chosen = [p for p in places if p.registration.pk in chosen_ids]
+        last = chosen[-1].position if chosen else 0
+        skipped = [p for p in places[:last] if p.registration.pk not in chosen_ids]
+        confirmed = Registration.objects.filter(
+            edition=edition, status=Status.CONFIRMED, attendance=Attendance.IN_PERSON
+        ).count()
+        over = 0
+        if edition.capacity is not None:
+            over = max(confirmed + len(chosen) - edition.capacity, 0)
+        plans.append(ConfirmationPlan(edition, chosen, skipped, confirmed, over))
+    return plans
 
 
 @dataclass(frozen=True)
@@ -170,18 +291,47 @@ class DayPoint:
 
 
 @dataclass(frozen=True)
+class Headline:
+    people: int
+    in_person: int
+    online: int
+    institutions: int
+    countries: int
+
+    @property
+    def people_rounded(self) -> str:
+        """As a report writes it: 187 -> "180+" (exact below 20)."""
+        if self.people < 20 or self.people % 10 == 0:
+            return str(self.people)
+        return f"{self.people - self.people % 10}+"
+
+
+@dataclass(frozen=True)
+class Tick:
+    label: str
+    at: float  # position along the axis, in the chart's units
+
+
+@dataclass(frozen=True)
 class Statistics:
     seats: SeatSummary
+    headline: Headline
     by_country: list[Bar]
     by_organisation_type: list[Bar]
     by_attendance: list[Bar]
     by_status: list[Bar]
     over_time: list[DayPoint]
     line_points: str  # SVG polyline points of the running total, in a 600 x 200 box
+    y_ticks: list[Tick]  # running totals, ``at`` from the top of the box
+    x_ticks: list[Tick]  # days, ``at`` from the left
 
     @property
     def last_day(self) -> date | None:
         return self.over_time[-1].day if self.over_time else None
+
+    @property
+    def status_total(self) -> int:
+        return sum(bar.value for bar in self.by_status)
 
 
 def statistics(edition: Edition) -> Statistics:
@@ -212,10 +362,11 @@ def statistics(edition: Edition) -> Statistics:
         (str(attendance_labels[row["attendance"]]), row["n"]) for row in attendance_rows
     ]
     seats = seat_summary(edition)
+    # Each registration once: a checked-in person is "attended", not also "confirmed".
     by_status = [
-        (str(_("Confirmed")), seats.confirmed),
+        (str(_("Confirmed, not checked in")), seats.confirmed - seats.checked_in),
+        (str(_("Attended (checked in)")), seats.checked_in),
         (str(_("On the waiting list")), seats.waiting),
-        (str(_("Checked in")), seats.checked_in),
         (str(_("Cancelled")), seats.cancelled),
     ]
 
@@ -236,12 +387,43 @@ def statistics(edition: Edition) -> Statistics:
             day += timedelta(days=1)
     return Statistics(
         seats=seats,
+        headline=headline_figures(edition),
         by_country=_bars(by_country),
         by_organisation_type=_bars(by_type),
         by_attendance=_bars(by_attendance),
         by_status=_bars(by_status),
         over_time=over_time,
         line_points=_line_points(over_time),
+        y_ticks=_y_ticks(over_time),
+        x_ticks=_x_ticks(over_time),
+    )
+
+
+def headline_figures(edition: Edition) -> Headline:
+    """The figures of a report ("180+ representatives of 76 institutions from 34
+    countries"), of the confirmed registrations (attended or expected), in one query.
+    An institution is the organisation the portal knows, else the name as typed
+    (letter case and spaces aside)."""
+    confirmed = Registration.objects.filter(edition=edition, status=Status.CONFIRMED)
+    typed_name = Lower(Trim("attendee__organisation_name"))
+    counts = confirmed.aggregate(
+        people=Count("pk"),
+        in_person=Count("pk", filter=Q(attendance=Attendance.IN_PERSON)),
+        online=Count("pk", filter=Q(attendance=Attendance.ONLINE)),
+        known=Count("attendee__organisation", distinct=True),
+        typed=Count(
+            typed_name,
+            distinct=True,
+            filter=Q(attendee__organisation__isnull=True) & ~Q(attendee__organisation_name=""),
+        ),
+        countries=Count("attendee__country", distinct=True, filter=~Q(attendee__country="")),
+    )
+    return Headline(
+        people=counts["people"],
+        in_person=counts["in_person"],
+        online=counts["online"],
+        institutions=counts["known"] + counts["typed"],
+        countries=counts["countries"],
     )
 
 
@@ -254,3 +436,37 @@ def _line_points(points: list[DayPoint], width: int = 600, height: int = 200) ->
         f"{round(i * step, 1)},{round(height - height * p.total / top, 1)}"
         for i, p in enumerate(points)
     )
+
+
+def _round_step(top: int, most: int = 5) -> int:
+    """The smallest of 1, 2, 5, 10, 20, 50... that splits ``top`` in at most ``most``."""
+    power = 1
+    while True:
+        for factor in (1, 2, 5):
+            if top / (power * factor) <= most:
+                return power * factor
+        power *= 10
+
+
+def _y_ticks(points: list[DayPoint], height: int = 200) -> list[Tick]:
+    """Round values from 0 up to the final total, which is labelled too."""
+    if not points:
+        return []
+    top = points[-1].total or 1
+    step = _round_step(top)
+    values = list(range(0, top + 1, step))
+    if top - values[-1] > step / 3:
+        values.append(top)
+    return [Tick(str(value), round(height - height * value / top, 1)) for value in values]
+
+
+def _x_ticks(points: list[DayPoint], width: int = 600) -> list[Tick]:
+    """The first, middle and last day."""
+    if not points:
+        return []
+    last = len(points) - 1
+    step = width / max(last, 1)
+    return [
+        Tick(formats.date_format(points[i].day, "SHORT_DATE_FORMAT"), round(i * step, 1))
+        for i in sorted({0, last // 2, last})
+    ]

@@ -20,16 +20,17 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from gmc import outbox
 from gmc.dates import date_range
 from gmc.links import absolute_url
 from gmc.models import Edition, User
+from gmc.timezones import zone_label
 
 from .models import Answer, Question, Registration
-from .selectors import days_before_start, waiting_position
+from .selectors import days_before_start, online_links_open_at, waiting_position
 
 # "Resend my confirmation" is honoured once in this interval per registration.
 RESEND_INTERVAL = timedelta(minutes=10)
@@ -96,9 +97,15 @@ def email_context(registration: Registration) -> dict:
     """Everything an email about the registration shows, as JSON: the message is
     rendered later by a worker, possibly after the registration (or account) is gone."""
     edition = registration.edition
+    links_open = ""
+    opens_at = online_links_open_at(edition)
     # Dates are written now, in the language the email will be rendered in.
     with translation.override(registration.attendee.language or settings.LANGUAGE_CODE):
         dates = date_range(edition.start_date, edition.end_date)
+        online = registration.attendance == Registration.Attendance.ONLINE
+        if online and opens_at and opens_at > timezone.now():
+            moment = formats.date_format(opens_at.astimezone(edition.tz), "DATETIME_FORMAT")
+            links_open = f"{moment}, {zone_label(edition.tz, opens_at)}"
     return {
         "name": registration.attendee.display_name,
         "edition_title": edition.title,
@@ -116,6 +123,7 @@ def email_context(registration: Registration) -> dict:
         "my_url": absolute_url(reverse("registration:mine")),
         "register_url": absolute_url(reverse("registration:register_year", args=[edition.year])),
         "contact_email": edition.contact_email,
+        "links_open": links_open,
     }
 
 
@@ -171,13 +179,17 @@ def _check_window(edition: Edition) -> None:
 
 def _save_answers(registration: Registration, answers: Mapping[int, AnswerValue] | None) -> None:
     """Store the answers to the edition's questions; questions of other editions and
-    unknown ids are ignored (a forged form cannot write into another edition)."""
+    unknown ids are ignored (a forged form cannot write into another edition), and so
+    are in-person questions for online attendance, whose earlier answers are cleared."""
+    online = registration.attendance == Registration.Attendance.ONLINE
+    if online:
+        Answer.objects.filter(registration=registration, question__in_person_only=True).delete()
     if not answers:
         return
     questions = {q.pk: q for q in Question.objects.filter(edition_id=registration.edition_id)}
     for question_id, value in answers.items():
         question = questions.get(int(question_id))
-        if question is None:
+        if question is None or (online and question.in_person_only):
             continue
         if isinstance(value, bool):
             text = "yes" if value else "no"
@@ -243,6 +255,8 @@ def register_attendee(
     registration.checked_in_by = None
     registration.waitlisted_at = None
     registration.confirmed_at = None
+    registration.confirmed_by = None
+    registration.confirmation_reason = ""
 
     if attendance == Registration.Attendance.IN_PERSON and edition.capacity is not None:
         # People already waiting keep their place: a seat that is free while someone
@@ -399,20 +413,49 @@ def promote_from_waitlist(edition_id: int) -> list[Registration]:
 
 
 @transaction.atomic
-def confirm_from_waitlist(registration_id: int, *, by: User) -> Registration:
-    """WAITING -> CONFIRMED by an organiser's decision, even when every seat is taken:
-    organisers own the capacity and may seat a speaker or a guest beyond it (the
-    statistics then show the room over capacity). Side effect: "registration.promoted".
-    Repeating it is a no-op; a cancelled registration is refused.
+def confirm_from_waitlist(registration_id: int, *, by: User, reason: str = "") -> Registration:
+    """WAITING -> CONFIRMED by an organiser's decision.
+
+    The first in line while a seat is free is the ordinary promotion: the email says a
+    seat has become free. Anyone else (people ahead of them are skipped) or beyond the
+    capacity (organisers own it and may seat a speaker or a guest) is an explicit
+    decision that needs a ``reason``; it is stored with the organiser, and the email says
+    that the organisers have confirmed the place. Decided under the edition lock, so the
+    place in line and the seat count are those of the moment of confirming.
+
+    Side effect: "registration.promoted" or "registration.confirmed_by_organisers".
+    Repeating it is a no-op; a cancelled registration is refused, and so is a decision
+    out of turn without a reason.
     """
-    _edition, registration = _lock_registration(registration_id)
+    edition, registration = _lock_registration(registration_id)
     if registration.status == Registration.Status.CONFIRMED:
         return registration
     if registration.status != Registration.Status.WAITING:
         raise RegistrationError(_("Only a registration on the waiting list can be confirmed."))
-    fields = _set_status(registration, Registration.Status.CONFIRMED, confirmed_at=timezone.now())
+    ahead = (waiting_position(registration) or 1) - 1
+    free = seats_left(edition)
+    out_of_turn = ahead > 0 or (free is not None and free <= 0)
+    reason = reason.strip()
+    if out_of_turn and not reason:
+        raise RegistrationError(
+            _(
+                "Confirming someone ahead of others on the waiting list or beyond the "
+                "capacity needs a reason."
+            ),
+            field="reason",
+        )
+    fields = _set_status(
+        registration,
+        Registration.Status.CONFIRMED,
+        confirmed_at=timezone.now(),
+        confirmed_by=by,
+        confirmation_reason=reason[:1000],
+    )
     registration.save(update_fields=fields)
-    _notify("registration.promoted", registration)
+    _notify(
+        "registration.confirmed_by_organisers" if out_of_turn else "registration.promoted",
+        registration,
+    )
     return registration
 
 

@@ -18,6 +18,7 @@ from gmc.links import absolute_url, site_host
 from gmc.models import Edition
 
 from .models import Registration
+from .selectors import joining_details
 
 
 def checkin_address(registration: Registration) -> str:
@@ -107,10 +108,13 @@ def event_ics(edition: Edition, registration: Registration | None = None) -> byt
         registration is not None
         and registration.attendance == Registration.Attendance.ONLINE
         and registration.status == Registration.Status.CONFIRMED
-        and edition.online_details_published
-        and edition.online_joining_details
     ):
-        description.append(edition.online_joining_details)
+        # The page with the links, which works whenever the file was downloaded; the
+        # joining instructions themselves only once they are open.
+        description.append(f"{settings.SITE_URL}{registration.get_ticket_url()}")
+        joining = joining_details(edition)
+        if joining.details:
+            description.append(joining.details)
     event.add("description", "\n\n".join(description))
     event.add("url", edition_address(edition))
     calendar.add_component(event)

@@ -164,12 +164,12 @@ def mine(request: HttpRequest) -> HttpResponse:
         )
         # Someone checked in came: there is nothing left to cancel (the service refuses).
         registration.can_cancel = registration.is_active and not registration.attended
-        registration.show_joining_details = (
+        registration.joining = None
+        if (
             registration.status == Registration.Status.CONFIRMED
             and registration.attendance == Registration.Attendance.ONLINE
-            and registration.edition.online_details_published
-            and bool(registration.edition.online_joining_details)
-        )
+        ):
+            registration.joining = selectors.joining_details(registration.edition)
     edition = current_edition()
     registered_years = {r.edition.year for r in registrations if r.is_active}
     return render(
@@ -279,8 +279,9 @@ def resend(request: HttpRequest, year: int) -> HttpResponse:
 
 @login_required
 def ticket(request: HttpRequest, code: str) -> HttpResponse:
-    """The ticket, addressed by its unguessable code, shown to its owner or an organiser.
-    Anyone else gets the same 404 as for a code that does not exist."""
+    """The ticket, addressed by its unguessable code, shown to its owner or an organiser;
+    for online attendance, the joining details instead. Anyone else gets the same 404
+    as for a code that does not exist."""
     registration = (
         Registration.objects.select_related("edition", "attendee").filter(ticket_code=code).first()
     )
@@ -289,6 +290,20 @@ def ticket(request: HttpRequest, code: str) -> HttpResponse:
         or request.user.has_perm("registration.view_registration")
     ):
         raise Http404
+    valid = registration.status == Registration.Status.CONFIRMED
+    if registration.attendance == Registration.Attendance.ONLINE:
+        # Nothing to show at an entrance: the links to follow online, and the calendar.
+        return render(
+            request,
+            "registration/joining.html",
+            {
+                "registration": registration,
+                "edition": registration.edition,
+                "valid": valid,
+                "joining": selectors.joining_details(registration.edition) if valid else None,
+                "is_owner": registration.attendee_id == request.user.pk,
+            },
+        )
     return render(
         request,
         "registration/ticket.html",
@@ -296,7 +311,7 @@ def ticket(request: HttpRequest, code: str) -> HttpResponse:
             "registration": registration,
             "edition": registration.edition,
             "qr": qr_svg(checkin_address(registration), label=_("QR code of the ticket")),
-            "valid": registration.status == Registration.Status.CONFIRMED,
+            "valid": valid,
         },
     )
 

@@ -5,13 +5,15 @@ import io
 import openpyxl
 import pytest
 import time_machine
+from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 
+from gmc.models import Edition, OutboxMessage
 from registration.models import Registration
 from tests.factories import EditionFactory, UserFactory
 
 from .factories import QuestionFactory, RegistrationFactory
-from .helpers import kinds_for, register
+from .helpers import deliver_pending, kinds_for, register
 
 CHANGELIST = reverse("admin:registration_registration_changelist")
 
@@ -74,6 +76,7 @@ def test_filters_and_search(client, staff_organiser, edition):
 def test_actions_call_the_services(client, staff_organiser, edition):
     full = EditionFactory(capacity=1)
     holder, waiting = register(full), register(full)
+    Edition.objects.filter(pk=full.pk).update(capacity=2)  # the first in line, a free seat
     client.force_login(staff_organiser)
 
     def act(action, *registrations):
@@ -98,6 +101,156 @@ def test_actions_call_the_services(client, staff_organiser, edition):
 
     refused = act("confirm_selected", holder)
     assert "Only a registration on the waiting list can be confirmed" in refused.content.decode()
+
+
+# --- confirming from the waiting list ------------------------------------------------------
+
+
+@pytest.fixture
+def waiting_line(db):
+    """A full edition of one seat and three people waiting, Ana first."""
+    edition = EditionFactory(capacity=1, title="GMC test edition")
+    register(edition)
+    names = ["Ana Lima", "Bao Tran", "Chidi Okafor"]
+    return edition, [register(edition, UserFactory(full_name=name)) for name in names]
+
+
+def confirm(client, registrations, **extra):
+    return client.post(
+        CHANGELIST,
+        {"action": "confirm_selected", "_selected_action": [r.pk for r in registrations], **extra},
+        follow=True,
+    )
+
+
+def test_confirming_out_of_turn_first_shows_whom_it_skips_and_the_excess(
+    client, staff_organiser, waiting_line
+):
+    _edition, (_ana, _bao, chidi) = waiting_line
+    client.force_login(staff_organiser)
+    response = confirm(client, [chidi])
+    html = response.content.decode()
+    assert response.templates[0].name == "registration/admin/confirm_from_waitlist.html"
+    assert "Chidi Okafor, number 3 on the waiting list" in html
+    assert "Ana Lima, number 1 on the waiting list" in html
+    assert "Bao Tran, number 2 on the waiting list" in html
+    assert "Confirming exceeds the capacity by 1 seat." in html
+    assert 'name="reason"' in html
+    chidi.refresh_from_db()
+    assert chidi.status == "waiting"
+    assert kinds_for(chidi.attendee) == ["registration.waitlisted"]
+
+
+def test_confirming_out_of_turn_without_a_reason_changes_nothing(
+    client, staff_organiser, waiting_line
+):
+    _edition, (_ana, _bao, chidi) = waiting_line
+    client.force_login(staff_organiser)
+    prompt = confirm(client, [chidi]).context["form"]
+    response = confirm(client, [chidi], confirm="1", reason="  ", plan=prompt.initial["plan"])
+    assert "Give a reason for confirming out of turn." in response.content.decode()
+    chidi.refresh_from_db()
+    assert chidi.status == "waiting" and chidi.confirmation_reason == ""
+    assert kinds_for(chidi.attendee) == ["registration.waitlisted"]
+    assert not LogEntry.objects.exists()
+
+
+def test_confirming_out_of_turn_with_a_reason_records_it_and_says_so(
+    client, staff_organiser, waiting_line, mailoutbox
+):
+    _edition, (ana, _bao, chidi) = waiting_line
+    client.force_login(staff_organiser)
+    prompt = confirm(client, [chidi]).context["form"]
+    response = confirm(
+        client, [chidi], confirm="1", reason="Speaker of the opening", plan=prompt.initial["plan"]
+    )
+    assert "1 registration confirmed." in response.content.decode()
+    chidi.refresh_from_db()
+    assert chidi.status == "confirmed"
+    assert chidi.confirmed_by == staff_organiser
+    assert chidi.confirmation_reason == "Speaker of the opening"
+    entry = LogEntry.objects.get(object_id=str(chidi.pk))
+    assert entry.user == staff_organiser and "Speaker of the opening" in entry.get_change_message()
+    ana.refresh_from_db()
+    assert ana.status == "waiting"
+    OutboxMessage.objects.exclude(to_email=chidi.attendee.email).delete()
+    deliver_pending()
+    (email,) = [
+        m for m in mailoutbox if m.to == [chidi.attendee.email] and "confirmed" in m.subject
+    ]
+    assert "the organisers have confirmed your place" in email.body
+    assert "a seat has become free" not in email.body
+
+
+def test_a_changed_waiting_list_asks_again(client, staff_organiser, waiting_line):
+    edition, (_ana, _bao, chidi) = waiting_line
+    client.force_login(staff_organiser)
+    prompt = confirm(client, [chidi]).context["form"]
+    Edition.objects.filter(pk=edition.pk).update(capacity=0)  # now two seats too many
+    response = confirm(client, [chidi], confirm="1", reason="Speaker", plan=prompt.initial["plan"])
+    html = response.content.decode()
+    assert "The waiting list changed while you were deciding" in html
+    assert "Confirming exceeds the capacity by 2 seats." in html
+    chidi.refresh_from_db()
+    assert chidi.status == "waiting"
+
+
+def test_the_first_in_line_with_a_free_seat_is_one_click_with_the_usual_email(
+    client, staff_organiser, waiting_line, mailoutbox
+):
+    edition, (ana, bao, _chidi) = waiting_line
+    Edition.objects.filter(pk=edition.pk).update(capacity=3)  # two seats free
+    client.force_login(staff_organiser)
+    response = confirm(client, [bao, ana])
+    assert "2 registrations confirmed." in response.content.decode()
+    ana.refresh_from_db()
+    bao.refresh_from_db()
+    assert ana.status == bao.status == "confirmed"
+    assert ana.confirmed_by == staff_organiser and ana.confirmation_reason == ""
+    assert kinds_for(ana.attendee)[-1] == kinds_for(bao.attendee)[-1] == "registration.promoted"
+    deliver_pending()
+    (email,) = [m for m in mailoutbox if m.to == [ana.attendee.email] and "seat" in m.subject]
+    assert "a seat has become free" in email.body
+    assert "the organisers have confirmed" not in email.body
+
+
+def test_the_waiting_list_is_first_in_line_first_and_numbered(client, staff_organiser):
+    edition = EditionFactory(capacity=0)
+    line = [
+        register(edition, UserFactory(full_name=name))
+        for name in ["Ana Lima", "Bao Tran", "Chidi Okafor"]
+    ]
+    client.force_login(staff_organiser)
+    response = client.get(CHANGELIST, {"status__exact": "waiting"})
+    assert [r.pk for r in response.context["cl"].result_list] == [r.pk for r in line]
+    html = response.content.decode()
+    assert "Place in line" in html
+    assert [r.line_position for r in response.context["cl"].result_list] == [1, 2, 3]
+    # A search keeps each person's place in the whole line.
+    found = client.get(CHANGELIST, {"status__exact": "waiting", "q": "Chidi"}).context["cl"]
+    assert [(r.pk, r.line_position) for r in found.result_list] == [(line[2].pk, 3)]
+
+
+def test_the_list_is_compact_narrow_columns_and_pages_of_fifty(client, staff_organiser, edition):
+    long_organisation = "Universidad Nacional Autónoma de México, Coordinación Abierta"
+    for index in range(60):
+        RegistrationFactory(
+            edition=edition,
+            attendee=UserFactory(
+                email=f"a.very.long.address.of.person.{index}@faculty.example.edu.mx",
+                organisation_name=long_organisation,
+            ),
+        )
+    client.force_login(staff_organiser)
+    response = client.get(CHANGELIST)
+    html = response.content.decode()
+    start = html.index('<table id="result_list"')
+    table = html[start : html.index("</table>", start)]
+    header = table[: table.index("</thead>")]
+    assert header.count('<th scope="col"') <= 5  # the checkbox and four narrow columns
+    assert len(response.context["cl"].result_list) == 50
+    assert long_organisation not in table
+    assert "@faculty.example.edu.mx" not in table
 
 
 def test_country_filter_lists_names(client, staff_organiser, edition):

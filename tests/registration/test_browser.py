@@ -149,3 +149,40 @@ def test_registering_without_javascript(in_browser, edition):
 
     in_browser(person, steps, java_script_enabled=False)
     assert person.registrations.get().status == "confirmed"
+
+
+def test_registration_list_fits_a_phone(in_browser, edition):
+    """A page of the admin's list, with long addresses and organisation names, on a
+    phone: nothing off the side of the screen, at most two lines a row, and a page
+    far from the 6,600 pixels it was."""
+    from .factories import RegistrationFactory
+
+    for index in range(60):
+        RegistrationFactory(
+            edition=edition,
+            attendee=UserFactory(
+                full_name=f"Nguyen Thi Minh Khai {index}",
+                email=f"a.very.long.address.of.person.{index}@faculty.example.edu.vn",
+                organisation_name="Vietnam National University, Hanoi, University of Education",
+                country="VN",
+            ),
+        )
+    measured = {}
+
+    def steps(page):
+        page.goto("/admin/registration/registration/")
+        measured["rows"] = page.locator("#result_list tbody tr").count()
+        measured["list_width"] = page.evaluate(
+            "document.getElementById('result_list').getBoundingClientRect().right"
+        )
+        measured["row_height"] = page.evaluate(
+            "Math.max(...[...document.querySelectorAll('#result_list tbody tr')]"
+            ".map(row => row.getBoundingClientRect().height))"
+        )
+        measured["page_height"] = page.evaluate("document.documentElement.scrollHeight")
+
+    in_browser(organiser(), steps, viewport={"width": 390, "height": 844}, is_mobile=True)
+    assert measured["rows"] == 50
+    assert measured["list_width"] <= 390
+    assert measured["row_height"] <= 60
+    assert measured["page_height"] <= 4500

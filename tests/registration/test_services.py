@@ -180,14 +180,63 @@ def test_organiser_confirms_from_the_waiting_list_beyond_capacity(db, organiser)
     edition = EditionFactory(capacity=1)
     register(edition)
     waiting = register(edition)
-    services.confirm_from_waitlist(waiting.pk, by=organiser)
-    services.confirm_from_waitlist(waiting.pk, by=organiser)
+    services.confirm_from_waitlist(waiting.pk, by=organiser, reason="Speaker")
+    services.confirm_from_waitlist(waiting.pk, by=organiser, reason="Speaker")
     waiting.refresh_from_db()
     assert waiting.status == CONFIRMED
-    assert kinds_for(waiting.attendee) == ["registration.waitlisted", "registration.promoted"]
+    assert waiting.confirmed_by == organiser and waiting.confirmation_reason == "Speaker"
+    assert kinds_for(waiting.attendee) == [
+        "registration.waitlisted",
+        "registration.confirmed_by_organisers",
+    ]
     services.cancel_registration(waiting.pk, by=organiser)
     with pytest.raises(services.RegistrationError):
-        services.confirm_from_waitlist(waiting.pk, by=organiser)
+        services.confirm_from_waitlist(waiting.pk, by=organiser, reason="Speaker")
+
+
+@pytest.mark.parametrize("reason", ["", "   "])
+def test_confirming_beyond_capacity_without_a_reason_changes_nothing(db, organiser, reason):
+    edition = EditionFactory(capacity=1)
+    register(edition)
+    waiting = register(edition)
+    with pytest.raises(services.RegistrationError) as refused:
+        services.confirm_from_waitlist(waiting.pk, by=organiser, reason=reason)
+    assert refused.value.field == "reason"
+    waiting.refresh_from_db()
+    assert waiting.status == WAITING and waiting.confirmed_by is None
+    assert kinds_for(waiting.attendee) == ["registration.waitlisted"]
+
+
+def test_confirming_ahead_of_others_needs_a_reason_even_with_a_free_seat(db, organiser):
+    edition = EditionFactory(capacity=1)
+    register(edition)
+    first, second = register(edition), register(edition)
+    Edition.objects.filter(pk=edition.pk).update(capacity=3)  # two seats free, nobody moved
+    with pytest.raises(services.RegistrationError):
+        services.confirm_from_waitlist(second.pk, by=organiser)
+    services.confirm_from_waitlist(first.pk, by=organiser)
+    first.refresh_from_db()
+    assert first.status == CONFIRMED and first.confirmed_by == organiser
+    assert first.confirmation_reason == ""
+    assert kinds_for(first.attendee)[-1] == "registration.promoted"
+
+
+def test_organisers_confirmation_email_says_the_organisers_confirmed(db, organiser, mailoutbox):
+    edition = EditionFactory(capacity=1, title="GMC test edition")
+    register(edition)
+    register(edition)
+    second = register(edition)
+    services.confirm_from_waitlist(second.pk, by=organiser, reason="Opening speaker")
+    OutboxMessage.objects.exclude(to_email=second.attendee.email).delete()
+    deliver_pending()
+    (organisers,) = [
+        m for m in mailoutbox if m.subject == "Your place is confirmed: GMC test edition"
+    ]
+    for part in (organisers.body, organisers.alternatives[0][0]):
+        assert "the organisers have confirmed your place" in part
+        assert "a seat has become free" not in part
+        assert "Opening speaker" not in part  # the reason is for the organisers
+        assert second.ticket_code in part
 
 
 def test_check_in_twice_says_so_and_changes_nothing(small, organiser):
@@ -291,6 +340,25 @@ def test_dietary_needs_are_kept_for_in_person_only(small):
     online = register(small, attendance="online", dietary_needs="vegetarian")
     in_person = register(small, dietary_needs="vegetarian")
     assert online.dietary_needs == "" and in_person.dietary_needs == "vegetarian"
+
+
+def test_moving_online_clears_the_in_person_answers(small):
+    dinner = QuestionFactory(edition=small, in_person_only=True)
+    topic = QuestionFactory(edition=small)
+    registration = register(
+        small, dietary_needs="Vegan", answers={dinner.pk: "Yes", topic.pk: "MOOCs"}
+    )
+    assert registration.answers.count() == 2
+    services.update_registration(
+        registration.pk,
+        by=registration.attendee,
+        attendance="online",
+        dietary_needs="Vegan",
+        answers={dinner.pk: "Yes"},
+    )
+    registration.refresh_from_db()
+    assert registration.dietary_needs == ""
+    assert {a.question_id: a.value for a in registration.answers.all()} == {topic.pk: "MOOCs"}
 
 
 def test_answers_are_stored_and_questions_of_other_editions_ignored(small):

@@ -4,14 +4,18 @@ import icalendar
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
+from agenda.models import Room
 from gmc.models import Edition, OutboxMessage
 from registration import services
 from registration.models import Answer, Registration
-from tests.factories import EditionFactory, UserFactory
+from registration.selectors import Headline
+from tests.factories import EditionFactory, OrganisationFactory, UserFactory
 
 from .factories import QuestionFactory, RegistrationFactory
-from .helpers import kinds_for, register
+from .helpers import deliver_pending, kinds_for, register
 
 REGISTER = reverse("registration:register")
 MINE = reverse("registration:mine")
@@ -251,6 +255,69 @@ def test_edit_with_bad_input_keeps_the_registration(client, user, edition):
     assert response.status_code == 200 and "accessibility_needs" in response.context["form"].errors
 
 
+def test_edit_page_of_an_in_person_edition_offers_no_online_attendance(client, user):
+    edition = EditionFactory(is_current=True, format=Edition.Format.IN_PERSON)
+    register(edition, user)
+    client.force_login(user)
+    response = client.get(reverse("registration:edit", args=[edition.year]))
+    html = response.content.decode()
+    assert [value for value, _label in response.context["form"].fields["attendance"].choices] == [
+        "in_person"
+    ]
+    assert 'value="online"' not in html
+    assert "Switching to online" not in html
+    assert "Dietary needs" in html
+
+
+def test_online_attendees_are_not_asked_in_person_questions(client, user, edition):
+    dinner = QuestionFactory(
+        edition=edition, label="Will you come to the dinner?", in_person_only=True, required=True
+    )
+    QuestionFactory(edition=edition, label="Your field of work")
+    register(edition, user, attendance="online")
+    client.force_login(user)
+    url = reverse("registration:edit", args=[edition.year])
+    html = client.get(url).content.decode()
+    assert "Dietary needs" not in html and "Will you come to the dinner?" not in html
+    assert "Your field of work" in html
+    # A forged form changes nothing of what online attendance does not ask.
+    response = client.post(
+        url,
+        {
+            "edition": edition.pk,
+            "attendance": "online",
+            "dietary_needs": "Vegan",
+            f"question_{dinner.pk}": "Yes, with a guest",
+        },
+    )
+    assert response.status_code == 302
+    registration = Registration.objects.get(attendee=user)
+    assert registration.dietary_needs == ""
+    assert not registration.answers.filter(question=dinner).exists()
+
+
+def test_in_person_questions_are_required_of_in_person_attendees_only(client, user, edition):
+    dinner = QuestionFactory(
+        edition=edition,
+        label="Will you come to the dinner?",
+        kind="yes_no",
+        in_person_only=True,
+        required=True,
+    )
+    client.force_login(user)
+    html = client.get(REGISTER).content.decode()
+    assert "Will you come to the dinner?" in html and "For in-person attendance only." in html
+    refused = client.post(REGISTER, form_data(edition))
+    assert f"question_{dinner.pk}" in refused.context["form"].errors
+    online = client.post(
+        REGISTER, form_data(edition, attendance="online", **{f"question_{dinner.pk}": "yes"})
+    )
+    assert online.status_code == 302
+    registration = Registration.objects.get(attendee=user)
+    assert registration.attendance == "online"
+    assert not registration.answers.filter(question=dinner).exists()
+
+
 def test_cancel_asks_for_confirmation_then_cancels(client, user, edition):
     register(edition, user)
     client.force_login(user)
@@ -316,18 +383,110 @@ def test_calendar_file_has_utc_times_and_a_stable_uid(client, user):
     )
 
 
+# The conference opens at 09:00 in Mexico City on 20 May 2030; online attendees' links
+# appear a day before.
+OPENING = datetime.datetime(2030, 5, 20, 15, 0, tzinfo=datetime.UTC)
+BEFORE_LINKS = datetime.datetime(2030, 5, 19, 14, 0, tzinfo=datetime.UTC)
+AFTER_LINKS = datetime.datetime(2030, 5, 19, 16, 0, tzinfo=datetime.UTC)
+LINKS_OPEN_TEXT = "19 May 2030, 09:00, Mexico City time (UTC-6)"
+
+
+@pytest.fixture
+def online_edition(db):
+    edition = EditionFactory(
+        is_current=True,
+        opening_at=OPENING,
+        online_joining_details="https://meet.example.org/gmc-secret",
+        online_details_published=True,
+    )
+    Room.objects.create(
+        edition=edition,
+        name="Main hall",
+        stream_url="https://stream.example.org/main-hall",
+        links_published=True,
+    )
+    return edition
+
+
 def test_online_joining_details_appear_once_published(client, user):
     edition = EditionFactory(
-        is_current=True, online_joining_details="https://meet.example.org/gmc-secret"
+        is_current=True,
+        opening_at=OPENING,
+        online_joining_details="https://meet.example.org/gmc-secret",
     )
     register(edition, user, attendance="online")
-    client.force_login(user)
-    assert b"meet.example.org/gmc-secret" not in client.get(MINE).content
-    assert b"will appear here" in client.get(MINE).content
-    Edition.objects.filter(pk=edition.pk).update(online_details_published=True)
-    assert b"meet.example.org/gmc-secret" in client.get(MINE).content
-    ics = client.get(reverse("registration:ics", args=[edition.year])).content
+    with time_machine.travel(AFTER_LINKS):
+        client.force_login(user)  # a session of that moment
+        assert b"meet.example.org/gmc-secret" not in client.get(MINE).content
+        assert b"will appear here once the organisers publish them" in client.get(MINE).content
+        Edition.objects.filter(pk=edition.pk).update(online_details_published=True)
+        assert b"meet.example.org/gmc-secret" in client.get(MINE).content
+        ics = client.get(reverse("registration:ics", args=[edition.year])).content
     assert b"meet.example.org/gmc-secret" in ics.replace(b"\r\n ", b"")
+
+
+def test_online_attendees_page_has_joining_details_and_a_calendar_not_a_ticket(
+    client, user, online_edition
+):
+    registration = register(online_edition, user, attendance="online")
+    client.force_login(user)
+    page = reverse("registration:ticket", args=[registration.ticket_code])
+    mine = client.get(MINE).content.decode()
+    assert "How to join online" in mine and "My ticket" not in mine
+    assert f'href="{page}"' in mine
+    html = client.get(page).content.decode()
+    assert "Show this page at the entrance" not in html
+    assert "ticket-qr" not in html and registration.ticket_code not in html.replace(page, "")
+    assert f"The links appear here on {LINKS_OPEN_TEXT}." in html
+    assert "gmc-secret" not in html and "stream.example.org" not in html
+    assert reverse("registration:ics", args=[online_edition.year]) in html
+    assert f"The links appear here on {LINKS_OPEN_TEXT}." in mine
+    with time_machine.travel(AFTER_LINKS):
+        client.force_login(user)
+        html = client.get(page).content.decode()
+        mine = client.get(MINE).content.decode()
+    for shown in (html, mine):
+        assert "https://meet.example.org/gmc-secret" in shown
+        assert 'href="https://stream.example.org/main-hall"' in shown
+        assert "The links appear here" not in shown
+
+
+def test_in_person_attendees_keep_the_ticket_with_its_qr_code(client, user, online_edition):
+    registration = register(online_edition, user)
+    client.force_login(user)
+    html = client.get(reverse("registration:ticket", args=[registration.ticket_code])).content
+    html = html.decode()
+    assert "Show this page at the entrance" in html
+    assert '<svg role="img" class="ticket-qr"' in html and registration.ticket_code in html
+    assert "gmc-secret" not in html and "The links appear here" not in html
+    assert "My ticket" in client.get(MINE).content.decode()
+
+
+def test_confirmation_emails_ticket_in_person_joining_details_online(online_edition, mailoutbox):
+    in_person = register(online_edition)
+    online = register(online_edition, attendance="online")
+    deliver_pending()
+    by_person = {message.to[0]: message for message in mailoutbox}
+    ticket = by_person[in_person.attendee.email]
+    joining = by_person[online.attendee.email]
+    for part in (ticket.body, ticket.alternatives[0][0]):
+        assert "show it at the entrance" in part or "Open your ticket" in part
+        assert in_person.ticket_code in part
+    for part in (joining.body, joining.alternatives[0][0]):
+        assert "entrance" not in part and "Ticket code" not in part
+        assert "there is no ticket to show" in part
+        assert f"They appear there on {LINKS_OPEN_TEXT}." in part
+        assert f"/register/ticket/{online.ticket_code}/" in part
+        assert f"/register/me/{online_edition.year}/event.ics" in part
+
+
+def test_a_confirmation_sent_after_the_links_opened_says_no_date(online_edition, mailoutbox):
+    with time_machine.travel(AFTER_LINKS):
+        online = register(online_edition, attendance="online", enforce_window=False)
+    deliver_pending()
+    (email,) = mailoutbox
+    assert online.ticket_code in email.body  # the address of the joining page
+    assert "They appear there on" not in email.body
 
 
 def test_in_person_attendees_do_not_see_online_joining_details(client, user):
@@ -494,6 +653,81 @@ def test_statistics_show_charts_and_the_same_numbers_in_tables(client, staff_org
     assert "<script" not in html
 
 
+def test_statistics_by_status_count_each_registration_once(client, staff_organiser, organiser):
+    edition = EditionFactory(is_current=True, capacity=3)
+    seated = [register(edition) for _ in range(3)]
+    for registration in seated[:2]:
+        services.check_in(registration.pk, by=organiser)
+    register(edition)  # waits
+    services.cancel_registration(register(edition, attendance="online").pk, by=None)
+    client.force_login(staff_organiser)
+    response = client.get(STATS)
+    stats = response.context["stats"]
+    assert {b.label: b.value for b in stats.by_status} == {
+        "Confirmed, not checked in": 1,
+        "Attended (checked in)": 2,
+        "On the waiting list": 1,
+        "Cancelled": 1,
+    }
+    assert sum(b.value for b in stats.by_status) == Registration.objects.count() == 5
+    assert "5 registrations in all, each counted once." in response.content.decode()
+
+
+def test_statistics_headline_figures_of_a_report(client, staff_organiser):
+    edition = EditionFactory(is_current=True, capacity=3)
+    known = OrganisationFactory()
+    people = [
+        ("VN", known, "", "in_person"),
+        ("VN", known, "", "online"),
+        ("MX", None, "Hanoi University", "in_person"),
+        ("FR", None, "  hanoi university ", "online"),
+        ("", None, "Open University", "in_person"),
+        ("", None, "", "online"),
+    ]
+    for country, organisation, typed, attendance in people:
+        person = UserFactory(country=country, organisation=organisation, organisation_name=typed)
+        register(edition, person, attendance=attendance)
+    register(edition, UserFactory(country="DE", organisation_name="Waiting U"))  # waits
+    cancelled = register(edition, UserFactory(country="JP"), attendance="online")
+    services.cancel_registration(cancelled.pk, by=None)
+    client.force_login(staff_organiser)
+    response = client.get(STATS)
+    headline = response.context["stats"].headline
+    assert (headline.people, headline.in_person, headline.online) == (6, 3, 3)
+    assert (headline.institutions, headline.countries) == (3, 3)
+    html = response.content.decode()
+    assert "6 participants of 3 institutions from 3 countries" in html
+    assert 'id="headline-in-person">3<' in html and 'id="headline-online">3<' in html
+
+
+@pytest.mark.parametrize(("people", "written"), [(7, "7"), (180, "180"), (187, "180+")])
+def test_headline_rounds_people_as_a_report_does(people, written):
+    assert Headline(people, 0, 0, 0, 0).people_rounded == written
+
+
+def test_registrations_over_time_chart_has_labelled_axes(client, staff_organiser):
+    edition = EditionFactory(is_current=True, capacity=None)
+    start = timezone.now() - datetime.timedelta(days=4)
+    for day, count in [(0, 3), (2, 5), (4, 4)]:
+        with time_machine.travel(start + datetime.timedelta(days=day)):
+            for _ in range(count):
+                register(edition)
+    client.force_login(staff_organiser)
+    response = client.get(STATS)
+    html = response.content.decode()
+    chart = html[html.index('aria-labelledby="time-title"') : html.index("</svg>")]
+    assert "Registrations (running total)" in chart
+    assert "Day (Mexico City time (UTC-6))" in chart
+    y_labels = [tick.label for tick in response.context["stats"].y_ticks]
+    assert y_labels == ["0", "5", "10", "12"]
+    for label in y_labels:
+        assert f'text-anchor="end">{label}</text>' in chart
+    days = response.context["stats"].over_time
+    for point in (days[0], days[2], days[-1]):
+        assert f">{date_format(point.day, 'SHORT_DATE_FORMAT')}</text>" in chart
+    assert "style=" not in chart and "<script" not in html
+
+
 @pytest.mark.parametrize("size", [2, 25])
 def test_statistics_query_count_does_not_grow(
     client, edition, staff_organiser, django_assert_num_queries, size
@@ -506,8 +740,8 @@ def test_statistics_query_count_does_not_grow(
     client.force_login(staff_organiser)
     client.get(STATS)
     # session, user, its two permission queries, current edition, then countries,
-    # organisation types, attendance, the counts and the days
-    with django_assert_num_queries(10):
+    # organisation types, attendance, the counts, the days and the headline figures
+    with django_assert_num_queries(11):
         client.get(STATS)
 
 
@@ -524,7 +758,7 @@ def test_no_outbox_message_is_left_without_a_template(db, edition):
 
     holder, waiting = register(edition), register(EditionFactory(capacity=0))
     services.cancel_registration(holder.pk, by=None)
-    services.confirm_from_waitlist(waiting.pk, by=UserFactory())
+    services.confirm_from_waitlist(waiting.pk, by=UserFactory(), reason="Speaker")
     for message in OutboxMessage.objects.all():
         assert outbox.render(message).subject
 
