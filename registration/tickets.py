@@ -111,7 +111,7 @@ def event_ics(edition: Edition, registration: Registration | None = None) -> byt
     ):
         # The page with the links, which works whenever the file was downloaded; the
         # joining instructions themselves only once they are open.
-        description.append(f"{settings.SITE_URL}{registration.get_ticket_url()}")
+        description.append(absolute_url(registration.get_ticket_url()))
         joining = joining_details(edition)
         if joining.details:
             description.append(joining.details)
