@@ -286,6 +286,8 @@ def test_online_attendees_are_not_asked_in_person_questions(client, user, editio
         {
             "edition": edition.pk,
             "attendance": "online",
+            "given_name": "Ana",
+            "family_name": "Online",
             "dietary_needs": "Vegan",
             f"question_{dinner.pk}": "Yes, with a guest",
         },
@@ -457,7 +459,7 @@ def test_in_person_attendees_keep_the_ticket_with_its_qr_code(client, user, onli
     html = client.get(reverse("registration:ticket", args=[registration.ticket_code])).content
     html = html.decode()
     assert "Show this page at the entrance" in html
-    assert '<svg role="img" class="ticket-qr"' in html and registration.ticket_code in html
+    assert '<svg role="img" class="ticket-qr"' in html and registration.ticket_code_display in html
     assert "gmc-secret" not in html and "The links appear here" not in html
     assert "My ticket" in client.get(MINE).content.decode()
 
