@@ -178,7 +178,7 @@ def test_sent_time_is_not_marked_provisional_while_the_deadline_is(client, call,
 
 def test_times_are_shown_in_the_editions_zone_with_its_name(client, call):
     page = client.get(URL)
-    assert "America/Mexico_City" in page.text
+    assert "Mexico City time (UTC-6)" in page.text
 
 
 def test_internal_notes_and_tags_never_reach_the_contributor(
