@@ -190,7 +190,8 @@ ACCOUNT_PREVENT_ENUMERATION = True
 # from X-Forwarded-For, trusting as many proxies in front of gunicorn as
 # TRUSTED_PROXY_COUNT says, or from the one header TRUSTED_CLIENT_IP_HEADER names (e.g.
 # X-Real-IP). Failed sign-ins are then limited per address, and per account *and*
-# address (registration/adapters.py), so nobody can lock an owner out from elsewhere.
+# address (registration/accounts/adapters.py), so nobody can lock an owner out from
+# elsewhere.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default="") or None
 ACCOUNT_RATE_LIMITS = {
@@ -198,9 +199,9 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/300s/key",
 }
 LOGIN_URL = "account_login"
-# Every allauth email is queued in the outbox (registration/adapters.py), never sent in
-# the request.
-ACCOUNT_ADAPTER = "registration.adapters.AccountAdapter"
+# Every allauth email is queued in the outbox (registration/accounts/adapters.py), never
+# sent in the request.
+ACCOUNT_ADAPTER = "registration.accounts.adapters.AccountAdapter"
 # A sign-in code by email, for people who would rather not type a password.
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 # One address per account, changed by verifying the new one before it replaces the old.

@@ -58,7 +58,7 @@ urlpatterns = [
     path("", include("registration.urls")),
     path("", include("agenda.urls")),
     path("", include("declarations.urls")),
-    path("", include("registration.account_urls")),
+    path("", include("registration.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # Before the admin's own: its login form is replaced by the account sign-in.

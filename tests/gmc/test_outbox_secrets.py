@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from gmc import outbox
 from gmc.models import OutboxMessage
-from registration.adapters import AccountAdapter
+from registration.accounts.adapters import AccountAdapter
 from tests.conftest import free_port
 from tests.factories import UserFactory
 

@@ -4,7 +4,7 @@ city or a country, and a default on the programme that the viewer can switch."""
 import pytest
 from django.test import Client
 
-from registration.account_forms import ProfileForm
+from registration.accounts.forms import ProfileForm
 from tests.agenda.factories import SessionFactory, local
 from tests.factories import EditionFactory, UserFactory
 from tests.registration.test_accounts_data import PROFILE, profile_data

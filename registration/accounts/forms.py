@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from gmc.models import User
 from gmc.zone_forms import ZoneField
 
-from .forms import NAME_HELP_TEXTS, NAME_LABELS, NAME_WIDGETS, name_initial
+from ..forms import NAME_HELP_TEXTS, NAME_LABELS, NAME_WIDGETS, name_initial
 
 
 def _language_choices() -> list[tuple[str, str]]:

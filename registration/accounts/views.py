@@ -17,8 +17,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from gmc.models import User
 
-from .account_forms import DeleteAccountForm, ProfileForm
-from .accounts import selectors, services
+from . import selectors, services
+from .forms import DeleteAccountForm, ProfileForm
 
 
 @never_cache
