@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from gmc.demo_loading import demo_loader
 from gmc.models import Edition, Organisation
 
 from .models import Room, Session, SessionSpeaker, Speaker
@@ -246,6 +247,7 @@ def load_2026(edition: Edition) -> int:
     return len(rows)
 
 
+@demo_loader("agenda", after=["gmc"])
 def load(stdout) -> None:
     editions = {e.year: e for e in Edition.objects.filter(year__in=[2020, 2025, 2026])}
     speakers = load_speakers()

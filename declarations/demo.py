@@ -15,6 +15,7 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
+from gmc.demo_loading import demo_loader
 from gmc.models import Edition
 from gmc.selectors import current_edition
 from registration.models import Registration
@@ -261,6 +262,8 @@ def _samples(call: Call, now: datetime) -> int:
     return count
 
 
+# The sample submissions are sent by the registration demo's participants.
+@demo_loader("declarations", after=["gmc", "registration"])
 def load(stdout) -> None:
     now = timezone.now()
     current = current_edition()

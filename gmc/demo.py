@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from gmc.demo_loading import demo_loader
 from gmc.models import (
     AllianceMember,
     Edition,
@@ -840,6 +841,7 @@ def load_reminder_rules(editions: dict[int, Edition]) -> int:
     return count
 
 
+@demo_loader("gmc")
 def load(stdout) -> None:
     today = timezone.localdate(timezone=ZoneInfo("Asia/Ho_Chi_Minh"))
     organisations = load_organisations()

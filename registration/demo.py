@@ -18,6 +18,7 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
+from gmc.demo_loading import demo_loader
 from gmc.models import Edition, OrganisationType, User
 from gmc.selectors import current_edition
 
@@ -183,6 +184,7 @@ def _doors_open(edition: Edition) -> datetime | None:
     return datetime.combine(edition.start_date, time(8, 0), tzinfo=edition.tz)
 
 
+@demo_loader("registration", after=["gmc"])
 def load(stdout) -> None:
     edition = current_edition()
     if edition is None:
