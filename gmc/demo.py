@@ -8,6 +8,8 @@ but 2025. The 2026 edition needs dates, deadlines and seats to show registration
 are sample values, in 2026 and relative to the day of loading, marked provisional and
 called sample data on the edition's page. Every row is updated or created by a natural
 key, so loading twice on the same day changes nothing.
+
+The data is in gmc/demo_data/*.toml; this module turns it into rows.
 """
 
 from datetime import date, datetime, time, timedelta
@@ -18,6 +20,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from gmc.demo_loading import demo_loader, prose, read_demo_data
 from gmc.models import (
     AllianceMember,
     Edition,
@@ -30,184 +33,48 @@ from gmc.models import (
 )
 from gmc.permissions import ORGANISERS_GROUP, sync_organiser_group
 
-U, P, R = OrganisationType.UNIVERSITY, OrganisationType.PLATFORM, OrganisationType.RESEARCH
-
-# (name, short name, slug, type, country, website, year joined or None when not on record)
-ALLIANCE = [
-    ("Cornell University", "Cornell", "cornell", U, "US", "https://www.cornell.edu/", None),
-    (
-        "Learning Planet Institute",
-        "LPI",
-        "learning-planet-institute",
-        R,
-        "FR",
-        "https://www.learningplanetinstitute.org/",
-        None,
-    ),
-    ("edX", "edX", "edx", P, "US", "https://www.edx.org/", None),
-    (
-        "Mongolian University of Science and Technology",
-        "MUST",
-        "must",
-        U,
-        "MN",
-        "https://www.must.edu.mn/",
-        None,
-    ),
-    ("Nanyang Technological University", "NTU", "ntu", U, "SG", "https://www.ntu.edu.sg/", None),
-    ("Peking University", "PKU", "pku", U, "CN", "https://www.pku.edu.cn/", None),
-    ("Politecnico di Milano", "PoliMi", "polimi", U, "IT", "https://www.polimi.it/", None),
-    (
-        "RWTH Aachen University",
-        "RWTH",
-        "rwth-aachen",
-        U,
-        "DE",
-        "https://www.rwth-aachen.de/",
-        None,
-    ),
-    ("Saint Petersburg University", "SPbU", "spbu", U, "RU", "https://english.spbu.ru/", None),
-    ("Shanghai Jiao Tong University", "SJTU", "sjtu", U, "CN", "https://www.sjtu.edu.cn/", None),
-    ("Thai MOOC", "Thai MOOC", "thai-mooc", P, "TH", "https://thaimooc.org/", None),
-    ("Tsinghua University", "Tsinghua", "tsinghua", U, "CN", "https://www.tsinghua.edu.cn/", None),
-    (
-        "University of Auckland",
-        "Auckland",
-        "auckland",
-        U,
-        "NZ",
-        "https://www.auckland.ac.nz/",
-        None,
-    ),
-    ("University of Chile", "UChile", "uchile", U, "CL", "https://uchile.cl/", None),
-    (
-        "University of Manchester",
-        "Manchester",
-        "manchester",
-        U,
-        "GB",
-        "https://www.manchester.ac.uk/",
-        None,
-    ),
-    ("University of Nairobi", "UoN", "nairobi", U, "KE", "https://www.uonbi.ac.ke/", None),
-    ("XuetangX", "XuetangX", "xuetangx", P, "CN", "https://www.xuetangx.com/", None),
-    ("Zhejiang University", "ZJU", "zju", U, "CN", "https://www.zju.edu.cn/", None),
-    ("FutureLearn", "FutureLearn", "futurelearn", P, "GB", "https://www.futurelearn.com/", None),
-    (
-        "Indonesia Cyber Education Institute",
-        "ICE Institute",
-        "ice-institute",
-        P,
-        "ID",
-        "",
-        None,
-    ),
-    (
-        "National Autonomous University of Mexico",
-        "UNAM",
-        "unam",
-        U,
-        "MX",
-        "https://www.unam.mx/",
-        None,
-    ),
-    ("Edraak", "Edraak", "edraak", P, "JO", "https://www.edraak.org/", None),
-    ("Tecnológico de Monterrey", "Tec", "tec-monterrey", U, "MX", "https://tec.mx/", None),
-    # Welcomed as new members at the 2025 conference.
-    (
-        "Vietnam National University, Hanoi",
-        "VNU",
-        "vnu-hanoi",
-        U,
-        "VN",
-        "https://vnu.edu.vn/",
-        2025,
-    ),
-    (
-        "Universidade Federal do Rio de Janeiro",
-        "UFRJ",
-        "ufrj",
-        U,
-        "BR",
-        "https://ufrj.br/",
-        2025,
-    ),
-]
-
-# Organisations that host or organise editions without being members.
-OTHER_ORGANISATIONS = [
-    (
-        "Global MOOC and Online Education Alliance",
-        "GMA",
-        "gma",
-        OrganisationType.OTHER,
-        "",
-        "",
-    ),
-    (
-        "UNESCO Institute for Information Technologies in Education",
-        "UNESCO IITE",
-        "unesco-iite",
-        OrganisationType.INTERNATIONAL,
-        "",
-        "https://iite.unesco.org/",
-    ),
-    (
-        "Queen Mary University of London",
-        "QMUL",
-        "qmul",
-        OrganisationType.UNIVERSITY,
-        "GB",
-        "https://www.qmul.ac.uk/",
-    ),
-]
-
 # Known passwords, printed by load_demo; never created on a production site (see load).
 DEMO_PASSWORD_ORGANISER = "gmc-organiser-demo"  # noqa: S105
 DEMO_PASSWORD_ATTENDEE = "gmc-attendee-demo"  # noqa: S105
 ORGANISER_EMAIL = "organiser@gmc.localhost"
 ATTENDEE_EMAIL = "attendee@gmc.localhost"
-# A development address: organisers put the secretariat's real one in the admin.
-CONTACT_EMAIL = "secretariat@gmc.localhost"
 
 
 def _at(day: date, hour: int, minute: int, zone: str) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=ZoneInfo(zone))
 
 
-def _lines(*paragraphs: str) -> str:
-    return "\n\n".join(paragraphs)
+def _data(name: str) -> dict:
+    return read_demo_data("gmc", name)
+
+
+def _organisation(row: dict) -> Organisation:
+    organisation, _ = Organisation.objects.update_or_create(
+        slug=row["slug"],
+        defaults={
+            "name": row["name"],
+            "short_name": row["short_name"],
+            "type": OrganisationType(row["type"]),
+            "country": row["country"],
+            "website": row["website"],
+        },
+    )
+    return organisation
 
 
 def load_organisations() -> dict[str, Organisation]:
+    """The alliance's members, then the other organisers, from organisations.toml."""
+    data = _data("organisations")
     organisations = {}
-    for name, short, slug, kind, country, website, year in ALLIANCE:
-        organisation, _ = Organisation.objects.update_or_create(
-            slug=slug,
-            defaults={
-                "name": name,
-                "short_name": short,
-                "type": kind,
-                "country": country,
-                "website": website,
-            },
-        )
+    for row in data["member"]:
+        organisation = _organisation(row)
         AllianceMember.objects.update_or_create(
-            organisation=organisation, defaults={"year_joined": year, "is_active": True}
+            organisation=organisation,
+            defaults={"year_joined": row.get("year_joined"), "is_active": True},
         )
-        organisations[slug] = organisation
-    for name, short, slug, kind, country, website in OTHER_ORGANISATIONS:
-        organisation, _ = Organisation.objects.update_or_create(
-            slug=slug,
-            defaults={
-                "name": name,
-                "short_name": short,
-                "type": kind,
-                "country": country,
-                "website": website,
-            },
-        )
-        organisations[slug] = organisation
+        organisations[organisation.slug] = organisation
+    for row in data["other"]:
+        organisations[row["slug"]] = _organisation(row)
     return organisations
 
 
@@ -235,239 +102,37 @@ def _provisional_2026(today: date) -> dict:
     }
 
 
+# The fields of editions.toml written as wrapped paragraphs.
+EDITION_PROSE = {
+    "summary",
+    "background",
+    "aims",
+    "expected_outcomes",
+    "outcomes",
+    "target_audience",
+}
+
+
 def edition_rows(today: date) -> list[dict]:
-    beijing, mexico = "Asia/Shanghai", "America/Mexico_City"
-    return [
-        {
-            "year": 2020,
-            "title": "Global MOOC Conference 2020",
-            "theme": "Learning Revolution and Higher Education Transformation",
-            "start_date": date(2020, 12, 11),
-            "end_date": date(2020, 12, 11),
-            "time_zone": beijing,
-            "format": Edition.Format.ONLINE,
-            "city": "Beijing",
-            "country": "CN",
-            "opening_at": _at(date(2020, 12, 11), 20, 0, beijing),
-            "closing_at": _at(date(2020, 12, 11), 22, 30, beijing),
-            "registration_closes_at": _at(date(2020, 11, 30), 0, 0, beijing),
-            "declaration_deadline": _at(date(2020, 11, 30), 0, 0, beijing),
-            "summary": _lines(
-                "The first conference met online on the evening of 11 December 2020, "
-                "Beijing time, hosted by Tsinghua University with UNESCO IITE, after a "
-                "year in which universities everywhere had moved their teaching online."
-            ),
-            "background": _lines(
-                "The pandemic turned higher education into a worldwide experiment in "
-                "online teaching. MOOCs, open educational resources and other online "
-                "tools kept courses running while campuses were closed, and "
-                "international organisations such as UNESCO worked to keep learning "
-                "going across borders.",
-                "The conference asked what this experience meant for the future of "
-                "universities and how to build on it together.",
-            ),
-            "aims": _lines(
-                "Share good practices and resources in MOOCs and online education.",
-                "Look at how technology shapes the future of higher education.",
-                "Encourage international cooperation on educational technology.",
-                "Raise awareness of inclusion and equity in education, towards SDG 4.",
-            ),
-            "expected_outcomes": _lines(
-                "The launch of an alliance of universities and platforms, and a "
-                "declaration on MOOC development drafted with participants' input."
-            ),
-            "outcomes": _lines(
-                "Participants' input, collected before 30 November on four guided topics, "
-                "was compiled into the Beijing Declaration on MOOC Development, and the "
-                "Global MOOC and Online Education Alliance was launched."
-            ),
-            "target_audience": _lines(
-                "University leaders, teachers, researchers and online-platform experts "
-                "from every region. Registration was free."
-            ),
-            "hosts": ["tsinghua", "unesco-iite"],
-            "co_organisers": [],
-        },
-        {
-            "year": 2021,
-            "title": "Global MOOC and Online Education Conference 2021",
-            "theme": (
-                "Together for a Shared Future - Leading Higher Education Innovation "
-                "in the New Digital Era"
-            ),
-            "time_zone": "UTC",
-            "summary": _lines(
-                "The second edition put international collaboration first: building open, "
-                "high-quality online learning together."
-            ),
-            "hosts": [],
-            "co_organisers": [],
-        },
-        {
-            "year": 2022,
-            "title": "Global MOOC and Online Education Conference 2022",
-            "theme": "Digital Transformation of Education for the Future",
-            "time_zone": "UTC",
-            "summary": _lines(
-                "The 2022 edition turned to the digital transformation of higher "
-                "education as a whole."
-            ),
-            "outcomes": _lines(
-                "The report “Unlimited Possibilities: Global Report on the Digitalization "
-                "of Higher Education” was released, describing global trends and a first "
-                "framework for judging how ready universities are for digital change."
-            ),
-            "hosts": [],
-            "co_organisers": [],
-        },
-        {
-            "year": 2023,
-            "title": "Global MOOC and Online Education Conference 2023",
-            "theme": (
-                "Reconstruction of Future Universities and Education Driven by "
-                "Artificial Intelligence"
-            ),
-            "time_zone": "Europe/Rome",
-            "format": Edition.Format.IN_PERSON,
-            "venue": "Politecnico di Milano",
-            "city": "Milan",
-            "country": "IT",
-            "summary": _lines(
-                "Hosted by Politecnico di Milano, the 2023 edition placed artificial "
-                "intelligence at the centre of the discussion on higher education."
-            ),
-            "outcomes": _lines(
-                "The Digital Development Index of Global Higher Education 2023 was "
-                "launched, a step towards measuring digital change with data."
-            ),
-            "hosts": ["polimi"],
-            "co_organisers": [],
-        },
-        {
-            "year": 2024,
-            "title": "Global MOOC and Online Education Conference 2024",
-            "theme": "Reimagining the Future of Higher Education in the Intelligence Era",
-            "start_date": date(2024, 12, 11),
-            "end_date": date(2024, 12, 13),
-            "time_zone": "Europe/London",
-            "format": Edition.Format.IN_PERSON,
-            "venue": "Queen Mary University of London",
-            "city": "London",
-            "country": "GB",
-            "summary": _lines(
-                "Queen Mary University of London hosted the 2024 edition from 11 to 13 December."
-            ),
-            "outcomes": _lines(
-                "More than 340 participants and speakers took part, from 135 universities, "
-                "online platforms, international organisations and government agencies in "
-                "32 countries and regions."
-            ),
-            "hosts": ["qmul"],
-            "co_organisers": [],
-        },
-        {
-            "year": 2025,
-            "title": "Global MOOC and Online Education Conference 2025",
-            "theme": (
-                "Breaking Boundaries and Reshaping Futures: Open and Intelligent Global Education"
-            ),
-            "start_date": date(2025, 12, 2),
-            "end_date": date(2025, 12, 4),
-            "time_zone": mexico,
-            "format": Edition.Format.IN_PERSON,
-            "venue": "National Autonomous University of Mexico (UNAM)",
-            "city": "Mexico City",
-            "country": "MX",
-            "capacity": 150,
-            "working_language": "en",
-            "opening_at": _at(date(2025, 12, 3), 9, 20, mexico),
-            "summary": _lines(
-                "The 2025 edition met at UNAM in Mexico City from 2 to 4 December, "
-                "co-hosted by Tsinghua University and UNAM. It asked how artificial "
-                "intelligence can help build open, inclusive and resilient higher "
-                "education, in the spirit of the 2020 Beijing Declaration."
-            ),
-            "background": _lines(
-                "Generative AI is changing how knowledge is produced, taught and "
-                "assessed. It opens the way to personal learning and intelligent "
-                "tutoring, and raises questions of teaching, ethics and governance that "
-                "no country or university can answer alone.",
-                "The international agenda frames the discussion: SDG 4 and Education "
-                "2030, UNESCO's Recommendation on the Ethics of AI, its meeting of "
-                "education ministers on generative AI in 2023 and its Digital Learning "
-                "Weeks.",
-            ),
-            "aims": _lines(
-                "Renew teaching, learning and the development of educators with digital "
-                "and intelligent tools, together with industry.",
-                "Grow open, lasting knowledge ecosystems with fair access to good "
-                "digital resources.",
-                "Govern AI in education ethically and responsibly, so learners can trust "
-                "it and keep their agency.",
-                "Advance quality, equity and lifelong learning in higher education.",
-                "Deepen international cooperation towards a shared future of learning.",
-            ),
-            "expected_outcomes": _lines(
-                "A declaration calling for joint action on the digital and intelligent "
-                "transformation of education.",
-                "Reports and frameworks that give benchmarks for higher education.",
-                "Joint initiatives and research on AI in teaching, and new partnerships "
-                "across sectors.",
-                "Stronger ties among alliance members, platforms and international and "
-                "regional partners.",
-            ),
-            "outcomes": _lines(
-                "More than 180 representatives of 76 universities, platforms, international "
-                "organisations and government agencies from 34 countries and regions "
-                "attended.",
-                "The conference adopted the Mexico City Declaration, introduced the idea of "
-                "“Intelligent MOOCs”, released the 2025 report and index on the digital "
-                "development of higher education, and announced that Vietnam National "
-                "University, Hanoi will co-host the 2026 edition.",
-            ),
-            "target_audience": _lines(
-                "Leaders, teachers, researchers, experts, policy makers and practitioners "
-                "in MOOCs, online education and AI. About 150 people were expected in "
-                "person."
-            ),
-            "hosts": ["tsinghua", "unam"],
-            "co_organisers": ["gma", "unesco-iite"],
-        },
-        {
-            "year": 2026,
-            "title": "Global MOOC and Online Education Conference 2026",
-            "theme": "",
-            "time_zone": "Asia/Ho_Chi_Minh",
-            "format": Edition.Format.IN_PERSON,
-            "city": "Hanoi",
-            "country": "VN",
-            # A sample seat limit, for the waiting list (registration/demo.py).
-            "capacity": 150,
-            "contact_email": CONTACT_EMAIL,
-            "is_current": True,
-            **_provisional_2026(today),
-            "summary": _lines(
-                "The 2026 edition will be co-hosted by Vietnam National University, Hanoi, "
-                "as decided at the alliance's board meeting during the 2025 conference in "
-                "Mexico City. Its theme, dates and venue have not been announced yet.",
-                "Sample data: the dates, deadlines and number of seats shown for 2026 are "
-                "sample values of this demonstration site, not announced ones.",
-            ),
-            "background": _lines(
-                "Each edition builds on the last. Since the Beijing Declaration of 2020 "
-                "the conference has followed how digital technology, and now artificial "
-                "intelligence, changes higher education, and the Mexico City Declaration "
-                "of 2025 called for joint action on open and intelligent education."
-            ),
-            "target_audience": _lines(
-                "Leaders, teachers, researchers, experts, policy makers and practitioners "
-                "from universities, online platforms, international organisations and "
-                "government agencies. Registration is free and closes at the deadline."
-            ),
-            "hosts": ["vnu-hanoi"],
-            "co_organisers": [],
-        },
-    ]
+    """The fields of each edition in editions.toml, with the slugs of its hosts and
+    co-organisers: local date-times in the edition's zone, prose unwrapped, and sample
+    dates, where the file asks for them, relative to ``today``."""
+    rows = []
+    for row in _data("editions")["edition"]:
+        zone = ZoneInfo(row["time_zone"])
+        fields = {}
+        for key, value in row.items():
+            if isinstance(value, datetime):
+                value = value.replace(tzinfo=zone)
+            elif key in EDITION_PROSE:
+                value = prose(value)
+            fields[key] = value
+        if "format" in fields:
+            fields["format"] = Edition.Format(fields["format"])
+        if fields.pop("sample_dates", False):
+            fields.update(_provisional_2026(today))
+        rows.append(fields)
+    return rows
 
 
 EDITION_DEFAULTS = {
@@ -519,201 +184,40 @@ def load_editions(organisations: dict[str, Organisation], today: date) -> dict[i
 
 
 def load_publications(editions: dict[int, Edition]) -> None:
-    rows = [
-        (
-            "beijing-declaration-2020",
-            2020,
-            "Beijing Declaration on MOOC Development",
-            Publication.Kind.DECLARATION,
-            date(2020, 12, 11),
-            _lines(
-                "The outcome document of the first conference, compiled from the input "
-                "participants sent before it. It calls on UN agencies, international and "
-                "regional organisations, governments, universities and online-education "
-                "providers to work together more closely, improve the infrastructure "
-                "online learning depends on, and open up and share online educational "
-                "resources."
-            ),
-        ),
-        (
-            "unlimited-possibilities-2022",
-            2022,
-            "Unlimited Possibilities: Global Report on the Digitalization of Higher Education",
-            Publication.Kind.REPORT,
-            None,
-            _lines(
-                "A survey of how higher education is going digital around the world, with "
-                "a first framework for assessing how ready institutions are."
-            ),
-        ),
-        (
-            "digital-development-index-2023",
-            2023,
-            "Digital Development Index of Global Higher Education 2023",
-            Publication.Kind.INDEX,
-            None,
-            _lines(
-                "Launched at the 2023 conference to measure the digital development of "
-                "higher education with data."
-            ),
-        ),
-        (
-            "infinite-possibilities-report-2025",
-            2025,
-            "Infinite Possibilities: Digital Development Report of Global Higher Education 2025",
-            Publication.Kind.REPORT,
-            date(2025, 12, 3),
-            _lines(
-                "Released at the opening ceremony in Mexico City: the 2025 account of how "
-                "higher education around the world is developing digitally."
-            ),
-        ),
-        (
-            "digital-development-index-2025",
-            2025,
-            "Digital Development Index of Global Higher Education 2025",
-            Publication.Kind.INDEX,
-            date(2025, 12, 3),
-            _lines(
-                "Released with the 2025 report: the index that compares the digital "
-                "development of higher education across countries."
-            ),
-        ),
-        (
-            "mexico-city-declaration-2025",
-            2025,
-            "Mexico City Declaration",
-            Publication.Kind.DECLARATION,
-            date(2025, 12, 3),
-            _lines(
-                "Released at the opening ceremony of the 2025 conference on 3 December, "
-                "the declaration calls for joint action on "
-                "the digital and intelligent transformation of education, centred on "
-                "learners, equity, quality and shared responsibility, and introduces the "
-                "idea of “Intelligent MOOCs”."
-            ),
-        ),
-    ]
-    for slug, year, title, kind, published_on, summary in rows:
+    for row in _data("publications")["publication"]:
         Publication.objects.update_or_create(
-            slug=slug,
+            slug=row["slug"],
             defaults={
-                "edition": editions[year],
-                "title": title,
-                "kind": kind,
-                "published_on": published_on,
-                "summary": summary,
+                "edition": editions[row["edition"]],
+                "title": row["title"],
+                "kind": Publication.Kind(row["kind"]),
+                "published_on": row.get("published_on"),
+                "summary": prose(row["summary"]),
             },
         )
 
 
+def _published_at(row: dict, today: date) -> datetime:
+    """When a news item is dated: as on record, or, for sample news, a number of days
+    before the day of loading."""
+    zone = ZoneInfo(row["time_zone"])
+    if "published_at" in row:
+        return row["published_at"].replace(tzinfo=zone)
+    day = today - timedelta(days=row["published_days_before_loading"])
+    return datetime.combine(day, row["published_time"], tzinfo=zone)
+
+
 def load_news(editions: dict[int, Edition], today: date) -> None:
-    mexico, hanoi = "America/Mexico_City", "Asia/Ho_Chi_Minh"
-    rows = [
-        (
-            "reports-released-mexico-city-2025",
-            2025,
-            "2025 report and index on digital higher education released",
-            "The report and the index on the digital development of higher education were "
-            "released at the opening of the Mexico City conference.",
-            _lines(
-                "At the opening ceremony on 3 December, leaders of Tsinghua University, "
-                "UNAM and UNESCO IITE jointly released “Infinite Possibilities: Digital "
-                "Development Report of Global Higher Education 2025” together with the "
-                "Digital Development Index of Global Higher Education 2025.",
-                "Both continue the series of reports and indexes the conference has "
-                "published since 2022.",
-            ),
-            _at(date(2025, 12, 3), 13, 0, mexico),
-            NewsArticle.Status.PUBLISHED,
-        ),
-        (
-            "mexico-city-declaration-adopted",
-            2025,
-            "The Mexico City Declaration is released",
-            "The Mexico City Declaration was released at the opening ceremony on "
-            "3 December, with the idea of “Intelligent MOOCs”.",
-            _lines(
-                "The Mexico City Declaration was released at the opening ceremony of the "
-                "2025 conference at UNAM, on the morning of 3 December. More than 180 "
-                "representatives of 76 institutions from 34 countries and regions took "
-                "part in the conference, from 2 to 4 December 2025.",
-                "The declaration builds on the Beijing Declaration of 2020. It asks "
-                "universities, platforms, governments and international organisations to "
-                "act together on the digital and intelligent transformation of education, "
-                "with learners, equity and quality at the centre.",
-            ),
-            _at(date(2025, 12, 3), 12, 30, mexico),
-            NewsArticle.Status.PUBLISHED,
-        ),
-        (
-            "two-new-alliance-members-2025",
-            2025,
-            "Two universities join the alliance",
-            "Vietnam National University, Hanoi and the Federal University of Rio de Janeiro "
-            "are the alliance's newest members.",
-            _lines(
-                "The two universities were welcomed into the Global MOOC and Online "
-                "Education Alliance at the opening of the 2025 conference. The alliance "
-                "now counts 25 members: 18 universities, 6 online-learning platforms and "
-                "a research institute, from 18 countries.",
-            ),
-            _at(date(2025, 12, 3), 14, 0, mexico),
-            NewsArticle.Status.PUBLISHED,
-        ),
-        (
-            "hanoi-to-co-host-2026",
-            2026,
-            "Hanoi to co-host the 2026 conference",
-            "Vietnam National University, Hanoi will co-host the next edition of the conference.",
-            _lines(
-                "The host of the 2026 conference was announced in Mexico City, and the "
-                "alliance's board meeting determined that Vietnam National University, "
-                "Hanoi will co-host it.",
-                "Dates, theme and venue have not been announced.",
-            ),
-            _at(date(2025, 12, 3), 15, 0, mexico),
-            NewsArticle.Status.PUBLISHED,
-        ),
-        (
-            "registration-open-2026",
-            2026,
-            "Registration for 2026 is open (sample)",
-            "Sample news of this demonstration site: registration for 2026 is open and free.",
-            _lines(
-                "Sample news of this demonstration site, written to show how news looks: "
-                "registration for 2026 has not been announced.",
-                "Registration is free and closes at the deadline shown on the home page, "
-                "where you can also see how long is left. Registered participants can "
-                "send their input for the conference declaration before the same deadline.",
-            ),
-            _at(today - timedelta(days=7), 9, 0, hanoi),
-            NewsArticle.Status.PUBLISHED,
-        ),
-        (
-            "provisional-programme-2026",
-            2026,
-            "A first look at the 2026 programme (sample)",
-            "A sample draft: the 2026 programme has not been announced.",
-            _lines(
-                "A sample draft of this demonstration site, to show how organisers prepare "
-                "news before publishing it. The sessions listed for 2026 are samples too: "
-                "titles and speakers will be added once the organisers announce them."
-            ),
-            _at(today, 9, 0, hanoi),
-            NewsArticle.Status.DRAFT,
-        ),
-    ]
-    for slug, year, title, summary, body, published_at, status in rows:
+    for row in _data("news")["news"]:
         NewsArticle.objects.update_or_create(
-            slug=slug,
+            slug=row["slug"],
             defaults={
-                "edition": editions[year],
-                "title": title,
-                "summary": summary,
-                "body": body,
-                "published_at": published_at,
-                "status": status,
+                "edition": editions[row["edition"]],
+                "title": row["title"],
+                "summary": prose(row["summary"]),
+                "body": prose(row["body"]),
+                "published_at": _published_at(row, today),
+                "status": NewsArticle.Status(row["status"]),
             },
         )
 
@@ -758,81 +262,22 @@ def load_accounts(organisations: dict[str, Organisation]) -> tuple[User, User]:
     return organiser, attendee
 
 
-# (name, event, offset, audience, attendance, email): the reminders of a conference.
-REMINDER_RULES = [
-    (
-        "Registration closes in a week",
-        ReminderRule.Event.REGISTRATION_CLOSES,
-        timedelta(days=7),
-        ReminderRule.Audience.NOT_REGISTERED,
-        "",
-        "reminders.registration_closing",
-    ),
-    (
-        "Registration closes tomorrow",
-        ReminderRule.Event.REGISTRATION_CLOSES,
-        timedelta(days=1),
-        ReminderRule.Audience.NOT_REGISTERED,
-        "",
-        "reminders.registration_closing",
-    ),
-    (
-        "Declaration input closes in a week",
-        ReminderRule.Event.DECLARATION_CLOSES,
-        timedelta(days=7),
-        ReminderRule.Audience.WITHOUT_SUBMISSION,
-        "",
-        "reminders.declaration_closing",
-    ),
-    (
-        "Declaration draft not sent, closes tomorrow",
-        ReminderRule.Event.DECLARATION_CLOSES,
-        timedelta(days=1),
-        ReminderRule.Audience.WITH_DRAFT,
-        "",
-        "reminders.declaration_closing",
-    ),
-    (
-        "The conference starts tomorrow",
-        ReminderRule.Event.CONFERENCE_STARTS,
-        timedelta(days=1),
-        ReminderRule.Audience.CONFIRMED,
-        "",
-        "reminders.conference_starting",
-    ),
-    (
-        "Online: the conference starts in an hour",
-        ReminderRule.Event.CONFERENCE_STARTS,
-        timedelta(hours=1),
-        ReminderRule.Audience.CONFIRMED,
-        ReminderRule.Attendance.ONLINE,
-        "reminders.conference_starting",
-    ),
-    (
-        "Online: a starred session starts in 15 minutes",
-        ReminderRule.Event.SESSION_STARTS,
-        timedelta(minutes=15),
-        ReminderRule.Audience.STARRED,
-        ReminderRule.Attendance.ONLINE,
-        "reminders.session_starting",
-    ),
-]
-
-
 def load_reminder_rules(editions: dict[int, Edition]) -> int:
     """The same reminders for 2025 and the current edition, keyed by (edition, name)."""
+    rules = _data("reminder_rules")["rule"]
     count = 0
     for year in (2025, 2026):
-        for name, event, offset, audience, attendance, kind in REMINDER_RULES:
+        for rule in rules:
+            attendance = rule.get("attendance", "")
             ReminderRule.objects.update_or_create(
                 edition=editions[year],
-                name=name,
+                name=rule["name"],
                 defaults={
-                    "event": event,
-                    "offset": offset,
-                    "audience": audience,
-                    "attendance": attendance,
-                    "kind": kind,
+                    "event": ReminderRule.Event(rule["event"]),
+                    "offset": timedelta(**rule["offset"]),
+                    "audience": ReminderRule.Audience(rule["audience"]),
+                    "attendance": ReminderRule.Attendance(attendance) if attendance else "",
+                    "kind": rule["kind"],
                     "is_active": True,
                 },
             )
@@ -840,6 +285,7 @@ def load_reminder_rules(editions: dict[int, Edition]) -> int:
     return count
 
 
+@demo_loader("gmc")
 def load(stdout) -> None:
     today = timezone.localdate(timezone=ZoneInfo("Asia/Ho_Chi_Minh"))
     organisations = load_organisations()

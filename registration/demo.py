@@ -10,96 +10,22 @@ family name first). The demo attendee account stays unregistered, so a newcomer 
 try the journey. Rows are written directly, not through the services, so loading the
 demo sends no email. Every row is updated or created by a natural key: loading twice
 on the same day changes nothing.
+
+The people's names and the extra questions are in registration/demo_data/*.toml.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from functools import cache
 
 from django.utils import timezone
 
+from gmc.demo_loading import demo_loader, read_demo_data
 from gmc.models import Edition, OrganisationType, User
 from gmc.selectors import current_edition
 
 from .models import Answer, Question, Registration
-
-# (country, family name first, given names, family names): sample people are drawn
-# within one tradition, so no one is called "Thị Lan Müller".
-NAMES = [
-    ("VN", True, ["Thị Lan", "Văn Minh", "Thu Hà", "Đức Anh", "Ngọc Ánh"],
-     ["Nguyễn", "Trần", "Phạm", "Lê", "Đặng"]),
-    ("CN", True, ["Wei", "Xiaoming", "Jing", "Hao"], ["Zhang", "Wang", "Li", "Chen"]),
-    ("MX", False, ["Lucía", "José Luis", "María Fernanda", "Andrés"],
-     ["García López", "Hernández", "Núñez Pérez", "Ramírez"]),
-    ("KE", False, ["Amina", "Otieno", "Wanjiru", "Kamau"], ["Odhiambo", "Mwangi", "Njoroge"]),
-    ("FR", False, ["Jean", "Zoë", "Hélène", "François"], ["Dupont", "Lefèvre", "Girard"]),
-    ("GB", False, ["Olivia", "Sian", "Callum"], ["Smith", "O'Brien", "Davies"]),
-    ("IN", False, ["Arjun", "Priya", "Rahul"], ["Patel", "Sharma", "Iyer"]),
-    ("BR", False, ["Fernanda", "João", "Luís"], ["Souza", "Conceição", "Araújo"]),
-    ("EG", False, ["Omar", "Nour", "Yasmin"], ["Hassan", "Abdelrahman", "Saleh"]),
-    ("DE", False, ["Hannah", "Jürgen", "Lena"], ["Müller", "Schäfer", "Weiß"]),
-    ("ID", False, ["Budi", "Siti", "Dewi"], ["Santoso", "Rahmawati", "Wijaya"]),
-    ("TH", False, ["Somchai", "Nattaya", "Kittipong"], ["Srisuk", "Chaiyaporn", "Wongsa"]),
-    ("NG", False, ["Chinedu", "Ngozi", "Tunde"], ["Okafor", "Adeyemi", "Eze"]),
-    ("ZA", False, ["Thandiwe", "Sipho", "Lerato"], ["Dlamini", "Nkosi", "Mokoena"]),
-    ("JP", True, ["Yuki", "Haruto", "Aoi"], ["Tanaka", "Satō", "Itō"]),
-    ("KR", True, ["Ji-woo", "Min-jun", "Seo-yeon"], ["Kim", "Park", "Choi"]),
-    ("ES", False, ["Carmen", "Íñigo", "Begoña"], ["Núñez", "Martínez", "Ibáñez"]),
-    ("TR", False, ["Ayşe", "Emre", "Çağla"], ["Yılmaz", "Öztürk", "Şahin"]),  # noqa: RUF001 (Turkish)
-    ("PL", False, ["Łukasz", "Zofia", "Katarzyna"], ["Wójcik", "Kowalski", "Wiśniewska"]),
-    ("NO", False, ["Søren", "Ingrid", "Åse"], ["Østergaard", "Hansen", "Bjørnstad"]),
-]  # fmt: skip
-TYPES = [
-    OrganisationType.UNIVERSITY,
-    OrganisationType.UNIVERSITY,
-    OrganisationType.UNIVERSITY,
-    OrganisationType.PLATFORM,
-    OrganisationType.GOVERNMENT,
-    OrganisationType.INTERNATIONAL,
-    OrganisationType.RESEARCH,
-    OrganisationType.COMPANY,
-    OrganisationType.OTHER,
-]
-ORGANISATIONS = {
-    OrganisationType.UNIVERSITY: "Sample University",
-    OrganisationType.PLATFORM: "Sample Learning Platform",
-    OrganisationType.GOVERNMENT: "Sample Ministry of Education",
-    OrganisationType.INTERNATIONAL: "Sample International Organisation",
-    OrganisationType.RESEARCH: "Sample Research Institute",
-    OrganisationType.COMPANY: "Sample EdTech Company",
-    OrganisationType.OTHER: "Sample Foundation",
-}
-
-THEMES = [
-    "Artificial intelligence and the future of learning",
-    "Quality and recognition of MOOCs",
-    "Digital equity and inclusion",
-    "Policy and governance of online education",
-]
-QUESTIONS = [
-    {
-        "label": "Which theme interests you most?",
-        "kind": Question.Kind.CHOICE,
-        "choices": "\n".join(THEMES),
-        "required": True,
-        "order": 1,
-    },
-    {
-        "label": "May we list your name and organisation among the participants?",
-        "kind": Question.Kind.YES_NO,
-        "choices": "",
-        "required": True,
-        "order": 2,
-    },
-    {
-        "label": "What should the conference declaration address?",
-        "help_text": "Optional: a sentence or two.",
-        "kind": Question.Kind.TEXT,
-        "choices": "",
-        "required": False,
-        "order": 3,
-    },
-]
 
 WAITING = 5
 # Seats left at loading: more than the people waiting, so a newcomer still gets one.
@@ -108,11 +34,18 @@ CANCELLED = 6
 CHECKED_IN = 24
 
 
+@cache
+def _people() -> dict:
+    return read_demo_data("registration", "people")
+
+
 def load_questions(edition: Edition) -> list[Question]:
     questions = []
-    for row in QUESTIONS:
+    for order, row in enumerate(read_demo_data("registration", "questions")["question"], 1):
+        fields = {**row, "kind": Question.Kind(row["kind"]), "order": order}
+        fields["choices"] = "\n".join(row.get("choices", []))
         question, _created = Question.objects.update_or_create(
-            edition=edition, label=row["label"], defaults=row
+            edition=edition, label=row["label"], defaults=fields
         )
         questions.append(question)
     return questions
@@ -122,15 +55,26 @@ def sample_name(index: int) -> tuple[str, str, str, str]:
     """(given name, family name, badge name, country) of sample person ``index``; the
     badge name writes the family name first where that is the custom (Nguyễn Thị Lan),
     and is empty where given then family name is the order."""
-    country, family_first, givens, families = NAMES[index % len(NAMES)]
-    turn = index // len(NAMES)
+    traditions = _people()["tradition"]
+    tradition = traditions[index % len(traditions)]
+    givens, families = tradition["given_names"], tradition["family_names"]
+    turn = index // len(traditions)
     given, family = givens[turn % len(givens)], families[(turn + index) % len(families)]
-    return given, family, f"{family} {given}" if family_first else "", country
+    badge = f"{family} {given}" if tradition["family_name_first"] else ""
+    return given, family, badge, tradition["country"]
+
+
+def _organisation(index: int, country: str) -> tuple[str, str]:
+    """(type, name) of the organisation of sample person ``index``."""
+    people = _people()
+    types = people["organisation_types"]
+    kind = OrganisationType(types[index % len(types)])
+    return kind, f"{people['organisation_names'][kind]} {country}"
 
 
 def _person(index: int) -> User:
     given, family, badge, country = sample_name(index)
-    kind = TYPES[index % len(TYPES)]
+    kind, organisation = _organisation(index, country)
     holder = User()
     holder.set_name(given, family, badge)
     user, created = User.objects.update_or_create(
@@ -141,7 +85,7 @@ def _person(index: int) -> User:
             "badge_name": holder.badge_name,
             "full_name": holder.full_name,
             "organisation_type": kind,
-            "organisation_name": f"{ORGANISATIONS[kind]} {country}",
+            "organisation_name": organisation,
             "country": country,
             "job_title": "Participant",
         },
@@ -183,6 +127,40 @@ def _doors_open(edition: Edition) -> datetime | None:
     return datetime.combine(edition.start_date, time(8, 0), tzinfo=edition.tz)
 
 
+def _registration_fields(index: int, attendance: str, status: str, moment: datetime) -> dict:
+    """The fields of sample registration ``index``, made at ``moment``; not checked in."""
+    in_person = attendance == Registration.Attendance.IN_PERSON
+    return {
+        "attendance": attendance,
+        "status": status,
+        "interpretation_language": "",
+        "accessibility_needs": "Step-free access" if index % 17 == 5 else "",
+        "dietary_needs": "Vegetarian" if index % 6 == 1 and in_person else "",
+        "consent_at": moment,
+        "confirmed_at": moment if status != Registration.Status.WAITING else None,
+        "waitlisted_at": moment if status == Registration.Status.WAITING else None,
+        "cancelled_at": moment if status == Registration.Status.CANCELLED else None,
+        "checked_in_at": None,
+    }
+
+
+def _answer(registration: Registration, questions: list[Question], index: int) -> None:
+    """The answers of sample person ``index``: each theme in turn, mostly yes to being
+    listed, and now and then a line for the declaration."""
+    themes = questions[0].choices.split("\n")
+    answers = {
+        questions[0]: themes[index % len(themes)],
+        questions[1]: "yes" if index % 5 else "no",
+    }
+    if index % 9 == 0:
+        answers[questions[2]] = "Recognition of online learning across borders."
+    for question, value in answers.items():
+        Answer.objects.update_or_create(
+            registration=registration, question=question, defaults={"value": value}
+        )
+
+
+@demo_loader("registration", after=["gmc"])
 def load(stdout) -> None:
     edition = current_edition()
     if edition is None:
@@ -203,23 +181,11 @@ def load(stdout) -> None:
     for index, (attendance, status) in enumerate(rows):
         person = _person(index)
         moment = start + step * index
-        in_person = attendance == Registration.Attendance.IN_PERSON
-        defaults = {
-            "attendance": attendance,
-            "status": status,
-            "interpretation_language": "",
-            "accessibility_needs": "Step-free access" if index % 17 == 5 else "",
-            "dietary_needs": "Vegetarian" if index % 6 == 1 and in_person else "",
-            "consent_at": moment,
-            "confirmed_at": moment if status != Registration.Status.WAITING else None,
-            "waitlisted_at": moment if status == Registration.Status.WAITING else None,
-            "cancelled_at": moment if status == Registration.Status.CANCELLED else None,
-            "checked_in_at": None,
-        }
+        defaults = _registration_fields(index, attendance, status, moment)
         if (
             check_ins
             and status == Registration.Status.CONFIRMED
-            and in_person
+            and attendance == Registration.Attendance.IN_PERSON
             and checked_in < CHECKED_IN
             and doors + timedelta(minutes=checked_in) <= now
         ):
@@ -230,16 +196,7 @@ def load(stdout) -> None:
         )
         # The moment of registering, spread over the first week, for the statistics.
         Registration.objects.filter(pk=registration.pk).update(created_at=moment)
-        answers = {
-            questions[0]: THEMES[index % len(THEMES)],
-            questions[1]: "yes" if index % 5 else "no",
-        }
-        if index % 9 == 0:
-            answers[questions[2]] = "Recognition of online learning across borders."
-        for question, value in answers.items():
-            Answer.objects.update_or_create(
-                registration=registration, question=question, defaults={"value": value}
-            )
+        _answer(registration, questions, index)
     counts = {s: sum(1 for _a, st in rows if st == s) for s in Registration.Status.values}
     stdout.write(
         f"Registration: {len(rows)} sample registrations for {edition.year} "

@@ -1,18 +1,15 @@
 """Load the demo data: the conference series from its public facts.
 
 Idempotent: every part updates or creates by a natural key, so running it twice
-changes nothing. Each app contributes a ``demo.load(stdout)`` function, called in order.
+changes nothing. Each app contributes a loader from its ``demo`` module, registered in
+gmc/demo_loading.py and run after the loaders whose rows it needs.
 """
-
-import importlib
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from gmc.demo_loading import discover_loaders
 from gmc.models import Edition
-
-# Order matters: editions and organisations first, then what refers to them.
-DEMO_MODULES = ["gmc.demo", "agenda.demo", "registration.demo", "declarations.demo"]
 
 
 class Command(BaseCommand):
@@ -30,12 +27,6 @@ class Command(BaseCommand):
             self.stdout.write("Demo data already loaded; leaving it as it is.")
             return
         with transaction.atomic():
-            for name in DEMO_MODULES:
-                try:
-                    module = importlib.import_module(name)
-                except ModuleNotFoundError as exc:
-                    if exc.name != name:
-                        raise
-                    continue
-                module.load(self.stdout)
+            for loader in discover_loaders():
+                loader.load(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
