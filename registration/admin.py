@@ -59,9 +59,9 @@ class CheckedInFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
-            return queryset.filter(checked_in_at__isnull=False)
+            return queryset.checked_in()
         if self.value() == "no":
-            return queryset.filter(checked_in_at__isnull=True)
+            return queryset.not_checked_in()
         return queryset
 
 

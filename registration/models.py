@@ -4,6 +4,8 @@ State changes only through ``registration.services``; the models hold fields,
 constraints and cheap derived properties.
 """
 
+from __future__ import annotations
+
 import secrets
 
 from django.conf import settings
@@ -34,6 +36,50 @@ def normalise_ticket_code(typed: str) -> str:
 
 def is_new_ticket_code(code: str) -> bool:
     return len(code) == TICKET_CODE_LENGTH and all(c in TICKET_ALPHABET for c in code)
+
+
+class RegistrationQuerySet(models.QuerySet):
+    """The meanings of "taking part", "in person", "checked in"... each defined once,
+    to be chained (``Registration.objects.for_edition(e).active().online()``); the
+    edition-level audiences of people are in ``registration.selectors``."""
+
+    def for_edition(self, edition) -> RegistrationQuerySet:
+        """``edition`` is an Edition or its id."""
+        return self.filter(edition_id=getattr(edition, "pk", edition))
+
+    def active(self) -> RegistrationQuerySet:
+        """Taking part: confirmed, or waiting for an in-person seat. A person on the
+        waiting list registered and expects to hear about the edition, may send
+        declaration input and may still get a seat; only a cancellation ends that."""
+        return self.filter(status__in=ACTIVE_STATUSES)
+
+    def confirmed(self) -> RegistrationQuerySet:
+        """Holding a place (a seat in the room, or the online links); checked in or
+        not: a checked-in person keeps the confirmed status."""
+        return self.filter(status=Registration.Status.CONFIRMED)
+
+    def waiting(self) -> RegistrationQuerySet:
+        return self.filter(status=Registration.Status.WAITING)
+
+    def cancelled(self) -> RegistrationQuerySet:
+        return self.filter(status=Registration.Status.CANCELLED)
+
+    def attending(self, attendance: str) -> RegistrationQuerySet:
+        """In the given mode (``Registration.Attendance``); every mode when empty."""
+        return self.filter(attendance=attendance) if attendance else self
+
+    def in_person(self) -> RegistrationQuerySet:
+        return self.attending(Registration.Attendance.IN_PERSON)
+
+    def online(self) -> RegistrationQuerySet:
+        return self.attending(Registration.Attendance.ONLINE)
+
+    def checked_in(self) -> RegistrationQuerySet:
+        """Checked in at the door (whatever the status now)."""
+        return self.filter(checked_in_at__isnull=False)
+
+    def not_checked_in(self) -> RegistrationQuerySet:
+        return self.filter(checked_in_at__isnull=True)
 
 
 class Registration(models.Model):
@@ -132,6 +178,8 @@ class Registration(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    objects = RegistrationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("registration")
         verbose_name_plural = _("registrations")
@@ -177,7 +225,8 @@ class Registration(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.status != self.Status.CANCELLED
+        """The one-row form of ``Registration.objects.active()``."""
+        return self.status in ACTIVE_STATUSES
 
     @property
     def attended(self) -> bool:
@@ -188,6 +237,10 @@ class Registration(models.Model):
         if self.status == self.Status.CONFIRMED and self.checked_in_at:
             return str(_("Attended"))
         return str(self.get_status_display())
+
+
+# What ``RegistrationQuerySet.active`` and ``Registration.is_active`` call taking part.
+ACTIVE_STATUSES = (Registration.Status.CONFIRMED, Registration.Status.WAITING)
 
 
 class Question(models.Model):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import CharField, Count, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Concat, Lower, Trim, TruncDate
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -30,11 +30,58 @@ def my_registrations(user: User) -> QuerySet[Registration]:
 
 
 def active_registration(user: User, edition: Edition) -> Registration | None:
-    return (
-        Registration.objects.filter(attendee=user, edition=edition)
-        .exclude(status=Status.CANCELLED)
-        .first()
+    return Registration.objects.for_edition(edition).active().filter(attendee=user).first()
+
+
+# --- Who takes part ------------------------------------------------------------------
+# The audiences of an edition, defined here once and composed by the declarations, the
+# agenda and the organisers' messages and reminders. Organisers are not set apart: one
+# who registered takes part like anyone else.
+
+
+def people_holding(registrations: QuerySet[Registration]) -> QuerySet[User]:
+    """Active accounts holding one of ``registrations`` (e.g. an edition's registrations
+    narrowed by ``RegistrationQuerySet`` methods)."""
+    return User.objects.filter(
+        Exists(registrations.filter(attendee=OuterRef("pk"))), is_active=True
     )
+
+
+def participants(edition: Edition | int, attendance: str = "") -> QuerySet[User]:
+    """Who takes part in the edition: active accounts with an active registration
+    (confirmed or waiting), in the given mode when there is one."""
+    return people_holding(Registration.objects.for_edition(edition).active().attending(attendance))
+
+
+def confirmed_attendees(edition: Edition | int, attendance: str = "") -> QuerySet[User]:
+    """Active accounts holding a confirmed place (checked in or not), in the given mode
+    when there is one."""
+    return people_holding(
+        Registration.objects.for_edition(edition).confirmed().attending(attendance)
+    )
+
+
+def unregistered_accounts(edition: Edition | int) -> QuerySet[User]:
+    """Active accounts without any registration for the edition: a person who
+    registered and cancelled made their choice and is not among them."""
+    registered = Registration.objects.for_edition(edition).filter(attendee=OuterRef("pk"))
+    return User.objects.filter(is_active=True).exclude(Exists(registered))
+
+
+def is_participant(user: User, edition: Edition | int) -> bool:
+    """Whether ``user`` takes part in the edition, as ``participants`` counts it."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Registration.objects.for_edition(edition).active().filter(attendee=user).exists()
+
+
+def is_online_attendee(user: User | None, edition: Edition | int) -> bool:
+    """Whether ``user`` takes part in the edition online (online attendees are never
+    waiting: they are confirmed at once)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    registrations = Registration.objects.for_edition(edition).active().online()
+    return registrations.filter(attendee=user).exists()
 
 
 def waiting_position(registration: Registration) -> int | None:
@@ -43,11 +90,9 @@ def waiting_position(registration: Registration) -> int | None:
     if registration.status != Status.WAITING:
         return None
     ahead = (
-        Registration.objects.filter(
-            edition_id=registration.edition_id,
-            status=Status.WAITING,
-            waitlisted_at__lte=registration.waitlisted_at,
-        )
+        Registration.objects.for_edition(registration.edition_id)
+        .waiting()
+        .filter(waitlisted_at__lte=registration.waitlisted_at)
         .exclude(waitlisted_at=registration.waitlisted_at, pk__gte=registration.pk)
         .count()
     )
@@ -59,7 +104,8 @@ def with_waiting_position(queryset: QuerySet[Registration]) -> QuerySet[Registra
     counts it, in the same query and whatever else filters the list (meaningful for
     waiting registrations only)."""
     ahead = (
-        Registration.objects.filter(edition_id=OuterRef("edition_id"), status=Status.WAITING)
+        Registration.objects.waiting()
+        .filter(edition_id=OuterRef("edition_id"))
         .filter(
             Q(waitlisted_at__lt=OuterRef("waitlisted_at"))
             | Q(waitlisted_at=OuterRef("waitlisted_at"), pk__lt=OuterRef("pk"))
@@ -147,7 +193,8 @@ def confirmation_plans(registration_ids: list[int]) -> list[ConfirmationPlan]:
     """The plan of each edition among the given registrations (those not waiting are
     left out: the service refuses or ignores them), in two queries per edition."""
     edition_ids = (
-        Registration.objects.filter(pk__in=registration_ids, status=Status.WAITING)
+        Registration.objects.waiting()
+        .filter(pk__in=registration_ids)
         .order_by()
         .values_list("edition_id", flat=True)
         .distinct()
@@ -156,7 +203,8 @@ def confirmation_plans(registration_ids: list[int]) -> list[ConfirmationPlan]:
     plans = []
     for edition in Edition.objects.filter(pk__in=list(edition_ids)).order_by("-year"):
         waiting = (
-            Registration.objects.filter(edition=edition, status=Status.WAITING)
+            Registration.objects.for_edition(edition)
+            .waiting()
             .select_related("attendee")
             .order_by("waitlisted_at", "pk")
         )
@@ -164,9 +212,7 @@ def confirmation_plans(registration_ids: list[int]) -> list[ConfirmationPlan]:
         chosen = [p for p in places if p.registration.pk in chosen_ids]
         last = chosen[-1].position if chosen else 0
         skipped = [p for p in places[:last] if p.registration.pk not in chosen_ids]
-        confirmed = Registration.objects.filter(
-            edition=edition, status=Status.CONFIRMED, attendance=Attendance.IN_PERSON
-        ).count()
+        confirmed = Registration.objects.for_edition(edition).confirmed().in_person().count()
         over = 0
         if edition.capacity is not None:
             over = max(confirmed + len(chosen) - edition.capacity, 0)
@@ -256,7 +302,7 @@ def checkin_search(edition: Edition, query: str, limit: int = 50) -> QuerySet[Re
         .filter(Q(ticket_code=query) | Q(ticket_code=code) | every_word)
     )
     return (
-        matches.exclude(status=Status.CANCELLED)
+        matches.active()
         .select_related("attendee")
         .order_by("status", "attendee__full_name", "pk")[:limit]
     )
@@ -336,7 +382,7 @@ class Statistics:
 
 def statistics(edition: Edition) -> Statistics:
     """The organisers' numbers for an edition, in a fixed number of queries."""
-    active = Registration.objects.filter(edition=edition).exclude(status=Status.CANCELLED)
+    active = Registration.objects.for_edition(edition).active()
     country_rows = (
         active.values("attendee__country")
         .annotate(n=Count("pk"))
@@ -404,7 +450,7 @@ def headline_figures(edition: Edition) -> Headline:
     countries"), of the confirmed registrations (attended or expected), in one query.
     An institution is the organisation the portal knows, else the name as typed
     (letter case and spaces aside)."""
-    confirmed = Registration.objects.filter(edition=edition, status=Status.CONFIRMED)
+    confirmed = Registration.objects.for_edition(edition).confirmed()
     typed_name = Lower(Trim("attendee__organisation_name"))
     counts = confirmed.aggregate(
         people=Count("pk"),

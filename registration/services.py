@@ -76,11 +76,7 @@ def _lock_registration(registration_id: int) -> tuple[Edition, Registration]:
 
 
 def confirmed_in_person(edition: Edition) -> int:
-    return Registration.objects.filter(
-        edition=edition,
-        status=Registration.Status.CONFIRMED,
-        attendance=Registration.Attendance.IN_PERSON,
-    ).count()
+    return Registration.objects.for_edition(edition).confirmed().in_person().count()
 
 
 def seats_left(edition: Edition) -> int | None:
@@ -394,7 +390,8 @@ def promote_from_waitlist(edition_id: int) -> list[Registration]:
     waiting = (
         Registration.objects.select_for_update()
         .select_related("attendee")
-        .filter(edition=edition, status=Registration.Status.WAITING)
+        .for_edition(edition)
+        .waiting()
         .order_by("waitlisted_at", "pk")
     )
     if free is not None:
