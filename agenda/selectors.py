@@ -142,16 +142,10 @@ def starred_sessions(user: User) -> list[Session]:
 
 
 def is_online_attendee(user: User, edition: Edition) -> bool:
-    """Whether the user holds a registration to follow ``edition`` online that is not
-    cancelled: the only people who see stream and recording links."""
-    if user is None or not user.is_authenticated:
-        return False
-    from registration.models import Registration
+    """Whether the user takes part in ``edition`` online: the only people who see
+    stream and recording links."""
+    # Imported when asked: registration imports the agenda's models, and the agenda's
+    # modules keep from importing registration when they load.
+    from registration import selectors as registration_selectors
 
-    return (
-        Registration.objects.filter(
-            attendee=user, edition=edition, attendance=Registration.Attendance.ONLINE
-        )
-        .exclude(status=Registration.Status.CANCELLED)
-        .exists()
-    )
+    return registration_selectors.is_online_attendee(user, edition)

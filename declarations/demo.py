@@ -20,7 +20,7 @@ from django.utils import timezone
 from gmc.demo_loading import demo_loader, prose, read_demo_data
 from gmc.models import Edition
 from gmc.selectors import current_edition
-from registration.models import Registration
+from registration import selectors as registration_selectors
 
 from .models import Answer, Call, Submission, Tag, Topic
 
@@ -73,15 +73,12 @@ def _call(edition: Edition, now: datetime) -> Call | None:
 
 def _samples(call: Call, now: datetime) -> int:
     samples = _data("samples")["sample"]
-    registrations = (
-        Registration.objects.filter(edition=call.edition, status=Registration.Status.CONFIRMED)
-        .select_related("attendee")
-        .order_by("attendee__email")[: len(samples)]
-    )
+    people = registration_selectors.confirmed_attendees(call.edition_id).order_by("email")[
+        : len(samples)
+    ]
     topics = {topic.order: topic for topic in call.topics.all()}
     count = 0
-    for registration, sample in zip(registrations, samples, strict=False):
-        person = registration.attendee
+    for person, sample in zip(people, samples, strict=False):
         submission, _created = Submission.objects.update_or_create(
             call=call,
             contributor=person,

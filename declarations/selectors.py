@@ -1,4 +1,5 @@
-"""Reads shared by the declaration views, exports, services and (later) reminders."""
+"""Reads shared by the declaration views, exports and services, and the declaration
+audiences the organisers' messages and reminders compose."""
 
 from __future__ import annotations
 
@@ -9,23 +10,16 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django_countries import countries
 
 from gmc.models import Edition, OrganisationType, User
-from registration.models import Registration
+from registration import selectors as registration_selectors
 
 from .models import Answer, Attachment, Call, Submission, Topic
 
 
 def is_registered_participant(user: User, edition: Edition | int) -> bool:
-    """Whether ``user`` may send input for the edition: they hold a registration for it
-    that is not cancelled (confirmed, or waiting for an in-person seat: they registered
-    and will take part in some form). The one place this rule lives."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    edition_id = edition if isinstance(edition, int) else edition.pk
-    return (
-        Registration.objects.filter(attendee=user, edition_id=edition_id)
-        .exclude(status=Registration.Status.CANCELLED)
-        .exists()
-    )
+    """Whether ``user`` may send input for the edition: they take part in it
+    (``registration.selectors.is_participant``: confirmed, or waiting for an in-person
+    seat)."""
+    return registration_selectors.is_participant(user, edition)
 
 
 def call_for_edition(edition: Edition) -> Call | None:
@@ -49,14 +43,15 @@ def own_submission(call: Call, user: User) -> Submission | None:
     )
 
 
+def _submitted(call: Call) -> QuerySet[Submission]:
+    """The call's submissions that were sent. A draft is not a submission: nobody but
+    its author has seen it, and it is not input until it is sent."""
+    return Submission.objects.filter(call=call).exclude(status=Submission.Status.DRAFT)
+
+
 def sent_submissions(call: Call) -> QuerySet[Submission]:
     """Every submission that was sent (drafts are not input yet), oldest first."""
-    return (
-        Submission.objects.filter(call=call)
-        .exclude(status=Submission.Status.DRAFT)
-        .select_related("contributor")
-        .order_by("submitted_at", "pk")
-    )
+    return _submitted(call).select_related("contributor").order_by("submitted_at", "pk")
 
 
 def submissions_for_export(call: Call) -> QuerySet[Submission]:
@@ -210,23 +205,39 @@ def attachments_for_call(call: Call) -> QuerySet[Attachment]:
     )
 
 
-def _active_registrants(call: Call) -> QuerySet[User]:
-    registrations = Registration.objects.filter(
-        edition_id=call.edition_id, attendee=OuterRef("pk")
-    ).exclude(status=Registration.Status.CANCELLED)
-    return User.objects.filter(Exists(registrations), is_active=True)
+# --- Declaration audiences ----------------------------------------------------------
+# Defined here once, composed by the organisers' messages and reminders. A person has
+# at most one submission per call, so "submitted" and "with a draft" never overlap.
 
 
-def participants_with_draft(call: Call) -> QuerySet[User]:
-    """Registered participants who started their input but have not sent it (the
-    reminders before the deadline write to them)."""
+def contributors_who_submitted(call: Call) -> QuerySet[User]:
+    """People who sent input for the call (whatever its review status since)."""
+    return User.objects.filter(Exists(_submitted(call).filter(contributor=OuterRef("pk"))))
+
+
+def contributors_with_draft(call: Call) -> QuerySet[User]:
+    """People who started input for the call and have not sent it."""
     drafts = Submission.objects.filter(
         call=call, contributor=OuterRef("pk"), status=Submission.Status.DRAFT
     )
-    return _active_registrants(call).filter(Exists(drafts)).order_by("pk")
+    return User.objects.filter(Exists(drafts))
 
 
-def participants_without_submission(call: Call) -> QuerySet[User]:
-    """Registered participants who have not started any input for the call."""
-    started = Submission.objects.filter(call=call, contributor=OuterRef("pk"))
-    return _active_registrants(call).exclude(Exists(started)).order_by("pk")
+def participants_without_submission(call: Call, attendance: str = "") -> QuerySet[User]:
+    """Participants of the call's edition (in the given mode, when there is one) who
+    have not sent input: those with only a draft among them."""
+    return (
+        registration_selectors.participants(call.edition_id, attendance)
+        .exclude(pk__in=contributors_who_submitted(call))
+        .order_by("pk")
+    )
+
+
+def participants_with_draft(call: Call, attendance: str = "") -> QuerySet[User]:
+    """Participants of the call's edition (in the given mode, when there is one) who
+    started their input and have not sent it."""
+    return (
+        registration_selectors.participants(call.edition_id, attendance)
+        .filter(pk__in=contributors_with_draft(call))
+        .order_by("pk")
+    )

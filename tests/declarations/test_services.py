@@ -217,22 +217,6 @@ def test_publish_declaration_creates_then_updates_one_publication(call, organise
     assert call.publication == publication
 
 
-def test_reminder_selectors_tell_drafts_from_not_started(call, participant):
-    drafting = participant
-    silent = UserFactory()
-    sent = UserFactory()
-    cancelled = UserFactory()
-    for person in (silent, sent):
-        RegistrationFactory(edition=call.edition, attendee=person)
-    RegistrationFactory(
-        edition=call.edition, attendee=cancelled, status=Registration.Status.CANCELLED
-    )
-    services.save_draft(call.pk, contributor=drafting, answers=answers_for(call, "Draft"))
-    send(call, sent, "Sent")
-    assert list(selectors.participants_with_draft(call)) == [drafting]
-    assert list(selectors.participants_without_submission(call)) == [silent]
-
-
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 @pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_submits_send_one_receipt():
