@@ -13,13 +13,15 @@ import logging
 from dataclasses import dataclass
 
 from django.db import models, transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
-from declarations.models import Call, Submission
+from declarations import selectors as declaration_selectors
+from declarations.models import Call
 from gmc import outbox, preferences
 from gmc.links import site_url
 from gmc.models import Broadcast, EmailCategory, OutboxMessage, User
+from registration import selectors as registration_selectors
 from registration.models import Registration
 
 logger = logging.getLogger(__name__)
@@ -27,8 +29,6 @@ logger = logging.getLogger(__name__)
 KIND = "messages.broadcast"
 # Recipients written to the outbox per task; the deliveries are batched by the outbox.
 QUEUE_BATCH_SIZE = 500
-
-ACTIVE_STATUSES = [Registration.Status.CONFIRMED, Registration.Status.WAITING]
 
 
 class MessagingError(Exception):
@@ -40,36 +40,42 @@ def recipients(broadcast: Broadcast) -> models.QuerySet[User]:
     status and attendance, checked in at the door or not, from the chosen country and
     type of organisation, at the chosen stage of declaration input, who accept messages
     from the organisers."""
-    registrations = Registration.objects.filter(
-        edition_id=broadcast.edition_id, attendee=OuterRef("pk")
-    )
-    if broadcast.registration_status:
-        registrations = registrations.filter(status=broadcast.registration_status)
+    registrations = Registration.objects.for_edition(broadcast.edition_id)
+    status = broadcast.registration_status
+    if status == Broadcast.RegistrationStatus.CONFIRMED:
+        registrations = registrations.confirmed()
+    elif status == Broadcast.RegistrationStatus.WAITING:
+        registrations = registrations.waiting()
+    elif status == Broadcast.RegistrationStatus.CANCELLED:
+        registrations = registrations.cancelled()
     else:
-        registrations = registrations.filter(status__in=ACTIVE_STATUSES)
-    if broadcast.attendance:
-        registrations = registrations.filter(attendance=broadcast.attendance)
+        registrations = registrations.active()
+    registrations = registrations.attending(broadcast.attendance)
     if broadcast.check_in == Broadcast.CheckIn.CHECKED_IN:
-        registrations = registrations.filter(checked_in_at__isnull=False)
+        registrations = registrations.checked_in()
     elif broadcast.check_in == Broadcast.CheckIn.NOT_CHECKED_IN:
-        registrations = registrations.filter(checked_in_at__isnull=True)
-    people = User.objects.filter(Exists(registrations), is_active=True)
+        registrations = registrations.not_checked_in()
+    people = registration_selectors.people_holding(registrations)
     if broadcast.country:
         people = people.filter(country=broadcast.country)
     if broadcast.organisation_type:
         people = people.filter(organisation_type=broadcast.organisation_type)
     if broadcast.declaration_status:
-        mine = Submission.objects.filter(
-            call__in=Call.objects.filter(edition_id=broadcast.edition_id),
-            contributor=OuterRef("pk"),
-        )
+        # The stages partition people: sent, a draft (not sent: a draft is not a
+        # submission), or nothing started.
+        call = Call.objects.filter(edition_id=broadcast.edition_id).first()
         wanted = broadcast.declaration_status
-        if wanted == Broadcast.DeclarationStatus.SENT:
-            people = people.filter(Exists(mine.exclude(status=Submission.Status.DRAFT)))
+        if call is None:
+            if wanted != Broadcast.DeclarationStatus.NONE:
+                people = people.none()
+        elif wanted == Broadcast.DeclarationStatus.SENT:
+            people = people.filter(pk__in=declaration_selectors.contributors_who_submitted(call))
         elif wanted == Broadcast.DeclarationStatus.DRAFT:
-            people = people.filter(Exists(mine.filter(status=Submission.Status.DRAFT)))
+            people = people.filter(pk__in=declaration_selectors.contributors_with_draft(call))
         else:
-            people = people.exclude(Exists(mine))
+            people = people.exclude(
+                pk__in=declaration_selectors.contributors_who_submitted(call)
+            ).exclude(pk__in=declaration_selectors.contributors_with_draft(call))
     people = preferences.exclude_opted_out(people, EmailCategory.ANNOUNCEMENTS)
     return people.only("pk", "email", "full_name", "language").order_by("pk")
 

@@ -33,19 +33,17 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from agenda.models import Session, Star
-from declarations.models import Submission
+from declarations import selectors as declaration_selectors
 from gmc import outbox, preferences
 from gmc.links import absolute_url
 from gmc.models import Edition, EmailCategory, ReminderRule, User
 from gmc.timezones import parse_zone, zone_label
-from registration.models import Registration
+from registration import selectors as registration_selectors
 
 logger = logging.getLogger(__name__)
 
 # pg_try_advisory_xact_lock key of the reminder job: any fixed 64-bit number of our own.
 ADVISORY_LOCK_KEY = 7_204_117_001
-
-ACTIVE_STATUSES = [Registration.Status.CONFIRMED, Registration.Status.WAITING]
 
 
 @dataclass(frozen=True)
@@ -150,45 +148,36 @@ def recipients(occurrence: Occurrence) -> models.QuerySet[User]:
     """Exactly the people the occurrence writes to: active accounts with a verified
     address, in the rule's audience, who have not declined reminders."""
     rule = occurrence.rule
-    registrations = Registration.objects.filter(
-        edition_id=rule.edition_id, attendee=OuterRef("pk")
-    )
-    if rule.attendance:
-        registrations_in_mode = registrations.filter(attendance=rule.attendance)
-    else:
-        registrations_in_mode = registrations
-    active = registrations_in_mode.filter(status__in=ACTIVE_STATUSES)
-    confirmed = registrations_in_mode.filter(status=Registration.Status.CONFIRMED)
-    verified = EmailAddress.objects.filter(
-        user=OuterRef("pk"), email__iexact=OuterRef("email"), verified=True
-    )
-    people = User.objects.filter(Exists(verified), is_active=True)
+    edition_id, attendance = rule.edition_id, rule.attendance
     audience = rule.audience
     Audience = ReminderRule.Audience
     if audience == Audience.NOT_REGISTERED:
-        # Anyone with a registration row, even a cancelled one, made their choice.
-        people = people.exclude(Exists(registrations))
+        people = registration_selectors.unregistered_accounts(edition_id)
     elif audience == Audience.REGISTERED:
-        people = people.filter(Exists(active))
+        people = registration_selectors.participants(edition_id, attendance)
     elif audience == Audience.CONFIRMED:
-        people = people.filter(Exists(confirmed))
+        people = registration_selectors.confirmed_attendees(edition_id, attendance)
     elif audience in (Audience.WITHOUT_SUBMISSION, Audience.WITH_DRAFT):
         call = getattr(rule.edition, "declaration_call", None)
         if call is None:
             return User.objects.none()
-        mine = Submission.objects.filter(call=call, contributor=OuterRef("pk"))
-        people = people.filter(Exists(active))
         if audience == Audience.WITHOUT_SUBMISSION:
-            people = people.exclude(Exists(mine.exclude(status=Submission.Status.DRAFT)))
+            people = declaration_selectors.participants_without_submission(call, attendance)
         else:
-            people = people.filter(Exists(mine.filter(status=Submission.Status.DRAFT)))
+            people = declaration_selectors.participants_with_draft(call, attendance)
     elif audience == Audience.STARRED:
         if occurrence.session is None:
             return User.objects.none()
         stars = Star.objects.filter(session=occurrence.session, user=OuterRef("pk"))
-        people = people.filter(Exists(confirmed), Exists(stars))
+        people = registration_selectors.confirmed_attendees(edition_id, attendance).filter(
+            Exists(stars)
+        )
     else:
         return User.objects.none()
+    verified = EmailAddress.objects.filter(
+        user=OuterRef("pk"), email__iexact=OuterRef("email"), verified=True
+    )
+    people = people.filter(Exists(verified))
     people = preferences.exclude_opted_out(people, EmailCategory.REMINDERS)
     return people.only("pk", "email", "full_name", "language", "time_zone").order_by("pk")
 

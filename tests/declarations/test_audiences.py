@@ -2,12 +2,16 @@
 a submission: a person who only saved a draft has not sent input. Each test names
 exactly the people an audience holds, so a change of meaning fails here."""
 
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
+from allauth.account.models import EmailAddress
 
 from declarations import selectors
 from declarations.models import Submission
+from gmc import messaging, reminders
+from gmc.models import Broadcast, ReminderRule, User
 from registration.models import Registration
 from tests.declarations.factories import CallFactory, SubmissionFactory
 from tests.factories import EditionFactory, UserFactory
@@ -102,3 +106,42 @@ def test_who_may_send_input_is_who_takes_part(scene):
         # registration's.
         "deactivated_silent",
     }
+
+
+def test_a_draft_is_not_a_submission_for_every_audience(scene):
+    """The declaration selectors, the reminders and the organisers' message segments
+    read the one definition: a person with only a draft has not submitted."""
+    for user in User.objects.all():
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    call = scene.call
+
+    def reminded(audience) -> list[str]:
+        rule = ReminderRule.objects.create(
+            edition=call.edition,
+            name=f"Input closes: {audience}",
+            event=ReminderRule.Event.DECLARATION_CLOSES,
+            offset=timedelta(days=7),
+            audience=audience,
+            kind="reminders.declaration_closing",
+        )
+        return names(reminders.recipients(reminders.Occurrence(rule, call.closes_at)))
+
+    def segment(stage) -> list[str]:
+        broadcast = Broadcast.objects.create(
+            edition=call.edition, subject="Input", body="Please.", declaration_status=stage
+        )
+        return names(messaging.recipients(broadcast))
+
+    without_submission = names(selectors.participants_without_submission(call))
+    assert "drafting" in without_submission
+    assert reminded(ReminderRule.Audience.WITHOUT_SUBMISSION) == without_submission
+    assert "drafting" not in names(selectors.contributors_who_submitted(call))
+    assert segment(Broadcast.DeclarationStatus.SENT) == ["included", "sent"]
+    # The segments are stages: a draft is its own stage, neither sent nor "not
+    # started", and the two unsent stages together are the people without submission.
+    drafts = segment(Broadcast.DeclarationStatus.DRAFT)
+    not_started = segment(Broadcast.DeclarationStatus.NONE)
+    assert "drafting" in drafts and "drafting" not in not_started
+    assert sorted(drafts + not_started) == without_submission
+    with_draft = names(selectors.participants_with_draft(call))
+    assert reminded(ReminderRule.Audience.WITH_DRAFT) == with_draft == drafts
