@@ -2,12 +2,15 @@
 what, which registration, the changed fields), written with the action; a refused
 action, or a person's own change, leaves none."""
 
+import json
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from gmc.models import AuditEntry, Edition
 from registration import services
+from registration.accounts.services import delete_account
 from registration.models import Registration
 from tests.admin_forms import admin_form_data
 from tests.factories import EditionFactory, UserFactory
@@ -258,3 +261,50 @@ def test_the_registrations_history_page_shows_its_entries(client, staff_organise
     page = response.content.decode()
     assert "Cancelled by the organisers" in page
     assert "confirmed → cancelled" in page
+
+
+# --- the person's own view: the data export, and deletion ------------------------------------
+
+
+def test_my_data_holds_the_history_of_my_registration_without_naming_organisers(
+    client, waiting_line
+):
+    _edition, (first, second) = waiting_line
+    olga = UserFactory(is_staff=True, full_name="Olga Organiser", email="olga@example.org")
+    services.confirm_from_waitlist(second.pk, by=olga, reason="Speaker of the opening")
+    services.update_registration(second.pk, by=olga, dietary_needs="No nuts", enforce_window=False)
+    services.cancel_registration(first.pk, by=olga)  # someone else's: not in my data
+
+    client.force_login(second.attendee)
+    raw = client.get(reverse("accounts:download")).content.decode()
+
+    history = json.loads(raw)["registration_history"]
+    assert [item["action"] for item in history] == [
+        "registration.confirmed_from_waitlist",
+        "registration.updated",
+    ]
+    confirmed, updated = history
+    assert confirmed["what"] == "Confirmed from the waiting list by the organisers"
+    assert confirmed["by"] == "organiser"
+    assert confirmed["edition_year"] == second.edition.year
+    assert confirmed["changes"] == {"status": {"old": "waiting", "new": "confirmed"}}
+    assert confirmed["note"] == "Speaker of the opening"
+    assert (
+        confirmed["when"]
+        == AuditEntry.objects.get(action=confirmed["action"]).created_at.isoformat()
+    )
+    assert updated["changes"] == {"dietary_needs": {"old": "", "new": "No nuts"}}
+    for trace in ("Olga", "olga@example.org", str(first.attendee)):
+        assert trace not in raw
+
+
+def test_deleting_the_account_deletes_the_log_about_its_registrations(waiting_line):
+    _edition, (first, second) = waiting_line
+    olga = UserFactory(is_staff=True)
+    services.confirm_from_waitlist(second.pk, by=olga, reason="Guest")
+    services.update_registration(first.pk, by=olga, dietary_needs="Vegan", enforce_window=False)
+
+    delete_account(second.attendee.pk)
+
+    (left,) = AuditEntry.objects.all()
+    assert left.object_id == str(first.pk)
