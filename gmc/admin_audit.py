@@ -14,7 +14,7 @@ from django.db import models
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.text import capfirst
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from gmc import audit
@@ -103,6 +103,13 @@ class AuditedAdmin:
 
     object_history_template = "gmc/admin/object_history.html"
     audit_admin_changes = True
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.audit_admin_changes:
+            name = capfirst(self.opts.verbose_name)
+            label = format_lazy(_("{name} edited in the administration"), name=name)
+            audit.declare_actions({self.audit_action(): label})
 
     def audit_action(self) -> str:
         return f"{self.opts.model_name}.changed"

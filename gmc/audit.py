@@ -80,9 +80,10 @@ def json_value(value: Any) -> JSONValue:
     if isinstance(value, QuerySet | set | frozenset):
         return sorted((json_value(item) for item in value), key=str)
     if isinstance(value, Iterable) and not isinstance(value, bytes):
-        items = [json_value(item) for item in value]
-        if value and all(isinstance(item, models.Model) for item in value):
-            items.sort(key=str)
+        values = list(value)
+        items = [json_value(item) for item in values]
+        if values and all(isinstance(item, models.Model) for item in values):
+            items.sort(key=str)  # a set of related objects, in a stable order
         return items
     return str(value)
 
@@ -154,7 +155,7 @@ def _about(model: type[models.Model], object_ids: Iterable[Any]) -> QuerySet[Aud
 
 def entries_for(obj: models.Model) -> QuerySet[AuditEntry]:
     """The entries about one object, newest first."""
-    return _about(type(obj), [obj.pk]).select_related("actor")
+    return _about(type(obj), [obj.pk])
 
 
 def entries_about(model: type[models.Model], object_ids: Iterable[Any]) -> QuerySet[AuditEntry]:

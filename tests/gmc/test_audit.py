@@ -210,7 +210,8 @@ def test_the_history_page_shows_the_objects_entries(client, staff_organiser):
     assert [row["entry"].action for row in rows] == ["edition.changed"]
     page = response.content.decode()
     assert 'id="audit-history"' in page
-    assert "150 → 200" in page
+    assert "Edition edited in the administration" in page
+    assert "In-person seats: 150 → 200" in page
     assert "1 → 999" not in page
     assert "change-history" in page  # Django's own log is still there
 
