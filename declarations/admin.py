@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries.filters import CountryFilter
 
+from gmc.admin_audit import AuditedAdmin
 from gmc.parsing import is_plain_number
 
 from . import services
@@ -143,7 +144,9 @@ def _status_action(status: str, label):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
+class SubmissionAdmin(AuditedAdmin, admin.ModelAdmin):
+    # Notes and tags are saved by a service that logs its own change.
+    audit_admin_changes = False
     list_display = [
         "pk",
         "contributor_name",

@@ -19,8 +19,9 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from gmc import outbox
+from gmc import audit, outbox
 from gmc.models import Edition, Publication, User
 
 from . import files, selectors
@@ -29,6 +30,19 @@ from .models import Answer, Attachment, Call, Submission, Tag, Topic, count_word
 Status = Submission.Status
 # Statuses organisers may set; DRAFT belongs to the contributor alone.
 REVIEW_STATUSES = [Status.SUBMITTED, Status.UNDER_REVIEW, Status.INCLUDED, Status.NOT_INCLUDED]
+# The publication fields ``publish_declaration`` writes, as the audit log shows them.
+PUBLISHED_FIELDS = ["title", "summary", "published_on"]
+
+audit.declare_actions(
+    {
+        "submission.status_changed": gettext_lazy("Review status changed"),
+        "submission.tags_changed": gettext_lazy("Tags changed"),
+        "submission.reviewed": gettext_lazy("Notes or tags changed"),
+        "submission.showcase_published": gettext_lazy("Published in the showcase"),
+        "submission.showcase_withdrawn": gettext_lazy("Withdrawn from the showcase"),
+        "declaration.published": gettext_lazy("Declaration published"),
+    }
+)
 
 
 class DeclarationError(Exception):
@@ -324,52 +338,79 @@ def discard_stored_file(name: str) -> None:
 
 
 def _lock_many(submission_ids: Iterable[int]) -> list[Submission]:
+    # The contributor and edition name the submission in the audit log: read with it,
+    # locking only the submissions.
     return list(
-        Submission.objects.select_for_update().filter(pk__in=list(submission_ids)).order_by("pk")
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("call__edition", "contributor")
+        .filter(pk__in=list(submission_ids))
+        .order_by("pk")
     )
 
 
 @transaction.atomic
 def set_status(submission_ids: Iterable[int], status: str, *, by: User) -> int:
     """Move sent submissions to a review status (drafts are the contributor's and are
-    left alone). Returns how many changed; repeating it changes nothing more."""
+    left alone), with an audit entry for each one changed. Returns how many changed;
+    repeating it changes nothing more."""
     if status not in REVIEW_STATUSES:
         raise DeclarationError(_("Organisers cannot set this status."))
     changed = 0
     for submission in _lock_many(submission_ids):
         if submission.is_draft or submission.status == status:
             continue
+        old_status = submission.status
         submission.status = status
         submission.save(update_fields=["status", "updated_at"])
+        audit.record(
+            by, "submission.status_changed", submission, changes={"status": (old_status, status)}
+        )
         changed += 1
     return changed
 
 
 @transaction.atomic
 def add_tags(submission_ids: Iterable[int], tags: Iterable[Tag], *, by: User) -> None:
-    """Label submissions; a tag already there stays once. Safe to repeat."""
+    """Label submissions; a tag already there stays once. An audit entry for each
+    submission that gained a tag. Safe to repeat."""
     tags = list(tags)
     for submission in _lock_many(submission_ids):
+        before = audit.snapshot(submission, ["tags"])
         submission.tags.add(*tags)
+        _record_tags(by, submission, before)
 
 
 @transaction.atomic
 def remove_tags(submission_ids: Iterable[int], tags: Iterable[Tag], *, by: User) -> None:
-    """Take labels off submissions. Safe to repeat."""
+    """Take labels off submissions. An audit entry for each submission that lost a
+    tag. Safe to repeat."""
     tags = list(tags)
     for submission in _lock_many(submission_ids):
+        before = audit.snapshot(submission, ["tags"])
         submission.tags.remove(*tags)
+        _record_tags(by, submission, before)
+
+
+def _record_tags(by: User, submission: Submission, before: dict) -> None:
+    changes = audit.diff(before, audit.snapshot(submission, ["tags"]))
+    if changes:
+        audit.record(by, "submission.tags_changed", submission, changes=changes)
 
 
 @transaction.atomic
 def review_submission(
     submission_id: int, *, by: User, internal_notes: str, tags: Iterable[Tag]
 ) -> Submission:
-    """Replace the organisers' notes and tags of one submission. Safe to repeat."""
+    """Replace the organisers' notes and tags of one submission; an audit entry when
+    they changed. Safe to repeat."""
     submission = Submission.objects.select_for_update().get(pk=submission_id)
+    before = audit.snapshot(submission, ["internal_notes", "tags"])
     submission.internal_notes = internal_notes
     submission.save(update_fields=["internal_notes", "updated_at"])
     submission.tags.set(list(tags))
+    changes = audit.diff(before, audit.snapshot(submission, ["internal_notes", "tags"]))
+    if changes:
+        audit.record(by, "submission.reviewed", submission, changes=changes)
     return submission
 
 
@@ -377,7 +418,8 @@ def review_submission(
 def set_showcase(submission_ids: Iterable[int], published: bool, *, by: User) -> int:
     """Publish sent submissions in the public good-practice showcase, or withdraw them.
     Only submissions whose contributor agreed to the showcase and to being quoted can be
-    published. Returns how many changed; repeating it changes nothing more."""
+    published. An audit entry for each one changed. Returns how many changed; repeating
+    it changes nothing more."""
     changed = 0
     for submission in _lock_many(submission_ids):
         if published and (
@@ -387,6 +429,12 @@ def set_showcase(submission_ids: Iterable[int], published: bool, *, by: User) ->
         if submission.showcase_published != published:
             submission.showcase_published = published
             submission.save(update_fields=["showcase_published", "updated_at"])
+            audit.record(
+                by,
+                "submission.showcase_published" if published else "submission.showcase_withdrawn",
+                submission,
+                changes={"showcase_published": (not published, published)},
+            )
             changed += 1
     return changed
 
@@ -396,7 +444,8 @@ def publish_declaration(
     call_id: int, *, by: User, title: str, text: str, published_on: date | None = None
 ) -> Publication:
     """Publish the adopted declaration among the edition's publications, or update the
-    one published before (the call remembers it). Safe to repeat."""
+    one published before (the call remembers it). An audit entry on the publication
+    when it was created or changed. Safe to repeat."""
     call = Call.objects.select_for_update().select_related("edition").get(pk=call_id)
     fields = {
         "title": title.strip(),
@@ -405,6 +454,7 @@ def publish_declaration(
         "published_on": published_on or timezone.localdate(timezone.now(), call.edition.tz),
     }
     publication = call.publication
+    before = {} if publication is None else audit.snapshot(publication, PUBLISHED_FIELDS)
     if publication is None:
         base = slugify(f"{call.edition.year} {title}")[:100] or f"declaration-{call.edition.year}"
         slug, suffix = base, 2
@@ -417,6 +467,9 @@ def publish_declaration(
         for name, value in fields.items():
             setattr(publication, name, value)
         publication.save(update_fields=[*fields, "updated_at"])
+    changes = audit.diff(before, audit.snapshot(publication, PUBLISHED_FIELDS))
+    if changes:
+        audit.record(by, "declaration.published", publication, changes=changes)
     return publication
 
 
@@ -455,8 +508,11 @@ def forget_contributor(user_id: int) -> dict[str, int]:
                     "updated_at",
                 ]
             )
+            # The audit log named the submission after its contributor.
+            audit.rename(submission)
             kept += 1
         else:
+            audit.forget(Submission, [submission.pk])
             submission.delete()
             removed += 1
     return {"kept": kept, "removed": removed}

@@ -8,6 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from gmc import outbox, services
+
+# Also registers the audit log's own admin.
+from gmc.admin_audit import AuditedAdmin
 from gmc.models import (
     AllianceMember,
     Edition,
@@ -192,7 +195,7 @@ class EditionForm(forms.ModelForm):
 
 
 @admin.register(Edition)
-class EditionAdmin(PreviewOnSite, admin.ModelAdmin):
+class EditionAdmin(AuditedAdmin, PreviewOnSite, admin.ModelAdmin):
     form = EditionForm
 
     class Media:
@@ -380,7 +383,7 @@ class AllianceMemberAdmin(PreviewOnSite, admin.ModelAdmin):
 
 
 @admin.register(Publication)
-class PublicationAdmin(PreviewOnSite, admin.ModelAdmin):
+class PublicationAdmin(AuditedAdmin, PreviewOnSite, admin.ModelAdmin):
     list_display = ["title", "kind", "edition", "published_on", "has_file", "has_link"]
     list_filter = ["kind", "edition"]
     search_fields = ["title", "summary", "slug"]

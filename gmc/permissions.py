@@ -41,6 +41,9 @@ ORGANISER_PERMISSIONS: list[str] = [
     "gmc.change_outboxmessage",
     "gmc.view_outboxmessage",
     "gmc.view_user",
+    # gmc: the audit log of organisers' actions, read-only (it has no other permission:
+    # entries are written by the actions themselves).
+    "gmc.view_auditentry",
     # gmc: reminder rules, the wording of automatic emails, messages to participants
     # (sent from the organisers' message pages) and who declined which emails (read-only:
     # only the person changes their own choice).

@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from django_countries import countries
 
 from gmc import tables
+from gmc.admin_audit import AuditedAdmin
 
 from . import exports, selectors, services
 from .models import Answer, Question, Registration
@@ -143,8 +144,11 @@ class ConfirmOutOfTurnForm(forms.Form):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(AuditedAdmin, admin.ModelAdmin):
     form = RegistrationAdminForm
+    # Saves go through the services, which log the change with its consequences (a
+    # move to online that confirms a waiting registration) themselves.
+    audit_admin_changes = False
     change_list_template = "registration/admin/change_list.html"
     # Narrow columns only, so that the list fits a phone: email, organisation, country
     # and timestamps are on each registration's page, in the filters, the search and
@@ -270,7 +274,11 @@ class RegistrationAdmin(admin.ModelAdmin):
             registration = services.update_registration(obj.pk, by=request.user, **details)
         else:
             registration = services.register_attendee(
-                data["edition"].pk, attendee=data["attendee"], consent=True, **details
+                data["edition"].pk,
+                attendee=data["attendee"],
+                consent=True,
+                by=request.user,
+                **details,
             )
         obj.pk = registration.pk
         obj.refresh_from_db()

@@ -22,8 +22,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from gmc import outbox
+from gmc import audit, outbox
 from gmc.dates import date_range
 from gmc.links import absolute_url
 from gmc.models import Edition, User
@@ -34,6 +35,27 @@ from .selectors import days_before_start, online_links_open_at, waiting_position
 
 # "Resend my confirmation" is honoured once in this interval per registration.
 RESEND_INTERVAL = timedelta(minutes=10)
+
+# What an organiser may change about someone's registration, as the audit log shows it.
+AUDITED_FIELDS = [
+    "attendance",
+    "interpretation_language",
+    "accessibility_needs",
+    "dietary_needs",
+    "status",
+]
+
+audit.declare_actions(
+    {
+        "registration.added_by_organisers": gettext_lazy("Registered by the organisers"),
+        "registration.updated": gettext_lazy("Details changed by the organisers"),
+        "registration.cancelled": gettext_lazy("Cancelled by the organisers"),
+        "registration.confirmed_from_waitlist": gettext_lazy(
+            "Confirmed from the waiting list by the organisers"
+        ),
+        "registration.checked_in": gettext_lazy("Checked in at the conference"),
+    }
+)
 
 
 class RegistrationError(Exception):
@@ -135,6 +157,23 @@ def _notify(kind: str, registration: Registration, *, occurrence: str = "") -> N
     )
 
 
+def _record(
+    by: User | None,
+    action: str,
+    registration: Registration,
+    changes: audit.Changes,
+    *,
+    note: str = "",
+) -> None:
+    """Log an organiser's change to someone's registration. The person's own changes
+    and the system's (``by`` None: promotions, account deletion) are not logged: the
+    log answers "who else touched my registration", and nothing changed, nothing
+    logged."""
+    if by is None or by.pk == registration.attendee_id or not (changes or note):
+        return
+    audit.record(by, action, registration, changes=changes, note=note)
+
+
 def _set_status(registration: Registration, status: str, **moments) -> list[str]:
     registration.status = status
     registration.status_version += 1
@@ -213,6 +252,7 @@ def register_attendee(
     dietary_needs: str = "",
     answers: Mapping[int, AnswerValue] | None = None,
     enforce_window: bool = True,
+    by: User | None = None,
 ) -> Registration:
     """Register a person: -> CONFIRMED (a seat, or online) or WAITING (in person, full).
 
@@ -220,8 +260,9 @@ def register_attendee(
     many people register at once. A person who already holds an active registration
     gets it back unchanged (submitting twice is harmless); a cancelled one is re-opened.
     ``enforce_window=False`` is for organisers in the admin, who may register people
-    outside the window. Side effects: one email, "registration.confirmed" or
-    "registration.waitlisted". Safe to repeat.
+    outside the window; ``by`` is the organiser who registers someone else. Side
+    effects: one email, "registration.confirmed" or "registration.waitlisted"; an audit
+    entry when ``by`` is someone else. Safe to repeat.
     """
     edition = _lock_edition(edition_id)
     existing = (
@@ -270,6 +311,12 @@ def register_attendee(
     registration.save()
     _save_answers(registration, answers)
     _notify(kind, registration)
+    _record(
+        by,
+        "registration.added_by_organisers",
+        registration,
+        audit.diff({}, audit.snapshot(registration, AUDITED_FIELDS)),
+    )
     return registration
 
 
@@ -291,9 +338,11 @@ def update_registration(
     the registration; the freed seat goes to the next in line. Moving to in person needs
     a free seat and is refused otherwise, so nobody loses a confirmed place by editing.
     Side effects: a confirmation email when a waiting registration becomes confirmed,
-    and the promotion emails of whoever gets the freed seat. Safe to repeat.
+    the promotion emails of whoever gets the freed seat, and an audit entry with the
+    changed fields when ``by`` is someone else than the attendee. Safe to repeat.
     """
     edition, registration = _lock_registration(registration_id)
+    before = audit.snapshot(registration, AUDITED_FIELDS)
     if not registration.is_active:
         raise RegistrationError(_("A cancelled registration cannot be changed."))
     if enforce_window and edition.registration_state() != "open":
@@ -340,6 +389,12 @@ def update_registration(
                 )
     registration.save(update_fields=list(dict.fromkeys([*fields, "updated_at"])))
     _save_answers(registration, answers)
+    _record(
+        by,
+        "registration.updated",
+        registration,
+        audit.diff(before, audit.snapshot(registration, AUDITED_FIELDS)),
+    )
     if confirmed_now:
         _notify("registration.confirmed", registration)
     if freed_seat:
@@ -353,8 +408,9 @@ def cancel_registration(registration_id: int, *, by: User | None) -> Registratio
     Refused (RegistrationError) once the person has been checked in: they came.
 
     ``by`` is the attendee or an organiser (None for the system, e.g. account
-    deletion). Side effects: "registration.cancelled" to the attendee, and
-    "registration.promoted" to whoever gets the seat. Repeating it is a no-op.
+    deletion). Side effects: "registration.cancelled" to the attendee,
+    "registration.promoted" to whoever gets the seat, and an audit entry when an
+    organiser cancels someone's registration. Repeating it is a no-op.
     """
     edition, registration = _lock_registration(registration_id)
     if registration.status == Registration.Status.CANCELLED:
@@ -370,9 +426,16 @@ def cancel_registration(registration_id: int, *, by: User | None) -> Registratio
         registration.status == Registration.Status.CONFIRMED
         and registration.attendance == Registration.Attendance.IN_PERSON
     )
+    old_status = registration.status
     fields = _set_status(registration, Registration.Status.CANCELLED, cancelled_at=timezone.now())
     registration.save(update_fields=fields)
     _notify("registration.cancelled", registration)
+    _record(
+        by,
+        "registration.cancelled",
+        registration,
+        {"status": (old_status, registration.status)},
+    )
     if freed_seat:
         promote_from_waitlist(edition.pk)
     return registration
@@ -420,9 +483,9 @@ def confirm_from_waitlist(registration_id: int, *, by: User, reason: str = "") -
     that the organisers have confirmed the place. Decided under the edition lock, so the
     place in line and the seat count are those of the moment of confirming.
 
-    Side effect: "registration.promoted" or "registration.confirmed_by_organisers".
-    Repeating it is a no-op; a cancelled registration is refused, and so is a decision
-    out of turn without a reason.
+    Side effects: "registration.promoted" or "registration.confirmed_by_organisers",
+    and an audit entry with the reason as its note. Repeating it is a no-op; a cancelled
+    registration is refused, and so is a decision out of turn without a reason.
     """
     edition, registration = _lock_registration(registration_id)
     if registration.status == Registration.Status.CONFIRMED:
@@ -453,6 +516,13 @@ def confirm_from_waitlist(registration_id: int, *, by: User, reason: str = "") -
         "registration.confirmed_by_organisers" if out_of_turn else "registration.promoted",
         registration,
     )
+    _record(
+        by,
+        "registration.confirmed_from_waitlist",
+        registration,
+        {"status": (Registration.Status.WAITING, registration.status)},
+        note=registration.confirmation_reason,
+    )
     return registration
 
 
@@ -461,8 +531,8 @@ def check_in(registration_id: int, *, by: User) -> CheckInResult:
     """Mark a confirmed registration as attended, now. Checking in twice changes nothing
     and says so (``already``). Before the edition's first day it still checks in (the
     door must never be blocked by a wrong date) and says how many days early
-    (``days_early``) for the page to warn. No email. Refused for waiting or cancelled
-    ones."""
+    (``days_early``) for the page to warn. No email; an audit entry. Refused for
+    waiting or cancelled ones."""
     registration = (
         Registration.objects.select_for_update()
         .select_related("attendee", "edition")
@@ -478,6 +548,12 @@ def check_in(registration_id: int, *, by: User) -> CheckInResult:
     registration.checked_in_at = timezone.now()
     registration.checked_in_by = by
     registration.save(update_fields=["checked_in_at", "checked_in_by", "updated_at"])
+    _record(
+        by,
+        "registration.checked_in",
+        registration,
+        {"checked_in_at": (None, registration.checked_in_at)},
+    )
     early = days_before_start(registration.edition, registration.checked_in_at)
     return CheckInResult(registration, already=False, days_early=early)
 

@@ -38,7 +38,7 @@ from django.urls.exceptions import Resolver404
 
 from agenda.models import CalendarFeed, Star
 from declarations.models import Attachment, Submission
-from gmc import preferences
+from gmc import audit, preferences
 from gmc.models import (
     Broadcast,
     Edition,
@@ -254,6 +254,8 @@ ADMIN_MODELS: dict[str, tuple[str, str]] = {
     "gmc.emailoptout": ("v", "vacd"),
     "gmc.broadcast": ("vac", "vacd"),
     "gmc.emailtemplate": ("vacd", "vacd"),
+    # The audit log is written by the actions themselves: read-only for everyone.
+    "gmc.auditentry": ("v", "v"),
     "registration.question": ("vacd", "vacd"),
     "registration.registration": ("vac", "vac"),
     "agenda.room": ("vacd", "vacd"),
@@ -533,6 +535,9 @@ def world(db, private_storage) -> World:
                 audience=ReminderRule.Audience.REGISTERED,
             ),
             "gmc.emailoptout": EmailOptOut.objects.create(user=attendee, category="reminders"),
+            "gmc.auditentry": audit.record(
+                organiser, "registration.updated", registration, changes={"x": (1, 2)}
+            ),
             "gmc.emailtemplate": EmailTemplate.objects.create(
                 kind="registration.confirmed", language="en", subject="Hello", text="Hello"
             ),

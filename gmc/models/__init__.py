@@ -1,3 +1,4 @@
+from .audit import AuditEntry
 from .conference import AllianceMember, Edition, Organisation, OrganisationType
 from .content import NewsArticle, Publication
 from .messaging import Broadcast, EmailCategory, EmailOptOut, EmailTemplate, ReminderRule
@@ -6,6 +7,7 @@ from .users import User
 
 __all__ = [
     "AllianceMember",
+    "AuditEntry",
     "Broadcast",
     "Edition",
     "EmailCategory",

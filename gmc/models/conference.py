@@ -100,6 +100,10 @@ class Edition(models.Model):
         ONLINE = "online", _("Online")
         HYBRID = "hybrid", _("Hybrid (in person and online)")
 
+    # The joining link and its passcode are for registered attendees only: the audit
+    # log records that they changed, not what they are (gmc.audit).
+    audit_hidden_fields = ("online_joining_details",)
+
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     title = models.CharField(_("title"), max_length=200)
     theme = models.CharField(_("theme"), max_length=300, blank=True)

@@ -7,7 +7,9 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
+from gmc import audit
 from gmc.models import OutboxMessage, User
+from registration.models import Registration
 from registration.selectors import my_registrations
 
 from .signals import collect_account_data
@@ -17,11 +19,32 @@ def _iso(moment) -> str | None:
     return moment.isoformat() if moment else None
 
 
+def registration_history(user: User) -> list[dict[str, Any]]:
+    """What organisers did to the person's registrations, from the audit log, oldest
+    first: when, what, the changed fields and the note (such as the reason for
+    confirming out of turn). Who did it is "organiser": the export holds the person's
+    data, not the organisers' (it names none of them elsewhere either)."""
+    years = dict(Registration.objects.filter(attendee=user).values_list("pk", "edition__year"))
+    entries = audit.entries_about(Registration, years).order_by("created_at", "pk")
+    return [
+        {
+            "edition_year": years.get(int(entry.object_id)),
+            "when": _iso(entry.created_at),
+            "action": entry.action,
+            "what": audit.action_label(entry.action),
+            "by": "organiser" if entry.actor_name else "system",
+            "changes": entry.changes,
+            "note": entry.note,
+        }
+        for entry in entries
+    ]
+
+
 def account_data(user: User) -> dict[str, Any]:
     """A JSON-ready dict of the person's account, profile, email addresses,
-    registrations (with answers to the organisers' questions), the emails the portal
-    sent them, and what other apps add through ``collect_account_data``. Only rows
-    that belong to ``user`` are read."""
+    registrations (with answers to the organisers' questions) and the history of what
+    organisers changed in them, the emails the portal sent them, and what other apps
+    add through ``collect_account_data``. Only rows that belong to ``user`` are read."""
     data: dict[str, Any] = {
         "exported_at": timezone.now().isoformat(),
         "account": {
@@ -70,6 +93,7 @@ def account_data(user: User) -> dict[str, Any]:
             }
             for registration in my_registrations(user).prefetch_related("answers__question")
         ],
+        "registration_history": registration_history(user),
         "emails_sent": [
             {
                 "kind": message.kind,

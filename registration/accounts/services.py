@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from gmc import outbox
+from gmc import audit, outbox
 from gmc.models import Organisation, OrganisationType, OutboxMessage, User
 from gmc.timezones import current_zones
 from registration.models import Registration
@@ -160,9 +160,10 @@ def delete_account(user_id: int) -> bool:
     is sent so that other apps remove or anonymise their own records of the person
     (e.g. declaration input, kept only as an organisers' anonymised record where the
     contributor agreed); an "account.deleted" email is queued to the address; these last
-    emails are marked to be erased once sent or failed; the admin's history of the
-    account and its registrations is removed; every signed-in session is ended; the
-    user row is deleted, and with it the registrations, email addresses and stars.
+    emails are marked to be erased once sent or failed; the admin's history and the
+    audit log of the account and its registrations are removed; every signed-in session
+    is ended; the user row is deleted, and with it the registrations, email addresses
+    and stars.
 
     Organisers' (staff) accounts are refused: they are removed by another organiser in
     the admin, so the admin's history is not lost by accident. Returns False when the
@@ -229,6 +230,9 @@ def _forget_admin_history(user: User, registration_ids: list[int]) -> None:
             object_id__in=[str(pk) for pk in registration_ids],
         )
     LogEntry.objects.filter(about_person).delete()
+    # The audit log names them too, and holds the details organisers changed.
+    audit.forget(User, [user.pk])
+    audit.forget(Registration, registration_ids)
 
 
 def _email_addresses(user: User) -> list[str]:
