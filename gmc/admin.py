@@ -103,7 +103,13 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         "sent_at",
         "short_error",
     ]
-    list_filter = ["status", "kind", "category", "created_at", "broadcast"]
+    list_filter = [
+        "status",
+        "kind",
+        "category",
+        "created_at",
+        ("source_type", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["to_email", "key", "subject"]
     date_hierarchy = "created_at"
     actions = ["send_again"]

@@ -8,6 +8,8 @@ from datetime import timedelta
 from django import forms
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.contenttypes.admin import GenericTabularInline
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,9 +21,10 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from gmc import email_kinds, outbox, reminders
-from gmc.models import Broadcast, EmailOptOut, EmailTemplate, OutboxMessage, ReminderRule
+from gmc.models import OutboxMessage
 from gmc.timezones import zone_label
 from gmc.views.email_frame import email_frame, email_html_response
+from mailings.models import Broadcast, EmailOptOut, EmailTemplate, ReminderRule
 
 
 class OffsetWidget(forms.MultiWidget):
@@ -193,11 +196,12 @@ class EmailOptOutAdmin(admin.ModelAdmin):
     raw_id_fields = ["user"]
 
 
-class FailedMessageInline(admin.TabularInline):
+class FailedMessageInline(GenericTabularInline):
     """The recipients whose copy failed or bounced, with the server's answer."""
 
     model = OutboxMessage
-    fk_name = "broadcast"
+    ct_field = "source_type"
+    ct_fk_field = "source_id"
     verbose_name = _("failed email")
     verbose_name_plural = _("failed emails")
     fields = ["to_email", "status", "attempts", "last_error", "created_at"]
@@ -272,7 +276,11 @@ class BroadcastAdmin(admin.ModelAdmin):
     def delivery(self, obj: Broadcast) -> str:
         if obj.pk is None:
             return "—"
-        url = reverse("admin:gmc_outboxmessage_changelist") + f"?broadcast__id__exact={obj.pk}"
+        every_recipient = {
+            "source_type__id__exact": ContentType.objects.get_for_model(Broadcast).pk,
+            "source_id__exact": obj.pk,
+        }
+        url = f"{reverse('admin:gmc_outboxmessage_changelist')}?{urlencode(every_recipient)}"
         return format_html(
             '{} · {} · {} · <a href="{}">{}</a>',
             _("%(n)s sent") % {"n": getattr(obj, "sent_count", 0)},
@@ -345,7 +353,7 @@ class EmailTemplateAdmin(admin.ModelAdmin):
     def variables(self, obj: EmailTemplate) -> str:
         if obj.pk:
             return variables_table(obj.kind)
-        add_url = reverse("admin:gmc_emailtemplate_add")
+        add_url = reverse("admin:mailings_emailtemplate_add")
         return format_html_join(
             "",
             '<details><summary>{}</summary><p><a href="{}?{}">{}</a></p>{}</details>',
@@ -376,7 +384,7 @@ class EmailTemplateAdmin(admin.ModelAdmin):
         preview = path(
             "<path:object_id>/preview/",
             self.admin_site.admin_view(email_frame(self.preview_html)),
-            name="gmc_emailtemplate_preview",
+            name="mailings_emailtemplate_preview",
         )
         return [preview, *super().get_urls()]
 
@@ -412,7 +420,7 @@ class EmailTemplateAdmin(admin.ModelAdmin):
             escape(subject),
             escape(text),
             _("HTML version"),
-            reverse("admin:gmc_emailtemplate_preview", args=[obj.pk]),
+            reverse("admin:mailings_emailtemplate_preview", args=[obj.pk]),
         )
 
     def preview_html(self, request: HttpRequest, object_id: str) -> HttpResponse:

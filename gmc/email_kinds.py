@@ -18,7 +18,7 @@ from django.template.defaulttags import ForNode, WithNode
 from django.templatetags.i18n import BlockTranslateNode
 from django.utils.translation import gettext_lazy as _
 
-from gmc.models import EmailCategory, EmailTemplate
+from mailings.models import EmailTemplate
 
 # Always available, whatever the kind.
 COMMON_VARIABLES = {
@@ -34,7 +34,9 @@ class EmailKind:
     label: str
     variables: dict[str, str]
     sample: dict
-    category: str = ""  # empty: transactional, always sent
+    # The key of the category people may decline (mailings.models.EmailCategory); empty:
+    # transactional, always sent.
+    category: str = ""
 
     @property
     def all_variables(self) -> dict[str, str]:
@@ -157,25 +159,25 @@ KINDS: dict[str, EmailKind] = {
         _("Reminder: registration closes"),
         _REMINDER_VARIABLES,
         _reminder_sample("Registration closes"),
-        EmailCategory.REMINDERS,
+        "reminders",
     ),
     "reminders.declaration_closing": EmailKind(
         _("Reminder: declaration input closes"),
         _REMINDER_VARIABLES,
         _reminder_sample("Declaration input closes"),
-        EmailCategory.REMINDERS,
+        "reminders",
     ),
     "reminders.conference_starting": EmailKind(
         _("Reminder: the conference starts"),
         _REMINDER_VARIABLES,
         _reminder_sample("The conference starts"),
-        EmailCategory.REMINDERS,
+        "reminders",
     ),
     "reminders.session_starting": EmailKind(
         _("Reminder: a starred session starts"),
         _REMINDER_VARIABLES,
         _reminder_sample("A starred session starts", "Opening ceremony"),
-        EmailCategory.REMINDERS,
+        "reminders",
     ),
     "messages.broadcast": EmailKind(
         _("Message from the organisers (layout around the message)"),
@@ -197,7 +199,7 @@ KINDS: dict[str, EmailKind] = {
             "body": "The opening ceremony starts half an hour later.\n\nSee you there.",
             "contact_email": "secretariat@example.org",
         },
-        EmailCategory.ANNOUNCEMENTS,
+        "announcements",
     ),
     "agenda.sessions_moved": EmailKind(
         _("A starred session moved"),
@@ -228,7 +230,7 @@ KINDS: dict[str, EmailKind] = {
             "zone": "Hanoi time (UTC+7)",
             "agenda_url": "https://gmc.example.org/agenda/mine/",
         },
-        EmailCategory.PROGRAMME_CHANGES,
+        "programme_changes",
     ),
 }
 

@@ -19,7 +19,8 @@ from django.utils import timezone
 from declarations.models import Call, Submission
 from gmc import outbox, preferences
 from gmc.links import site_url
-from gmc.models import Broadcast, EmailCategory, OutboxMessage, User
+from gmc.models import OutboxMessage, User
+from mailings.models import Broadcast, EmailCategory
 from registration.models import Registration
 
 logger = logging.getLogger(__name__)
@@ -163,7 +164,7 @@ def queue_next_batch(broadcast_id: int, batch_size: int = QUEUE_BATCH_SIZE) -> b
         )
         outbox.queue_many(
             kind=KIND,
-            broadcast=broadcast,
+            obj=broadcast,
             category=EmailCategory.ANNOUNCEMENTS,
             messages=[
                 outbox.Outgoing(
@@ -200,7 +201,7 @@ class Progress:
 def progress(broadcast: Broadcast) -> Progress:
     """Where the sending stands, counted from the outbox rows in one query."""
     Status = OutboxMessage.Status
-    counts = OutboxMessage.objects.filter(broadcast=broadcast).aggregate(
+    counts = broadcast.outbox_messages.aggregate(
         rows=Count("pk"),
         sent=Count("pk", filter=Q(status=Status.SENT)),
         failed=Count("pk", filter=Q(status=Status.FAILED)),

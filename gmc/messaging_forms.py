@@ -5,7 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gmc.models import Broadcast, Edition
+from gmc.models import Edition
+from mailings.models import Broadcast
 
 
 class BroadcastForm(forms.ModelForm):

@@ -28,7 +28,8 @@ from django.utils.translation import gettext
 
 from gmc import sealing
 from gmc.links import site_url
-from gmc.models import Broadcast, EmailTemplate, OutboxMessage, User
+from gmc.models import OutboxMessage, User
+from mailings.models import EmailTemplate
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +91,8 @@ def queue(
     or outlives ``expires_in`` (when the link or code it carries stops working; a
     message still waiting then is never sent). ``account`` links a message addressed to
     a plain address (e.g. the old one after an email change) to the person it concerns,
-    so that deleting their account finds it.
+    so that deleting their account finds it. ``obj`` is recorded as the message's
+    ``source``.
     ``category`` (by default the kind's, from ``gmc.email_kinds``) marks an email people
     may decline: it then carries an unsubscribe link, and is written SUPPRESSED, never
     sent, when the recipient has declined that category.
@@ -126,7 +128,7 @@ def queue(
                 sensitive=sensitive,
                 **secret,
                 category=category,
-                broadcast=obj if isinstance(obj, Broadcast) else None,
+                source=obj,
                 status=(
                     OutboxMessage.Status.SUPPRESSED
                     if user is not None and preferences.is_opted_out(user.pk, category)
@@ -154,11 +156,12 @@ def queue_many(
     kind: str,
     messages: list[Outgoing],
     category: str | None = None,
-    broadcast: Broadcast | None = None,
+    obj: models.Model | None = None,
     batch_size: int = DELIVERY_BATCH_SIZE,
 ) -> int:
     """Write many emails of one kind in a fixed number of queries, in the current
     transaction; after commit they are delivered in batches over shared SMTP connections.
+    ``obj``, when given, is the ``source`` of every message (as in ``queue``).
 
     Keys already in the outbox are left alone, so repeating the call, or two callers
     racing (``ON CONFLICT DO NOTHING``), queue each message once. Callers filter out
@@ -183,7 +186,7 @@ def queue_many(
             language=item.to.language or settings.LANGUAGE_CODE,
             context=item.context,
             category=category,
-            broadcast=broadcast,
+            source=obj,
         )
         for item in messages
         if item.key not in existing

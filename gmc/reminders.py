@@ -36,8 +36,9 @@ from agenda.models import Session, Star
 from declarations.models import Submission
 from gmc import outbox, preferences
 from gmc.links import absolute_url
-from gmc.models import Edition, EmailCategory, ReminderRule, User
+from gmc.models import Edition, User
 from gmc.timezones import parse_zone, zone_label
+from mailings.models import EmailCategory, ReminderRule
 from registration.models import Registration
 
 logger = logging.getLogger(__name__)

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "registration",
     "agenda",
     "declarations",
+    "mailings",
 ]
 
 MIDDLEWARE = [

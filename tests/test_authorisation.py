@@ -39,17 +39,9 @@ from django.urls.exceptions import Resolver404
 from agenda.models import CalendarFeed, Star
 from declarations.models import Attachment, Submission
 from gmc import preferences
-from gmc.models import (
-    Broadcast,
-    Edition,
-    EmailOptOut,
-    EmailTemplate,
-    OutboxMessage,
-    Publication,
-    ReminderRule,
-    User,
-)
+from gmc.models import Edition, OutboxMessage, Publication, User
 from gmc.permissions import ORGANISER_PERMISSIONS, ORGANISERS_GROUP, sync_organiser_group
+from mailings.models import Broadcast, EmailOptOut, EmailTemplate, ReminderRule
 from registration.models import Registration
 from tests.agenda.factories import RoomFactory, SessionFactory, SessionSpeakerFactory
 from tests.declarations.factories import SubmissionFactory, TagFactory, call_with_topics
@@ -220,7 +212,7 @@ TABLE: dict[str, tuple] = {
     "admin:app_list@auth": (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 404, 200),
     "admin:registration_registration_export": STAFF,
     # An organiser-edited email, with sample data, in its own frame.
-    "admin:gmc_emailtemplate_preview": STAFF,
+    "admin:mailings_emailtemplate_preview": STAFF,
     "admin:auth_user_password_change": (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, 200),
     "admin/(?P<url>.*)$": (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 404, 404),
     # The development mail sink: only with the file backend in development (DEBUG), so
@@ -250,10 +242,10 @@ ADMIN_MODELS: dict[str, tuple[str, str]] = {
     "gmc.alliancemember": ("vacd", "vacd"),
     "gmc.publication": ("vacd", "vacd"),
     "gmc.newsarticle": ("vacd", "vacd"),
-    "gmc.reminderrule": ("vacd", "vacd"),
-    "gmc.emailoptout": ("v", "vacd"),
-    "gmc.broadcast": ("vac", "vacd"),
-    "gmc.emailtemplate": ("vacd", "vacd"),
+    "mailings.reminderrule": ("vacd", "vacd"),
+    "mailings.emailoptout": ("v", "vacd"),
+    "mailings.broadcast": ("vac", "vacd"),
+    "mailings.emailtemplate": ("vacd", "vacd"),
     "registration.question": ("vacd", "vacd"),
     "registration.registration": ("vac", "vac"),
     "agenda.room": ("vacd", "vacd"),
@@ -267,7 +259,7 @@ ADMIN_MODELS: dict[str, tuple[str, str]] = {
 # Where a model's admin answers other than its letters say.
 ADMIN_OVERRIDES: dict[str, tuple] = {
     # Messages are written on the organisers' message pages.
-    "admin:gmc_broadcast_add": (
+    "admin:mailings_broadcast_add": (
         ADMIN_LOGIN,
         ADMIN_LOGIN,
         ADMIN_LOGIN,
@@ -515,7 +507,7 @@ def world(db, private_storage) -> World:
         "admin": {
             "gmc.user": attendee,
             "gmc.edition": edition,
-            "gmc.broadcast": broadcast,
+            "mailings.broadcast": broadcast,
             "gmc.publication": publication,
             "gmc.alliancemember": AllianceMemberFactory(),
             "gmc.outboxmessage": OutboxMessage.objects.create(
@@ -525,15 +517,17 @@ def world(db, private_storage) -> World:
                 to_email=attendee.email,
                 recipient=attendee,
             ),
-            "gmc.reminderrule": ReminderRule.objects.create(
+            "mailings.reminderrule": ReminderRule.objects.create(
                 edition=edition,
                 name="A week before",
                 event=ReminderRule.Event.REGISTRATION_CLOSES,
                 offset=datetime.timedelta(days=7),
                 audience=ReminderRule.Audience.REGISTERED,
             ),
-            "gmc.emailoptout": EmailOptOut.objects.create(user=attendee, category="reminders"),
-            "gmc.emailtemplate": EmailTemplate.objects.create(
+            "mailings.emailoptout": EmailOptOut.objects.create(
+                user=attendee, category="reminders"
+            ),
+            "mailings.emailtemplate": EmailTemplate.objects.create(
                 kind="registration.confirmed", language="en", subject="Hello", text="Hello"
             ),
             "registration.question": QuestionFactory(edition=edition),
@@ -591,8 +585,8 @@ def arguments(key: str, w: World) -> dict:
         "admin/(?P<url>.*)$": lambda: {"url": "no-such-page/"},
         "mail_sink_message": lambda: {"name": "sent.log", "index": 0},
         "mail_sink_message_html": lambda: {"name": "sent.log", "index": 0},
-        "admin:gmc_emailtemplate_preview": lambda: {
-            "object_id": o["admin"]["gmc.emailtemplate"].pk
+        "admin:mailings_emailtemplate_preview": lambda: {
+            "object_id": o["admin"]["mailings.emailtemplate"].pk
         },
     }
     if key in explicit:
@@ -640,7 +634,7 @@ def route_of(name: str) -> str:
 
 
 # Query strings a page needs to answer at all.
-QUERIES = {"admin:autocomplete": "?app_label=gmc&model_name=reminderrule&field_name=edition"}
+QUERIES = {"admin:autocomplete": "?app_label=mailings&model_name=reminderrule&field_name=edition"}
 
 
 def url_of(key: str, w: World) -> str:

@@ -12,7 +12,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from gmc import preferences
-from gmc.models import EmailCategory, User
+from gmc.models import User
+from mailings.models import EmailCategory
 
 
 @csrf_exempt  # RFC 8058: mail clients POST here without a form or cookies; the signed

@@ -12,7 +12,8 @@ from django.views.decorators.http import require_POST
 
 from gmc import messaging
 from gmc.messaging_forms import BroadcastForm, SendForm
-from gmc.models import Broadcast, OutboxMessage
+from gmc.models import OutboxMessage
+from mailings.models import Broadcast
 
 from .email_frame import email_frame, email_html_response
 
@@ -26,7 +27,7 @@ def organisers(permission: str):
     return decorate
 
 
-@organisers("gmc.view_broadcast")
+@organisers("mailings.view_broadcast")
 def message_list(request: HttpRequest) -> HttpResponse:
     Status = OutboxMessage.Status
     broadcasts = (
@@ -40,7 +41,7 @@ def message_list(request: HttpRequest) -> HttpResponse:
     return render(request, "gmc/messaging/message_list.html", {"broadcasts": broadcasts})
 
 
-@organisers("gmc.add_broadcast")
+@organisers("mailings.add_broadcast")
 def message_new(request: HttpRequest) -> HttpResponse:
     form = BroadcastForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -52,7 +53,7 @@ def message_new(request: HttpRequest) -> HttpResponse:
     return render(request, "gmc/messaging/message_form.html", {"form": form, "broadcast": None})
 
 
-@organisers("gmc.change_broadcast")
+@organisers("mailings.change_broadcast")
 def message_edit(request: HttpRequest, pk: int) -> HttpResponse:
     broadcast = get_object_or_404(Broadcast, pk=pk)
     if broadcast.status != Broadcast.Status.DRAFT:
@@ -68,7 +69,7 @@ def message_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@organisers("gmc.view_broadcast")
+@organisers("mailings.view_broadcast")
 def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
     broadcast = get_object_or_404(Broadcast.objects.select_related("edition"), pk=pk)
     if broadcast.status != Broadcast.Status.DRAFT:
@@ -87,7 +88,7 @@ def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@organisers("gmc.view_broadcast")
+@organisers("mailings.view_broadcast")
 @email_frame
 def message_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """The draft as the email it becomes, framed by its page (message_detail)."""
@@ -97,7 +98,7 @@ def message_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@organisers("gmc.change_broadcast")
+@organisers("mailings.change_broadcast")
 def message_send_test(request: HttpRequest, pk: int) -> HttpResponse:
     broadcast = get_object_or_404(Broadcast, pk=pk)
     messaging.send_test(broadcast.pk, to=request.user)
@@ -108,7 +109,7 @@ def message_send_test(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@organisers("gmc.change_broadcast")
+@organisers("mailings.change_broadcast")
 def message_send(request: HttpRequest, pk: int) -> HttpResponse:
     broadcast = get_object_or_404(Broadcast, pk=pk)
     form = SendForm(request.POST)
@@ -119,7 +120,7 @@ def message_send(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("message_progress", pk=pk)
 
 
-@organisers("gmc.view_broadcast")
+@organisers("mailings.view_broadcast")
 def message_progress(request: HttpRequest, pk: int) -> HttpResponse:
     broadcast = get_object_or_404(Broadcast.objects.select_related("edition"), pk=pk)
     if broadcast.status == Broadcast.Status.DRAFT:

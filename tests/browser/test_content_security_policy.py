@@ -15,7 +15,8 @@ from django.core.management import call_command
 from playwright.sync_api import Error as PlaywrightError
 
 from agenda.models import Session
-from gmc.models import Broadcast, EmailTemplate, Organisation, User
+from gmc.models import Organisation, User
+from mailings.models import Broadcast, EmailTemplate
 from registration.models import Registration
 from tests.browser.test_accessibility import register_in, signed_in
 

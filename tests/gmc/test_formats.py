@@ -16,7 +16,7 @@ from django.utils import translation
 
 from gmc.dates import date_range
 from gmc.formats import PORTAL_FORMATS
-from gmc.models import ReminderRule
+from mailings.models import ReminderRule
 from tests.factories import EditionFactory, UserFactory
 from tests.gmc.test_reminders import deliver_all, run_at
 from tests.registration.helpers import deliver_pending, register

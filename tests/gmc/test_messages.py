@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from declarations.models import Submission
 from gmc import messaging, outbox, preferences
-from gmc.models import Broadcast, EmailCategory, OrganisationType, OutboxMessage, User
+from gmc.models import OrganisationType, OutboxMessage, User
+from mailings.models import Broadcast, EmailCategory
 from registration.models import Registration
 from tests.conftest import wait_for
 from tests.declarations.factories import CallFactory, SubmissionFactory
@@ -252,7 +253,7 @@ def test_progress_counts_from_the_outbox_and_refreshes_until_done(organiser_clie
 
     # The failure is visible per recipient in the admin.
     admin_page = organiser_client.get(
-        reverse("admin:gmc_broadcast_change", args=[broadcast.pk])
+        reverse("admin:mailings_broadcast_change", args=[broadcast.pk])
     ).content.decode()
     assert "550 mailbox unavailable" in admin_page
     assert rows[1].to_email in admin_page
@@ -432,3 +433,16 @@ def test_the_check_in_segment_is_chosen_in_the_editor(organiser_client, edition)
     page = organiser_client.get(reverse("message_detail", args=[broadcast.pk])).content.decode()
     assert "1 person registered for 2030 matches this selection." in page
     assert "Registered but not checked in" in page
+
+
+def test_deleting_a_message_keeps_its_outbox_rows_as_the_record_detached(edition):
+    participant(edition)
+    participant(edition)
+    broadcast = broadcast_for(edition)
+    send_everything(broadcast)
+    rows = list(broadcast.outbox_messages.values_list("pk", flat=True))
+    assert len(rows) == 2
+    Broadcast.objects.get(pk=broadcast.pk).delete()
+    kept = OutboxMessage.objects.filter(pk__in=rows)
+    assert kept.count() == 2
+    assert set(kept.values_list("source_type", "source_id")) == {(None, None)}

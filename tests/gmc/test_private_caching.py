@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from agenda.models import CalendarFeed
 from gmc import preferences
-from gmc.models import EmailCategory
+from mailings.models import EmailCategory
 from tests.factories import EditionFactory, UserFactory
 from tests.registration.helpers import register
 

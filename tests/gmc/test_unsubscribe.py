@@ -8,7 +8,8 @@ from django.test import Client
 from django.urls import reverse
 
 from gmc import outbox, preferences, reminders
-from gmc.models import EmailCategory, EmailOptOut, OutboxMessage, ReminderRule
+from gmc.models import OutboxMessage
+from mailings.models import EmailCategory, EmailOptOut, ReminderRule
 from registration import services as registration_services
 from tests.factories import EditionFactory, UserFactory
 from tests.gmc.test_reminders import CLOSES, DAY, deliver_all, rule_for, verified_user
