@@ -209,8 +209,8 @@ def bench_reminders(count: int) -> dict:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from gmc import reminders
     from gmc.models import OutboxMessage
+    from mailings import reminders
     from mailings.models import ReminderRule
 
     now = timezone.now()

@@ -20,10 +20,11 @@ from django.utils.html import escape, format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from gmc import email_kinds, outbox, reminders
+from gmc import email_kinds, outbox
 from gmc.models import OutboxMessage
 from gmc.timezones import zone_label
 from gmc.views.email_frame import email_frame, email_html_response
+from mailings import reminders, wording
 from mailings.models import Broadcast, EmailOptOut, EmailTemplate, ReminderRule
 
 
@@ -321,7 +322,7 @@ class EmailTemplateForm(forms.ModelForm):
         kind = cleaned.get("kind")
         if kind:
             sources = {name: cleaned.get(name, "") for name in ("subject", "text", "html")}
-            for field_name, messages_ in email_kinds.check_template(kind, sources).items():
+            for field_name, messages_ in wording.check_template(kind, sources).items():
                 for message in messages_:
                     self.add_error(field_name, message)
         return cleaned
@@ -375,7 +376,7 @@ class EmailTemplateAdmin(admin.ModelAdmin):
         kind = initial.get("kind")
         if kind in email_kinds.KINDS:
             language = initial.get("language") or settings.LANGUAGE_CODE
-            current = email_kinds.current_wording(kind, language)
+            current = wording.current_wording(kind, language)
             for name, value in current.items():
                 initial.setdefault(name, value)
         return initial

@@ -97,8 +97,8 @@ def queue(
     may decline: it then carries an unsubscribe link, and is written SUPPRESSED, never
     sent, when the recipient has declined that category.
     """
-    from gmc import preferences
     from gmc.email_kinds import category_of
+    from mailings import preferences
 
     user = to if isinstance(to, User) else None
     category = category_of(kind) if category is None else category
@@ -309,7 +309,7 @@ def render(message: OutboxMessage, cache: dict | None = None) -> EmailMultiAlter
     of its kind when there is one, else from its three template files. An email of a
     category carries an unsubscribe link in both parts and the List-Unsubscribe headers
     (RFC 2369 and RFC 8058 one-click)."""
-    from gmc import preferences
+    from mailings import preferences
 
     context = {"site_url": site_url(), **message_context(message)}
     # A message may carry its own wording (a reminder rule's), which wins over the
@@ -380,7 +380,7 @@ def deliver(message_id: int, connection=None, cache: dict | None = None) -> Deli
     ``erase_when_done`` is then deleted. ``connection`` lets a batch share one SMTP
     connection. Side effect: one SMTP send. Safe to repeat.
     """
-    from gmc import preferences
+    from mailings import preferences
 
     with transaction.atomic():
         message = (

@@ -119,7 +119,9 @@ class ReminderRule(models.Model):
         return self.name
 
     def clean(self) -> None:
-        from gmc.email_kinds import REMINDER_KINDS, check_template
+        from gmc.email_kinds import REMINDER_KINDS
+
+        from .wording import check_template
 
         errors: dict[str, list] = {}
         session_event = self.event == self.Event.SESSION_STARTS

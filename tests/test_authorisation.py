@@ -38,9 +38,9 @@ from django.urls.exceptions import Resolver404
 
 from agenda.models import CalendarFeed, Star
 from declarations.models import Attachment, Submission
-from gmc import preferences
 from gmc.models import Edition, OutboxMessage, Publication, User
 from gmc.permissions import ORGANISER_PERMISSIONS, ORGANISERS_GROUP, sync_organiser_group
+from mailings import preferences
 from mailings.models import Broadcast, EmailOptOut, EmailTemplate, ReminderRule
 from registration.models import Registration
 from tests.agenda.factories import RoomFactory, SessionFactory, SessionSpeakerFactory

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from gmc import preferences
 from gmc.models import User
+from mailings import preferences
 from mailings.models import EmailCategory
 
 

@@ -10,9 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gmc import messaging
 from gmc.messaging_forms import BroadcastForm, SendForm
 from gmc.models import OutboxMessage
+from mailings import selectors, services
 from mailings.models import Broadcast
 
 from .email_frame import email_frame, email_html_response
@@ -74,13 +74,13 @@ def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
     broadcast = get_object_or_404(Broadcast.objects.select_related("edition"), pk=pk)
     if broadcast.status != Broadcast.Status.DRAFT:
         return redirect("message_progress", pk=pk)
-    subject, text, _html = messaging.preview(broadcast, request.user)
+    subject, text, _html = services.preview(broadcast, request.user)
     return render(
         request,
         "gmc/messaging/message_detail.html",
         {
             "broadcast": broadcast,
-            "recipient_count": messaging.recipients(broadcast).count(),
+            "recipient_count": services.recipients(broadcast).count(),
             "preview_subject": subject,
             "preview_text": text,
             "send_form": SendForm(),
@@ -93,7 +93,7 @@ def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def message_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """The draft as the email it becomes, framed by its page (message_detail)."""
     broadcast = get_object_or_404(Broadcast, pk=pk)
-    _subject, _text, html = messaging.preview(broadcast, request.user)
+    _subject, _text, html = services.preview(broadcast, request.user)
     return email_html_response(html)
 
 
@@ -101,7 +101,7 @@ def message_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @organisers("mailings.change_broadcast")
 def message_send_test(request: HttpRequest, pk: int) -> HttpResponse:
     broadcast = get_object_or_404(Broadcast, pk=pk)
-    messaging.send_test(broadcast.pk, to=request.user)
+    services.send_test(broadcast.pk, to=request.user)
     messages.success(
         request, _("A test copy is on its way to %(email)s.") % {"email": request.user.email}
     )
@@ -116,7 +116,7 @@ def message_send(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Tick the box to confirm before sending."))
         return redirect("message_detail", pk=pk)
-    messaging.start_sending(broadcast.pk)
+    services.start_sending(broadcast.pk)
     return redirect("message_progress", pk=pk)
 
 
@@ -128,5 +128,5 @@ def message_progress(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "gmc/messaging/message_progress.html",
-        {"broadcast": broadcast, "progress": messaging.progress(broadcast)},
+        {"broadcast": broadcast, "progress": selectors.progress(broadcast)},
     )

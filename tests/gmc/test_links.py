@@ -14,7 +14,7 @@ from gmc.models import OutboxMessage
 from mailings.models import ReminderRule
 from tests.agenda.factories import SessionFactory
 from tests.factories import EditionFactory, UserFactory
-from tests.gmc.test_reminders import deliver_all, run_at
+from tests.mailings.test_reminders import deliver_all, run_at
 from tests.registration.helpers import deliver_pending, register
 
 SITE = "https://portal.example.net"

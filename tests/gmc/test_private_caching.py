@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from agenda.models import CalendarFeed
-from gmc import preferences
+from mailings import preferences
 from mailings.models import EmailCategory
 from tests.factories import EditionFactory, UserFactory
 from tests.registration.helpers import register

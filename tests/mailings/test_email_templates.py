@@ -4,7 +4,8 @@ from django.urls import reverse
 
 from gmc import email_kinds, outbox
 from gmc.models import OutboxMessage
-from mailings.models import EmailTemplate
+from mailings import wording
+from mailings.models import EmailCategory, EmailTemplate
 from tests.factories import UserFactory
 
 CONTEXT = {
@@ -179,14 +180,14 @@ def initial_values(page: str) -> dict[str, str]:
 def test_the_built_in_wording_is_a_valid_template_that_says_the_same(db, kind):
     """What an organiser starts from passes the check on save and, saved unchanged,
     sends the same words as the files."""
-    wording = email_kinds.file_wording(kind)
-    assert wording["subject"] and wording["text"] and wording["html"]
-    assert email_kinds.check_template(kind, wording) == {}
+    built_in = wording.file_wording(kind)
+    assert built_in["subject"] and built_in["text"] and built_in["html"]
+    assert wording.check_template(kind, built_in) == {}
     context = email_kinds.KINDS[kind].sample_context()
     from_files = outbox.render_parts(
         template=kind.replace(".", "/"), context=context, language="en"
     )
-    custom = EmailTemplate(kind=kind, language="en", **wording)
+    custom = EmailTemplate(kind=kind, language="en", **built_in)
     as_template = outbox.render_parts(
         template=kind.replace(".", "/"), context=context, language="en", custom=custom
     )
@@ -233,3 +234,9 @@ def test_a_new_template_starts_from_the_organisers_last_version(admin_client, se
         "text": "Your ticket: {{ ticket_url }}",
         "html": "<p>Seat at {{ venue }}</p>",
     }
+
+
+def test_every_category_of_an_email_kind_is_one_people_can_choose():
+    """The registry names categories by their keys; mailings owns the choices."""
+    used = {info.category for info in email_kinds.KINDS.values() if info.category}
+    assert used == set(EmailCategory.values)

@@ -4,24 +4,25 @@ A message is written as a draft, tried with a test sent to its author, then sent
 ``start_sending`` fixes the moment and hands over to a Celery task that queues the
 recipients in batches (``queue_next_batch``), each recipient one outbox row keyed
 (message, recipient), so a repeated or redelivered batch never writes to anyone twice.
-What was delivered is read back from those rows (``progress``).
+What was delivered is read back from those rows (``selectors.progress``).
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
 from django.db import models, transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from declarations.models import Call, Submission
-from gmc import outbox, preferences
+from gmc import outbox
 from gmc.links import site_url
 from gmc.models import OutboxMessage, User
-from mailings.models import Broadcast, EmailCategory
 from registration.models import Registration
+
+from . import preferences
+from .models import Broadcast, EmailCategory
 
 logger = logging.getLogger(__name__)
 
@@ -139,7 +140,7 @@ def start_sending(broadcast_id: int) -> Broadcast:
 
 
 def enqueue_batch(broadcast_id: int) -> None:
-    from gmc.tasks import queue_broadcast_batch
+    from .tasks import queue_broadcast_batch
 
     try:
         queue_broadcast_batch.delay(broadcast_id)
@@ -186,35 +187,3 @@ def queue_next_batch(broadcast_id: int, batch_size: int = QUEUE_BATCH_SIZE) -> b
             fields += ["status", "queued_at", "recipient_count"]
         broadcast.save(update_fields=fields)
     return more
-
-
-@dataclass(frozen=True)
-class Progress:
-    total: int
-    sent: int
-    failed: int
-    unsubscribed: int
-    remaining: int
-    done: bool
-
-
-def progress(broadcast: Broadcast) -> Progress:
-    """Where the sending stands, counted from the outbox rows in one query."""
-    Status = OutboxMessage.Status
-    counts = broadcast.outbox_messages.aggregate(
-        rows=Count("pk"),
-        sent=Count("pk", filter=Q(status=Status.SENT)),
-        failed=Count("pk", filter=Q(status=Status.FAILED)),
-        unsubscribed=Count("pk", filter=Q(status=Status.SUPPRESSED)),
-        pending=Count("pk", filter=Q(status=Status.PENDING)),
-    )
-    total = max(broadcast.recipient_count, counts["rows"])
-    finished = counts["sent"] + counts["failed"] + counts["unsubscribed"]
-    return Progress(
-        total=total,
-        sent=counts["sent"],
-        failed=counts["failed"],
-        unsubscribed=counts["unsubscribed"],
-        remaining=total - finished,
-        done=broadcast.status == Broadcast.Status.QUEUED and counts["pending"] == 0,
-    )

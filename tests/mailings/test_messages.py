@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from declarations.models import Submission
-from gmc import messaging, outbox, preferences
+from gmc import outbox
 from gmc.models import OrganisationType, OutboxMessage, User
+from mailings import preferences, selectors, services
 from mailings.models import Broadcast, EmailCategory
 from registration.models import Registration
 from tests.conftest import wait_for
@@ -81,7 +82,7 @@ def test_segment_is_exact(edition):
     participant(EditionFactory(year=2031), country="KE")
 
     everyone = broadcast_for(edition)
-    assert emails(messaging.recipients(everyone)) == emails(
+    assert emails(services.recipients(everyone)) == emails(
         [
             kenya_university_online,
             kenya_university_in_person,
@@ -93,28 +94,28 @@ def test_segment_is_exact(edition):
     kenyan_universities = broadcast_for(
         edition, country="KE", organisation_type=OrganisationType.UNIVERSITY
     )
-    assert emails(messaging.recipients(kenyan_universities)) == emails(
+    assert emails(services.recipients(kenyan_universities)) == emails(
         [kenya_university_online, kenya_university_in_person, waiting]
     )
     online = broadcast_for(edition, attendance="online")
-    assert emails(messaging.recipients(online)) == [kenya_university_online.email]
+    assert emails(services.recipients(online)) == [kenya_university_online.email]
     only_waiting = broadcast_for(edition, registration_status="waiting")
-    assert emails(messaging.recipients(only_waiting)) == [waiting.email]
+    assert emails(services.recipients(only_waiting)) == [waiting.email]
     only_cancelled = broadcast_for(edition, registration_status="cancelled")
-    assert emails(messaging.recipients(only_cancelled)) == [cancelled.email]
+    assert emails(services.recipients(only_cancelled)) == [cancelled.email]
     sent_input = broadcast_for(edition, declaration_status="sent")
-    assert emails(messaging.recipients(sent_input)) == [kenya_university_online.email]
+    assert emails(services.recipients(sent_input)) == [kenya_university_online.email]
     drafts = broadcast_for(edition, declaration_status="draft")
-    assert emails(messaging.recipients(drafts)) == [kenya_university_in_person.email]
+    assert emails(services.recipients(drafts)) == [kenya_university_in_person.email]
     nothing = broadcast_for(edition, declaration_status="none")
-    assert emails(messaging.recipients(nothing)) == emails(
+    assert emails(services.recipients(nothing)) == emails(
         [kenya_platform, mexico_university, waiting]
     )
 
 
 def send_everything(broadcast: Broadcast, batch_size: int = 2) -> None:
-    messaging.start_sending(broadcast.pk)
-    while messaging.queue_next_batch(broadcast.pk, batch_size=batch_size):
+    services.start_sending(broadcast.pk)
+    while services.queue_next_batch(broadcast.pk, batch_size=batch_size):
         pass
 
 
@@ -126,7 +127,7 @@ def test_sending_queues_one_email_per_recipient_in_batches_and_twice_is_harmless
     broadcast.refresh_from_db()
     assert broadcast.status == Broadcast.Status.QUEUED
     # A redelivered batch task after the end changes nothing either.
-    assert messaging.queue_next_batch(broadcast.pk) is False
+    assert services.queue_next_batch(broadcast.pk) is False
     rows = OutboxMessage.objects.filter(broadcast=broadcast)
     assert sorted(rows.values_list("to_email", flat=True)) == emails(people)
     assert set(rows.values_list("category", flat=True)) == {EmailCategory.ANNOUNCEMENTS}
@@ -136,14 +137,14 @@ def test_sending_queues_one_email_per_recipient_in_batches_and_twice_is_harmless
 def test_a_batch_run_twice_at_the_same_point_writes_once(edition):
     people = [participant(edition) for _ in range(3)]
     broadcast = broadcast_for(edition)
-    messaging.start_sending(broadcast.pk)
+    services.start_sending(broadcast.pk)
     # The task is redelivered before its first run committed its marker: the keys hold.
     Broadcast.objects.filter(pk=broadcast.pk).update(last_queued_user_id=0)
-    messaging.queue_next_batch(broadcast.pk, batch_size=10)
+    services.queue_next_batch(broadcast.pk, batch_size=10)
     Broadcast.objects.filter(pk=broadcast.pk).update(
         status=Broadcast.Status.SENDING, last_queued_user_id=0
     )
-    messaging.queue_next_batch(broadcast.pk, batch_size=10)
+    services.queue_next_batch(broadcast.pk, batch_size=10)
     assert OutboxMessage.objects.filter(broadcast=broadcast).count() == len(people)
 
 
@@ -194,7 +195,7 @@ def test_compose_preview_test_send_and_follow(organiser_client, staff_organiser,
     )
     assert response["Location"] == reverse("message_progress", args=[broadcast.pk])
     organiser_client.post(reverse("message_send", args=[broadcast.pk]), {"confirm": "on"})
-    while messaging.queue_next_batch(broadcast.pk):
+    while services.queue_next_batch(broadcast.pk):
         pass
     assert OutboxMessage.objects.filter(broadcast=broadcast).count() == 3
 
@@ -316,7 +317,7 @@ def test_broadcast_to_5000_through_a_worker_delivers_each_once(
     )
     broadcast = broadcast_for(edition)
     with transaction.atomic():
-        messaging.start_sending(broadcast.pk)
+        services.start_sending(broadcast.pk)
     wait_for(
         lambda: len(smtp_sink.messages) >= 5000,
         timeout=600,
@@ -324,7 +325,7 @@ def test_broadcast_to_5000_through_a_worker_delivers_each_once(
         message="the broadcast was not delivered",
     )
     wait_for(
-        lambda: messaging.progress(Broadcast.objects.get(pk=broadcast.pk)).done,
+        lambda: selectors.progress(Broadcast.objects.get(pk=broadcast.pk)).done,
         timeout=30,
         message="the outbox rows were not all marked",
     )
@@ -355,13 +356,13 @@ def test_check_in_segments_split_the_registered_by_the_door(edition):
     participant(edition, registration={"status": "cancelled"})
 
     checked_in = broadcast_for(edition, check_in=Broadcast.CheckIn.CHECKED_IN)
-    assert emails(messaging.recipients(checked_in)) == [came.email]
+    assert emails(services.recipients(checked_in)) == [came.email]
     not_checked_in = broadcast_for(edition, check_in=Broadcast.CheckIn.NOT_CHECKED_IN)
-    assert emails(messaging.recipients(not_checked_in)) == emails([came_online_waiting, not_yet])
+    assert emails(services.recipients(not_checked_in)) == emails([came_online_waiting, not_yet])
     confirmed_not_checked_in = broadcast_for(
         edition, check_in=Broadcast.CheckIn.NOT_CHECKED_IN, registration_status="confirmed"
     )
-    assert emails(messaging.recipients(confirmed_not_checked_in)) == [not_yet.email]
+    assert emails(services.recipients(confirmed_not_checked_in)) == [not_yet.email]
 
 
 def test_the_greeting_uses_the_display_name_and_can_be_left_out(edition):

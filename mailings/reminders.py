@@ -34,12 +34,14 @@ from django.utils.translation import ngettext
 
 from agenda.models import Session, Star
 from declarations.models import Submission
-from gmc import outbox, preferences
+from gmc import outbox
 from gmc.links import absolute_url
 from gmc.models import Edition, User
 from gmc.timezones import parse_zone, zone_label
-from mailings.models import EmailCategory, ReminderRule
 from registration.models import Registration
+
+from . import preferences
+from .models import EmailCategory, ReminderRule
 
 logger = logging.getLogger(__name__)
 

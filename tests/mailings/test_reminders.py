@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from declarations.models import Submission
-from gmc import outbox, preferences, reminders
+from gmc import outbox
 from gmc.models import OutboxMessage, User
+from mailings import preferences, reminders
 from mailings.models import EmailCategory, ReminderRule
 from registration.models import Registration
 from tests.agenda.factories import SessionFactory
@@ -405,7 +406,7 @@ def test_job_selects_and_queues_every_recipient_in_the_same_number_of_queries(ed
 
 @pytest.mark.delivery
 def test_beat_task_through_a_worker_delivers_the_reminder_once(celery_worker, smtp_sink):
-    from gmc.tasks import send_due_reminders
+    from mailings.tasks import send_due_reminders
     from tests.conftest import wait_for
 
     closes = timezone.now() + DAY - timedelta(minutes=1)  # the 1-day reminder is due

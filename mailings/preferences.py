@@ -16,7 +16,8 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from gmc.links import absolute_url
-from mailings.models import EmailCategory, EmailOptOut
+
+from .models import EmailCategory, EmailOptOut
 
 TOKEN_SALT = "gmc.unsubscribe"  # noqa: S105 (a signing namespace, not a secret)
 

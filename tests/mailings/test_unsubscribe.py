@@ -7,12 +7,13 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from gmc import outbox, preferences, reminders
+from gmc import outbox
 from gmc.models import OutboxMessage
+from mailings import preferences, reminders
 from mailings.models import EmailCategory, EmailOptOut, ReminderRule
 from registration import services as registration_services
 from tests.factories import EditionFactory, UserFactory
-from tests.gmc.test_reminders import CLOSES, DAY, deliver_all, rule_for, verified_user
+from tests.mailings.test_reminders import CLOSES, DAY, deliver_all, rule_for, verified_user
 
 
 @pytest.fixture
