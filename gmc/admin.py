@@ -415,7 +415,3 @@ class NewsArticleAdmin(PreviewOnSite, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["edition"]
     date_hierarchy = "published_at"
-
-
-# Reminder rules, email templates, opt-outs and messages to participants.
-from gmc import admin_messaging  # noqa: E402, F401

@@ -47,7 +47,7 @@ def read_token(token: str) -> tuple[int, str]:
 
 
 def unsubscribe_url(user_id: int, category: str) -> str:
-    return absolute_url(reverse("email_unsubscribe", args=[make_token(user_id, category)]))
+    return absolute_url(reverse("mailings:unsubscribe", args=[make_token(user_id, category)]))
 
 
 def is_opted_out(user_id: int | None, category: str) -> bool:

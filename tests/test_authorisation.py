@@ -110,17 +110,23 @@ TABLE: dict[str, tuple] = {
     "set_language": (to("home"),) * 5,  # GET changes nothing and goes back
     # Email preferences: the signed token in the address is the key (RFC 8058 one-click
     # unsubscribe, no cookies); GET only asks for confirmation.
-    "email_unsubscribe": PUBLIC,
-    "email_preferences": SIGNED_IN,
+    "mailings:unsubscribe": PUBLIC,
+    "mailings:preferences": SIGNED_IN,
     # Organisers' messages to participants (the message is a draft).
-    "message_list": ORGANISERS,
-    "message_new": ORGANISERS,
-    "message_detail": ORGANISERS,
-    "message_edit": ORGANISERS,
-    "message_preview": ORGANISERS,
-    "message_progress": (LOGIN, 403, 403, to("message_detail"), to("message_detail")),
-    "message_send_test": POST_ONLY,
-    "message_send": POST_ONLY,
+    "mailings:message_list": ORGANISERS,
+    "mailings:message_new": ORGANISERS,
+    "mailings:message_detail": ORGANISERS,
+    "mailings:message_edit": ORGANISERS,
+    "mailings:message_preview": ORGANISERS,
+    "mailings:message_progress": (
+        LOGIN,
+        403,
+        403,
+        to("mailings:message_detail"),
+        to("mailings:message_detail"),
+    ),
+    "mailings:message_send_test": POST_ONLY,
+    "mailings:message_send": POST_ONLY,
     # Registration: the person's own, addressed by year (so "other" reaches their own).
     "registration:register": (LOGIN, *[to("registration:mine")] * 2, 200, 200),
     "registration:register_year": (LOGIN, *[to("registration:mine")] * 2, 200, 200),
@@ -263,8 +269,8 @@ ADMIN_OVERRIDES: dict[str, tuple] = {
         ADMIN_LOGIN,
         ADMIN_LOGIN,
         ADMIN_LOGIN,
-        to("message_new"),
-        to("message_new"),
+        to("mailings:message_new"),
+        to("mailings:message_new"),
     ),
 }
 
@@ -338,16 +344,16 @@ def _attachments(w: World) -> list:
 SENDING = {"confirm": "on", "subject": "Changed", "body": "Changed"}
 
 REFUSED_POSTS: dict[str, Refusal] = {
-    "message_send_test": Refusal(
+    "mailings:message_send_test": Refusal(
         {"anonymous": LOGIN, "attendee": 403, "other": 403}, _messages_sent
     ),
-    "message_send": Refusal(
+    "mailings:message_send": Refusal(
         {"anonymous": LOGIN, "attendee": 403, "other": 403}, _messages_sent, SENDING
     ),
-    "message_edit": Refusal(
+    "mailings:message_edit": Refusal(
         {"anonymous": LOGIN, "attendee": 403, "other": 403}, _messages_sent, SENDING
     ),
-    "message_new": Refusal(
+    "mailings:message_new": Refusal(
         {"anonymous": LOGIN, "attendee": 403, "other": 403},
         lambda w: Broadcast.objects.count(),
         {"subject": "New", "body": "New", "edition": "1"},
@@ -387,7 +393,7 @@ REFUSED_POSTS: dict[str, Refusal] = {
     "accounts:delete": Refusal(
         {"anonymous": LOGIN}, lambda w: User.objects.count(), {"confirm": "on"}
     ),
-    "email_preferences": Refusal(
+    "mailings:preferences": Refusal(
         {"anonymous": LOGIN}, lambda w: EmailOptOut.objects.count(), {"accepted": []}
     ),
     # The admin: nobody without the permission changes a row, whatever they POST.
@@ -557,7 +563,9 @@ def arguments(key: str, w: World) -> dict:
         "publication_download": lambda: {"slug": o["publication"].slug},
         "news_detail": lambda: {"slug": o["article"].slug},
         "news_detail@draft": lambda: {"slug": o["draft"].slug},
-        "email_unsubscribe": lambda: {"token": preferences.make_token(w.attendee.pk, "reminders")},
+        "mailings:unsubscribe": lambda: {
+            "token": preferences.make_token(w.attendee.pk, "reminders")
+        },
         "registration:ticket": lambda: {"code": o["registration"].ticket_code},
         "registration:checkin_mark": lambda: {"pk": o["registration"].pk},
         "agenda:feed": lambda: {"token": o["feed"].token},
@@ -592,7 +600,10 @@ def arguments(key: str, w: World) -> dict:
     if key in explicit:
         return explicit[key]()
     name = key.split("@")[0]
-    if name.startswith("message_") and name not in {"message_list", "message_new"}:
+    if name.startswith("mailings:message_") and name not in {
+        "mailings:message_list",
+        "mailings:message_new",
+    }:
         return {"pk": o["broadcast"].pk}
     label = ADMIN_OBJECT_PAGES.get(name)
     if label is not None:

@@ -160,7 +160,7 @@ def test_compose_preview_test_send_and_follow(organiser_client, staff_organiser,
     participant(edition, registration={"attendance": "online"})
 
     response = organiser_client.post(
-        reverse("message_new"),
+        reverse("mailings:message_new"),
         {
             "edition": edition.pk,
             "attendance": "in_person",
@@ -169,39 +169,39 @@ def test_compose_preview_test_send_and_follow(organiser_client, staff_organiser,
         },
     )
     broadcast = Broadcast.objects.get()
-    assert response["Location"] == reverse("message_detail", args=[broadcast.pk])
+    assert response["Location"] == reverse("mailings:message_detail", args=[broadcast.pk])
     page = organiser_client.get(response["Location"]).content.decode()
     assert "3 people registered for 2030 match this selection." in page
     assert "Send to 3 people" in page
     # The preview is the email, framed from its own address.
     assert "<b>panel</b>" not in page
-    preview = organiser_client.get(reverse("message_preview", args=[broadcast.pk]))
+    preview = organiser_client.get(reverse("mailings:message_preview", args=[broadcast.pk]))
     assert "The &lt;b&gt;panel&lt;/b&gt; moves to room 2." in preview.content.decode()
 
-    organiser_client.post(reverse("message_send_test", args=[broadcast.pk]))
-    organiser_client.post(reverse("message_send_test", args=[broadcast.pk]))
+    organiser_client.post(reverse("mailings:message_send_test", args=[broadcast.pk]))
+    organiser_client.post(reverse("mailings:message_send_test", args=[broadcast.pk]))
     tests = OutboxMessage.objects.filter(kind="messages.broadcast")
     assert list(tests.values_list("to_email", flat=True)) == [staff_organiser.email] * 2
     assert not tests.filter(broadcast=broadcast).exists()  # tests are not deliveries
     assert outbox.render(tests.first()).subject == "[Test] Room change"
 
-    refused = organiser_client.post(reverse("message_send", args=[broadcast.pk]))
+    refused = organiser_client.post(reverse("mailings:message_send", args=[broadcast.pk]))
     assert refused.status_code == 302
     assert OutboxMessage.objects.filter(broadcast=broadcast).count() == 0
     assert Broadcast.objects.get().status == Broadcast.Status.DRAFT
 
     response = organiser_client.post(
-        reverse("message_send", args=[broadcast.pk]), {"confirm": "on"}
+        reverse("mailings:message_send", args=[broadcast.pk]), {"confirm": "on"}
     )
-    assert response["Location"] == reverse("message_progress", args=[broadcast.pk])
-    organiser_client.post(reverse("message_send", args=[broadcast.pk]), {"confirm": "on"})
+    assert response["Location"] == reverse("mailings:message_progress", args=[broadcast.pk])
+    organiser_client.post(reverse("mailings:message_send", args=[broadcast.pk]), {"confirm": "on"})
     while services.queue_next_batch(broadcast.pk):
         pass
     assert OutboxMessage.objects.filter(broadcast=broadcast).count() == 3
 
     # A sent message can no longer be edited.
     response = organiser_client.post(
-        reverse("message_edit", args=[broadcast.pk]),
+        reverse("mailings:message_edit", args=[broadcast.pk]),
         {"edition": edition.pk, "subject": "Changed", "body": "x"},
     )
     assert Broadcast.objects.get().subject == "Room change"
@@ -209,7 +209,7 @@ def test_compose_preview_test_send_and_follow(organiser_client, staff_organiser,
 
 def test_bad_input_keeps_what_was_typed(organiser_client, edition):
     response = organiser_client.post(
-        reverse("message_new"), {"edition": "", "subject": "", "body": "Kept text"}
+        reverse("mailings:message_new"), {"edition": "", "subject": "", "body": "Kept text"}
     )
     assert response.status_code == 200
     page = response.content.decode()
@@ -234,7 +234,7 @@ def test_progress_counts_from_the_outbox_and_refreshes_until_done(organiser_clie
     preferences.unsubscribe(rows[2].recipient_id, EmailCategory.ANNOUNCEMENTS)
     outbox.deliver(rows[2].pk)
 
-    url = reverse("message_progress", args=[broadcast.pk])
+    url = reverse("mailings:message_progress", args=[broadcast.pk])
     page = organiser_client.get(url).content.decode()
     assert numbers(page) == {
         "total": 4,
@@ -260,7 +260,7 @@ def test_progress_counts_from_the_outbox_and_refreshes_until_done(organiser_clie
     assert rows[1].to_email in admin_page
 
 
-@pytest.mark.parametrize("name", ["message_list", "message_new"])
+@pytest.mark.parametrize("name", ["mailings:message_list", "mailings:message_new"])
 def test_pages_are_for_organisers_only(client, db, name):
     url = reverse(name)
     assert client.get(url).status_code == 302  # to the login page
@@ -272,9 +272,9 @@ def test_actions_are_refused_to_non_organisers(client, edition):
     participant(edition)
     broadcast = broadcast_for(edition)
     client.force_login(UserFactory(is_staff=True))
-    for name in ("message_detail", "message_edit", "message_progress"):
+    for name in ("mailings:message_detail", "mailings:message_edit", "mailings:message_progress"):
         assert client.get(reverse(name, args=[broadcast.pk])).status_code == 403
-    for name in ("message_send_test", "message_send"):
+    for name in ("mailings:message_send_test", "mailings:message_send"):
         response = client.post(reverse(name, args=[broadcast.pk]), {"confirm": "on"})
         assert response.status_code == 403
     assert not OutboxMessage.objects.exists()
@@ -284,7 +284,7 @@ def test_actions_are_refused_to_non_organisers(client, edition):
 def test_message_list_in_a_fixed_number_of_queries(organiser_client, edition):
     def count_queries() -> int:
         with CaptureQueriesContext(connection) as queries:
-            assert organiser_client.get(reverse("message_list")).status_code == 200
+            assert organiser_client.get(reverse("mailings:message_list")).status_code == 200
         return len(queries)
 
     broadcast_for(edition)
@@ -337,7 +337,7 @@ def test_broadcast_to_5000_through_a_worker_delivers_each_once(
     )
 
     client.force_login(staff_organiser)
-    page = client.get(reverse("message_progress", args=[broadcast.pk])).content.decode()
+    page = client.get(reverse("mailings:message_progress", args=[broadcast.pk])).content.decode()
     assert numbers(page) == {
         "total": 5000,
         "sent": 5000,
@@ -392,28 +392,36 @@ def test_the_editor_offers_the_greeting_and_the_preview_shows_it(
 ):
     staff_organiser.set_name("Lan", "Nguyen", "")
     staff_organiser.save()
-    form = organiser_client.get(reverse("message_new")).content.decode()
+    form = organiser_client.get(reverse("mailings:message_new")).content.decode()
     assert "Start with a greeting" in form
     assert "“Dear {name},”" in form
     assert re.search(r'<input[^>]*name="greeting"[^>]*checked', form)
 
     data = {"edition": edition.pk, "subject": "Room change", "body": "Room 2."}
-    organiser_client.post(reverse("message_new"), {**data, "greeting": "on"})
+    organiser_client.post(reverse("mailings:message_new"), {**data, "greeting": "on"})
     greeted = Broadcast.objects.get()
     assert greeted.greeting is True
-    page = organiser_client.get(reverse("message_detail", args=[greeted.pk])).content.decode()
+    page = organiser_client.get(
+        reverse("mailings:message_detail", args=[greeted.pk])
+    ).content.decode()
     assert "Dear Lan Nguyen,\n\nRoom 2." in page
-    frame = organiser_client.get(reverse("message_preview", args=[greeted.pk])).content.decode()
+    frame = organiser_client.get(
+        reverse("mailings:message_preview", args=[greeted.pk])
+    ).content.decode()
     assert "Dear Lan Nguyen," in frame
 
     # An unticked box is not sent by the browser: the message has no added greeting.
-    organiser_client.post(reverse("message_edit", args=[greeted.pk]), data)
+    organiser_client.post(reverse("mailings:message_edit", args=[greeted.pk]), data)
     greeted.refresh_from_db()
     assert greeted.greeting is False
-    page = organiser_client.get(reverse("message_detail", args=[greeted.pk])).content.decode()
+    page = organiser_client.get(
+        reverse("mailings:message_detail", args=[greeted.pk])
+    ).content.decode()
     assert "Dear Lan Nguyen" not in page
     assert "no greeting is added" in page
-    frame = organiser_client.get(reverse("message_preview", args=[greeted.pk])).content.decode()
+    frame = organiser_client.get(
+        reverse("mailings:message_preview", args=[greeted.pk])
+    ).content.decode()
     assert "Dear" not in frame
 
 
@@ -421,7 +429,7 @@ def test_the_check_in_segment_is_chosen_in_the_editor(organiser_client, edition)
     participant(edition, registration={"checked_in_at": timezone.now()})
     participant(edition)
     organiser_client.post(
-        reverse("message_new"),
+        reverse("mailings:message_new"),
         {
             "edition": edition.pk,
             "check_in": "not_checked_in",
@@ -431,7 +439,9 @@ def test_the_check_in_segment_is_chosen_in_the_editor(organiser_client, edition)
         },
     )
     broadcast = Broadcast.objects.get()
-    page = organiser_client.get(reverse("message_detail", args=[broadcast.pk])).content.decode()
+    page = organiser_client.get(
+        reverse("mailings:message_detail", args=[broadcast.pk])
+    ).content.decode()
     assert "1 person registered for 2030 matches this selection." in page
     assert "Registered but not checked in" in page
 

@@ -1,4 +1,5 @@
-"""Organisers' messages to participants: compose, preview, test, send, follow."""
+"""Organisers' messages to participants (compose, preview, test, send, follow), and
+everyone's email preferences and one-click unsubscribe."""
 
 from __future__ import annotations
 
@@ -8,14 +9,15 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
-from gmc.messaging_forms import BroadcastForm, SendForm
-from gmc.models import OutboxMessage
-from mailings import selectors, services
-from mailings.models import Broadcast
+from gmc.models import OutboxMessage, User
+from gmc.views.email_frame import email_frame, email_html_response
 
-from .email_frame import email_frame, email_html_response
+from . import preferences, selectors, services
+from .forms import BroadcastForm, PreferencesForm, SendForm
+from .models import Broadcast, EmailCategory
 
 
 def organisers(permission: str):
@@ -38,7 +40,7 @@ def message_list(request: HttpRequest) -> HttpResponse:
         )
         .order_by("-created_at")
     )
-    return render(request, "gmc/messaging/message_list.html", {"broadcasts": broadcasts})
+    return render(request, "mailings/message_list.html", {"broadcasts": broadcasts})
 
 
 @organisers("mailings.add_broadcast")
@@ -49,8 +51,8 @@ def message_new(request: HttpRequest) -> HttpResponse:
         broadcast.created_by = request.user
         broadcast.save()
         messages.success(request, _("Draft saved. Check the recipients and the preview."))
-        return redirect("message_detail", pk=broadcast.pk)
-    return render(request, "gmc/messaging/message_form.html", {"form": form, "broadcast": None})
+        return redirect("mailings:message_detail", pk=broadcast.pk)
+    return render(request, "mailings/message_form.html", {"form": form, "broadcast": None})
 
 
 @organisers("mailings.change_broadcast")
@@ -58,26 +60,24 @@ def message_edit(request: HttpRequest, pk: int) -> HttpResponse:
     broadcast = get_object_or_404(Broadcast, pk=pk)
     if broadcast.status != Broadcast.Status.DRAFT:
         messages.info(request, _("This message was sent; it can no longer be changed."))
-        return redirect("message_detail", pk=pk)
+        return redirect("mailings:message_detail", pk=pk)
     form = BroadcastForm(request.POST or None, instance=broadcast)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Draft saved."))
-        return redirect("message_detail", pk=pk)
-    return render(
-        request, "gmc/messaging/message_form.html", {"form": form, "broadcast": broadcast}
-    )
+        return redirect("mailings:message_detail", pk=pk)
+    return render(request, "mailings/message_form.html", {"form": form, "broadcast": broadcast})
 
 
 @organisers("mailings.view_broadcast")
 def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
     broadcast = get_object_or_404(Broadcast.objects.select_related("edition"), pk=pk)
     if broadcast.status != Broadcast.Status.DRAFT:
-        return redirect("message_progress", pk=pk)
+        return redirect("mailings:message_progress", pk=pk)
     subject, text, _html = services.preview(broadcast, request.user)
     return render(
         request,
-        "gmc/messaging/message_detail.html",
+        "mailings/message_detail.html",
         {
             "broadcast": broadcast,
             "recipient_count": services.recipients(broadcast).count(),
@@ -105,7 +105,7 @@ def message_send_test(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(
         request, _("A test copy is on its way to %(email)s.") % {"email": request.user.email}
     )
-    return redirect("message_detail", pk=pk)
+    return redirect("mailings:message_detail", pk=pk)
 
 
 @require_POST
@@ -115,18 +115,63 @@ def message_send(request: HttpRequest, pk: int) -> HttpResponse:
     form = SendForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Tick the box to confirm before sending."))
-        return redirect("message_detail", pk=pk)
+        return redirect("mailings:message_detail", pk=pk)
     services.start_sending(broadcast.pk)
-    return redirect("message_progress", pk=pk)
+    return redirect("mailings:message_progress", pk=pk)
 
 
 @organisers("mailings.view_broadcast")
 def message_progress(request: HttpRequest, pk: int) -> HttpResponse:
     broadcast = get_object_or_404(Broadcast.objects.select_related("edition"), pk=pk)
     if broadcast.status == Broadcast.Status.DRAFT:
-        return redirect("message_detail", pk=pk)
+        return redirect("mailings:message_detail", pk=pk)
     return render(
         request,
-        "gmc/messaging/message_progress.html",
+        "mailings/message_progress.html",
         {"broadcast": broadcast, "progress": selectors.progress(broadcast)},
     )
+
+
+@csrf_exempt  # RFC 8058: mail clients POST here without a form or cookies; the signed
+# token in the address is what authorises the change, and it can only opt out.
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a confirmation (mail scanners follow links; they must not unsubscribe
+    anyone); POST unsubscribes, from the confirmation page or a mail client's one-click
+    request."""
+    try:
+        user_id, category = preferences.read_token(token)
+    except preferences.BadToken:
+        return render(request, "mailings/unsubscribe_invalid.html", status=400)
+    person = User.objects.filter(pk=user_id).only("email").first()
+    if person is None:
+        return render(request, "mailings/unsubscribe_invalid.html", status=400)
+    label = EmailCategory(category).label
+    if request.method == "POST":
+        preferences.unsubscribe(user_id, category)
+        return render(
+            request,
+            "mailings/unsubscribe_done.html",
+            {"category_label": label, "email": person.email},
+        )
+    return render(
+        request,
+        "mailings/unsubscribe_confirm.html",
+        {"category_label": label, "email": person.email, "token": token},
+    )
+
+
+@login_required
+def email_preferences(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = PreferencesForm(request.POST)
+        if form.is_valid():
+            preferences.set_preferences(request.user.pk, form.cleaned_data["accepted"])
+            messages.success(request, _("Your email preferences are saved."))
+            return redirect("mailings:preferences")
+    else:
+        declined = preferences.declined_categories(request.user.pk)
+        form = PreferencesForm(
+            initial={"accepted": [c for c in EmailCategory.values if c not in declined]}
+        )
+    return render(request, "mailings/preferences.html", {"form": form})

@@ -1,4 +1,4 @@
-"""Forms of the organisers' message pages: validation only."""
+"""Forms of the organisers' message pages and of the email preferences: validation only."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gmc.models import Edition
-from mailings.models import Broadcast
+
+from .models import Broadcast, EmailCategory
 
 
 class BroadcastForm(forms.ModelForm):
@@ -47,4 +48,17 @@ class BroadcastForm(forms.ModelForm):
 class SendForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("I have checked the recipients and the preview; send it now."),
+    )
+
+
+class PreferencesForm(forms.Form):
+    accepted = forms.MultipleChoiceField(
+        label=_("Emails I want to receive"),
+        choices=EmailCategory.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Confirmations of your registration, receipts of your input and account "
+            "emails (such as password resets) are always sent."
+        ),
     )

@@ -1,5 +1,5 @@
 """Admin of the email the organisers set up: reminder rules, email templates, opt-outs
-and messages to participants (registered from gmc.admin)."""
+and messages to participants."""
 
 from __future__ import annotations
 
@@ -24,8 +24,9 @@ from gmc import email_kinds, outbox
 from gmc.models import OutboxMessage
 from gmc.timezones import zone_label
 from gmc.views.email_frame import email_frame, email_html_response
-from mailings import reminders, wording
-from mailings.models import Broadcast, EmailOptOut, EmailTemplate, ReminderRule
+
+from . import reminders, wording
+from .models import Broadcast, EmailOptOut, EmailTemplate, ReminderRule
 
 
 class OffsetWidget(forms.MultiWidget):
@@ -256,14 +257,14 @@ class BroadcastAdmin(admin.ModelAdmin):
 
     def add_view(self, request, form_url="", extra_context=None):
         # Messages are written where the recipients are counted and the preview shown.
-        return redirect("message_new")
+        return redirect("mailings:message_new")
 
     @admin.display(description=_("organisers' page"))
     def page(self, obj: Broadcast) -> str:
         if obj.pk is None:
             return "—"
         return format_html(
-            '<a href="{}">{}</a>', reverse("message_detail", args=[obj.pk]), _("open")
+            '<a href="{}">{}</a>', reverse("mailings:message_detail", args=[obj.pk]), _("open")
         )
 
     def has_change_permission(self, request, obj=None):
