@@ -175,7 +175,7 @@ class ReminderRuleAdmin(admin.ModelAdmin):
                 context=info.sample_context(),
                 language=settings.LANGUAGE_CODE,
                 custom=outbox.own_wording(own)
-                or outbox.custom_template(obj.kind, settings.LANGUAGE_CODE),
+                or outbox.custom_wording(obj.kind, settings.LANGUAGE_CODE),
             )
         except Exception as exc:  # saved before the email's variables changed
             return _("This wording no longer renders: %(error)s") % {"error": exc}
@@ -399,7 +399,7 @@ class EmailTemplateAdmin(admin.ModelAdmin):
             template=obj.kind.replace(".", "/"),
             context=info.sample_context(),
             language=obj.language,
-            custom=obj,
+            custom=obj.wording,
         )
 
     @admin.display(description=_("preview"))

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from gmc.models import OrganisationType
+from gmc.outbox_hooks import Wording
 
 
 class EmailCategory(models.TextChoices):
@@ -204,6 +205,10 @@ class EmailTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} ({self.language})"
+
+    @property
+    def wording(self) -> Wording:
+        return Wording(subject=self.subject, text=self.text, html=self.html)
 
 
 class OutboxRecord(GenericRelation):

@@ -4,11 +4,32 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, Q
 
 from gmc.models import OutboxMessage
+from gmc.outbox_hooks import Wording
 
-from .models import Broadcast
+from .models import Broadcast, EmailTemplate
+
+
+def custom_template(kind: str, language: str) -> EmailTemplate | None:
+    """The organisers' template of ``kind`` in ``language``, else in the default
+    language, else None (the built-in files are used)."""
+    languages = [language or settings.LANGUAGE_CODE]
+    if settings.LANGUAGE_CODE not in languages:
+        languages.append(settings.LANGUAGE_CODE)
+    found = {
+        t.language: t for t in EmailTemplate.objects.filter(kind=kind, language__in=languages)
+    }
+    return next((found[lang] for lang in languages if lang in found), None)
+
+
+def custom_wording(kind: str, language: str) -> Wording | None:
+    """The outbox's question (``gmc.outbox_hooks.CustomWording``): what organisers
+    wrote for ``kind`` in ``language``, if anything."""
+    template = custom_template(kind, language)
+    return template.wording if template is not None else None
 
 
 @dataclass(frozen=True)

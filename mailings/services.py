@@ -100,7 +100,7 @@ def preview(broadcast: Broadcast, person: User) -> tuple[str, str, str]:
         template=KIND.replace(".", "/"),
         context=context,
         language=person.language,
-        custom=outbox.custom_template(KIND, person.language),
+        custom=outbox.custom_wording(KIND, person.language),
     )
 
 

@@ -14,9 +14,9 @@ from django.templatetags.i18n import BlockTranslateNode
 from django.utils.translation import gettext_lazy as _
 
 from gmc.email_kinds import KINDS
-from gmc.outbox import custom_template
 
 from .models import EmailTemplate
+from .selectors import custom_template
 
 _BODY_BLOCK = re.compile(r"{%\s*block body\s*%}(.*){%\s*endblock\s*%}", re.DOTALL)
 _BLOCK_SUPER = re.compile(r"\n?{{\s*block\.super\s*}}")

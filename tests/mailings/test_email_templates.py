@@ -189,7 +189,7 @@ def test_the_built_in_wording_is_a_valid_template_that_says_the_same(db, kind):
     )
     custom = EmailTemplate(kind=kind, language="en", **built_in)
     as_template = outbox.render_parts(
-        template=kind.replace(".", "/"), context=context, language="en", custom=custom
+        template=kind.replace(".", "/"), context=context, language="en", custom=custom.wording
     )
     assert as_template[0] == from_files[0]
     # The files carry the unsubscribe link; it is added to a template when it is sent.
