@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -25,7 +25,8 @@ from gmc.models import OutboxMessage
 from gmc.timezones import zone_label
 from gmc.views.email_frame import email_frame, email_html_response
 
-from . import reminders, wording
+from . import reminders, services, wording
+from .forms import changed_values
 from .models import Broadcast, EmailOptOut, EmailTemplate, ReminderRule
 
 
@@ -258,6 +259,19 @@ class BroadcastAdmin(admin.ModelAdmin):
     def add_view(self, request, form_url="", extra_context=None):
         # Messages are written where the recipients are counted and the preview shown.
         return redirect("mailings:message_new")
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.MessagingError as refused:
+            # Its transaction is rolled back: nothing of the edit is written.
+            self.message_user(request, str(refused), messages.ERROR)
+            return redirect("admin:mailings_broadcast_change", object_id)
+
+    def save_model(self, request, obj, form, change):
+        # Under the message's row lock, and only while it is a draft: a send that
+        # started after the form was shown wins over the edit.
+        services.update_draft(obj.pk, changes=changed_values(form), by=request.user)
 
     @admin.display(description=_("organisers' page"))
     def page(self, obj: Broadcast) -> str:

@@ -45,6 +45,11 @@ class BroadcastForm(forms.ModelForm):
         self.fields["body"].widget.attrs["rows"] = 12
 
 
+def changed_values(form: forms.ModelForm) -> dict:
+    """The cleaned values of the fields the person changed (for ``update_draft``)."""
+    return {name: form.cleaned_data[name] for name in form.changed_data}
+
+
 class SendForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("I have checked the recipients and the preview; send it now."),

@@ -10,10 +10,12 @@ What was delivered is read back from those rows (``selectors.progress``).
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from declarations.models import Call, Submission
 from gmc import outbox
@@ -34,7 +36,24 @@ ACTIVE_STATUSES = [Registration.Status.CONFIRMED, Registration.Status.WAITING]
 
 
 class MessagingError(Exception):
-    """A refused move of a message (e.g. sending one that is not a draft)."""
+    """A refused move of a message (e.g. changing one whose sending has started)."""
+
+
+# What organisers may change in a draft: its segment and its wording.
+DRAFT_FIELDS = frozenset(
+    {
+        "edition",
+        "registration_status",
+        "attendance",
+        "check_in",
+        "country",
+        "organisation_type",
+        "declaration_status",
+        "greeting",
+        "subject",
+        "body",
+    }
+)
 
 
 def recipients(broadcast: Broadcast) -> models.QuerySet[User]:
@@ -122,6 +141,30 @@ def send_test(broadcast_id: int, *, to: User) -> OutboxMessage:
         category="",
         key=f"{KIND}|gmc.broadcast:{broadcast.pk}|test-{broadcast.tests_sent}|user:{to.pk}",
     )
+
+
+@transaction.atomic
+def update_draft(broadcast_id: int, *, changes: dict[str, Any], by: User) -> Broadcast:
+    """Write ``changes`` (draft field -> new value) to a message that is still a draft,
+    and nothing else. Raises ``MessagingError``, writing nothing, once its sending has
+    started: an edit begun before the send must not turn it back into a draft or
+    change what is being sent. No side effects; repeating it is harmless."""
+    unknown = set(changes) - DRAFT_FIELDS
+    if unknown:
+        raise ValueError(f"not fields of a draft: {sorted(unknown)}")
+    broadcast = Broadcast.objects.select_for_update().get(pk=broadcast_id)
+    if broadcast.status != Broadcast.Status.DRAFT:
+        raise MessagingError(
+            _(
+                "Sending this message has started, so it can no longer be changed: "
+                "your changes were not saved."
+            )
+        )
+    for name, value in changes.items():
+        setattr(broadcast, name, value)
+    if changes:
+        broadcast.save(update_fields=sorted(changes))
+    return broadcast
 
 
 @transaction.atomic

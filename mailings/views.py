@@ -16,7 +16,7 @@ from gmc.models import OutboxMessage, User
 from gmc.views.email_frame import email_frame, email_html_response
 
 from . import preferences, selectors, services
-from .forms import BroadcastForm, PreferencesForm, SendForm
+from .forms import BroadcastForm, PreferencesForm, SendForm, changed_values
 from .models import Broadcast, EmailCategory
 
 
@@ -63,7 +63,11 @@ def message_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("mailings:message_detail", pk=pk)
     form = BroadcastForm(request.POST or None, instance=broadcast)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        try:
+            services.update_draft(pk, changes=changed_values(form), by=request.user)
+        except services.MessagingError as refused:
+            messages.error(request, str(refused))
+            return redirect("mailings:message_detail", pk=pk)
         messages.success(request, _("Draft saved."))
         return redirect("mailings:message_detail", pk=pk)
     return render(request, "mailings/message_form.html", {"form": form, "broadcast": broadcast})
