@@ -25,7 +25,7 @@ from gmc.models import OutboxMessage
 from gmc.timezones import zone_label
 from gmc.views.email_frame import email_frame, email_html_response
 
-from . import reminders, services, wording
+from . import reminders, selectors, services, wording
 from .forms import changed_values
 from .models import Broadcast, EmailOptOut, EmailTemplate, ReminderRule
 
@@ -391,7 +391,7 @@ class EmailTemplateAdmin(admin.ModelAdmin):
         kind = initial.get("kind")
         if kind in email_kinds.KINDS:
             language = initial.get("language") or settings.LANGUAGE_CODE
-            current = wording.current_wording(kind, language)
+            current = selectors.current_wording(kind, language)
             for name, value in current.items():
                 initial.setdefault(name, value)
         return initial

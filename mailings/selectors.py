@@ -11,6 +11,7 @@ from gmc.models import OutboxMessage
 from gmc.outbox_hooks import Wording
 
 from .models import Broadcast, EmailTemplate
+from .wording import file_wording
 
 
 def custom_template(kind: str, language: str) -> EmailTemplate | None:
@@ -30,6 +31,18 @@ def custom_wording(kind: str, language: str) -> Wording | None:
     wrote for ``kind`` in ``language``, if anything."""
     template = custom_template(kind, language)
     return template.wording if template is not None else None
+
+
+def current_wording(kind: str, language: str) -> dict[str, str]:
+    """What ``kind`` says today, for an organiser to start a template from: their own
+    template in ``language`` (else the default language, else the one they changed
+    last), else the built-in files."""
+    template = custom_template(kind, language or settings.LANGUAGE_CODE)
+    if template is None:
+        template = EmailTemplate.objects.filter(kind=kind).order_by("-updated_at").first()
+    if template is not None:
+        return {"subject": template.subject, "text": template.text, "html": template.html}
+    return file_wording(kind)
 
 
 @dataclass(frozen=True)

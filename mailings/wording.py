@@ -1,12 +1,11 @@
-"""Organisers' wording of the automatic emails: what an email says today, and the check
-of a template an organiser writes (its syntax, its variables, a render with the kind's
-sample data from ``gmc.email_kinds``)."""
+"""Organisers' wording of the automatic emails: what the built-in files say, in the form
+of a template, and the check of a template an organiser writes (its syntax, its
+variables, a render with the kind's sample data from ``gmc.email_kinds``)."""
 
 from __future__ import annotations
 
 import re
 
-from django.conf import settings
 from django.template import TemplateSyntaxError, engines
 from django.template.base import TokenType, Variable, VariableNode
 from django.template.defaulttags import ForNode, WithNode
@@ -14,9 +13,6 @@ from django.templatetags.i18n import BlockTranslateNode
 from django.utils.translation import gettext_lazy as _
 
 from gmc.email_kinds import KINDS
-
-from .models import EmailTemplate
-from .selectors import custom_template
 
 _BODY_BLOCK = re.compile(r"{%\s*block body\s*%}(.*){%\s*endblock\s*%}", re.DOTALL)
 _BLOCK_SUPER = re.compile(r"\n?{{\s*block\.super\s*}}")
@@ -53,18 +49,6 @@ def file_wording(kind: str) -> dict[str, str]:
         if "{% load i18n %}" in page:
             html = "{% load i18n %}" + html
     return {"subject": subject, "text": text, "html": html}
-
-
-def current_wording(kind: str, language: str) -> dict[str, str]:
-    """What ``kind`` says today, for an organiser to start a template from: their own
-    template in ``language`` (else the default language, else the one they changed
-    last), else the built-in files."""
-    template = custom_template(kind, language or settings.LANGUAGE_CODE)
-    if template is None:
-        template = EmailTemplate.objects.filter(kind=kind).order_by("-updated_at").first()
-    if template is not None:
-        return {"subject": template.subject, "text": template.text, "html": template.html}
-    return file_wording(kind)
 
 
 # Names a template binds itself and may always use.
