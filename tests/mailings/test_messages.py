@@ -457,3 +457,26 @@ def test_deleting_a_message_keeps_its_outbox_rows_as_the_record_detached(edition
     kept = OutboxMessage.objects.filter(pk__in=rows)
     assert kept.count() == 2
     assert set(kept.values_list("source_type", "source_id")) == {(None, None)}
+
+
+def test_admin_counts_each_messages_deliveries_and_links_exactly_its_rows(
+    organiser_client, edition
+):
+    people = [participant(edition) for _ in range(3)]
+    first, second = broadcast_for(edition), broadcast_for(edition)
+    send_everything(first)
+    send_everything(second)
+    rows = list(first.outbox_messages.order_by("pk"))
+    outbox.deliver(rows[0].pk)
+    OutboxMessage.objects.filter(pk=rows[1].pk).update(status=OutboxMessage.Status.FAILED)
+
+    listing = organiser_client.get(reverse("admin:mailings_broadcast_changelist"))
+    counts = re.findall(r"(\d+) sent · (\d+) failed · (\d+) waiting", listing.content.decode())
+    assert sorted(counts) == [("0", "0", "3"), ("1", "1", "1")]
+    link = re.search(
+        rf'href="([^"]+source_id__exact={first.pk})"', listing.content.decode()
+    ).group(1)
+    every_recipient = organiser_client.get(link.replace("&amp;", "&"))
+    shown = every_recipient.context["cl"].result_list
+    assert sorted(row.pk for row in shown) == [row.pk for row in rows]
+    assert sorted(row.to_email for row in shown) == emails(people)
