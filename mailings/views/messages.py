@@ -1,5 +1,4 @@
-"""Organisers' messages to participants (compose, preview, test, send, follow), and
-everyone's email preferences and one-click unsubscribe."""
+"""Organisers' messages to participants: compose, preview, test, send, follow."""
 
 from __future__ import annotations
 
@@ -9,15 +8,13 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
-from gmc.models import OutboxMessage, User
+from gmc.models import OutboxMessage
 from gmc.views.email_frame import email_frame, email_html_response
-
-from . import preferences, selectors, services
-from .forms import BroadcastForm, PreferencesForm, SendForm, changed_values
-from .models import Broadcast, EmailCategory
+from mailings import selectors, services
+from mailings.forms import BroadcastForm, SendForm, changed_values
+from mailings.models import Broadcast
 
 
 def organisers(permission: str):
@@ -134,48 +131,3 @@ def message_progress(request: HttpRequest, pk: int) -> HttpResponse:
         "mailings/message_progress.html",
         {"broadcast": broadcast, "progress": selectors.progress(broadcast)},
     )
-
-
-@csrf_exempt  # RFC 8058: mail clients POST here without a form or cookies; the signed
-# token in the address is what authorises the change, and it can only opt out.
-@require_http_methods(["GET", "POST"])
-def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    """GET shows a confirmation (mail scanners follow links; they must not unsubscribe
-    anyone); POST unsubscribes, from the confirmation page or a mail client's one-click
-    request."""
-    try:
-        user_id, category = preferences.read_token(token)
-    except preferences.BadToken:
-        return render(request, "mailings/unsubscribe_invalid.html", status=400)
-    person = User.objects.filter(pk=user_id).only("email").first()
-    if person is None:
-        return render(request, "mailings/unsubscribe_invalid.html", status=400)
-    label = EmailCategory(category).label
-    if request.method == "POST":
-        preferences.unsubscribe(user_id, category)
-        return render(
-            request,
-            "mailings/unsubscribe_done.html",
-            {"category_label": label, "email": person.email},
-        )
-    return render(
-        request,
-        "mailings/unsubscribe_confirm.html",
-        {"category_label": label, "email": person.email, "token": token},
-    )
-
-
-@login_required
-def email_preferences(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        form = PreferencesForm(request.POST)
-        if form.is_valid():
-            preferences.set_preferences(request.user.pk, form.cleaned_data["accepted"])
-            messages.success(request, _("Your email preferences are saved."))
-            return redirect("mailings:preferences")
-    else:
-        declined = preferences.declined_categories(request.user.pk)
-        form = PreferencesForm(
-            initial={"accepted": [c for c in EmailCategory.values if c not in declined]}
-        )
-    return render(request, "mailings/preferences.html", {"form": form})
