@@ -24,7 +24,6 @@ from django.utils.formats import date_format
 
 from gmc import outbox
 from gmc.links import absolute_url
-from gmc.models import EmailCategory
 from gmc.timezones import parse_zone, zone_label
 
 from .models import MoveNotice, MoveNoticeItem, Session, Star
@@ -213,7 +212,6 @@ def send_move_notice(notice_id: int) -> bool:
             to=person,
             obj=notice,
             context=context,
-            category=EmailCategory.PROGRAMME_CHANGES,
         )
     return True
 

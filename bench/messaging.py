@@ -209,8 +209,9 @@ def bench_reminders(count: int) -> dict:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from gmc import reminders
-    from gmc.models import OutboxMessage, ReminderRule
+    from gmc.models import OutboxMessage
+    from mailings import reminders
+    from mailings.models import ReminderRule
 
     now = timezone.now()
     clear_bench_rows()
@@ -253,7 +254,8 @@ def bench_emails(wanted: int, timeout: float, sink: CountingSink) -> dict:
 
     from gmc import outbox
     from gmc.celery import app
-    from gmc.models import EmailCategory, OutboxMessage, User
+    from gmc.models import OutboxMessage, User
+    from mailings.models import EmailCategory
 
     people = list(User.objects.filter(email__endswith=f"@{BENCH_DOMAIN}").order_by("pk")[:wanted])
     run = uuid.uuid4().hex[:8]

@@ -106,7 +106,13 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         "sent_at",
         "short_error",
     ]
-    list_filter = ["status", "kind", "category", "created_at", "broadcast"]
+    list_filter = [
+        "status",
+        "kind",
+        "category",
+        "created_at",
+        ("source_type", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["to_email", "key", "subject"]
     date_hierarchy = "created_at"
     actions = ["send_again"]
@@ -412,7 +418,3 @@ class NewsArticleAdmin(PreviewOnSite, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["edition"]
     date_hierarchy = "published_at"
-
-
-# Reminder rules, email templates, opt-outs and messages to participants.
-from gmc import admin_messaging  # noqa: E402, F401

@@ -28,7 +28,6 @@ from gmc.models import (
     Organisation,
     OrganisationType,
     Publication,
-    ReminderRule,
     User,
 )
 from gmc.permissions import ORGANISERS_GROUP, sync_organiser_group
@@ -262,29 +261,6 @@ def load_accounts(organisations: dict[str, Organisation]) -> tuple[User, User]:
     return organiser, attendee
 
 
-def load_reminder_rules(editions: dict[int, Edition]) -> int:
-    """The same reminders for 2025 and the current edition, keyed by (edition, name)."""
-    rules = _data("reminder_rules")["rule"]
-    count = 0
-    for year in (2025, 2026):
-        for rule in rules:
-            attendance = rule.get("attendance", "")
-            ReminderRule.objects.update_or_create(
-                edition=editions[year],
-                name=rule["name"],
-                defaults={
-                    "event": ReminderRule.Event(rule["event"]),
-                    "offset": timedelta(**rule["offset"]),
-                    "audience": ReminderRule.Audience(rule["audience"]),
-                    "attendance": ReminderRule.Attendance(attendance) if attendance else "",
-                    "kind": rule["kind"],
-                    "is_active": True,
-                },
-            )
-            count += 1
-    return count
-
-
 @demo_loader("gmc")
 def load(stdout) -> None:
     today = timezone.localdate(timezone=ZoneInfo("Asia/Ho_Chi_Minh"))
@@ -292,7 +268,6 @@ def load(stdout) -> None:
     editions = load_editions(organisations, today)
     load_publications(editions)
     load_news(editions, today)
-    load_reminder_rules(editions)
     sync_organiser_group()
     stdout.write(
         f"Conference: {len(editions)} editions (2026 current, sample dates), "

@@ -26,9 +26,10 @@ from django.utils import timezone, translation
 from django.utils.html import escape, format_html
 from django.utils.translation import gettext
 
-from gmc import sealing
+from gmc import outbox_hooks, sealing
 from gmc.links import site_url
-from gmc.models import Broadcast, EmailTemplate, OutboxMessage, User
+from gmc.models import OutboxMessage, User
+from gmc.outbox_hooks import Wording
 
 logger = logging.getLogger(__name__)
 
@@ -90,12 +91,12 @@ def queue(
     or outlives ``expires_in`` (when the link or code it carries stops working; a
     message still waiting then is never sent). ``account`` links a message addressed to
     a plain address (e.g. the old one after an email change) to the person it concerns,
-    so that deleting their account finds it.
+    so that deleting their account finds it. ``obj`` is recorded as the message's
+    ``source``.
     ``category`` (by default the kind's, from ``gmc.email_kinds``) marks an email people
     may decline: it then carries an unsubscribe link, and is written SUPPRESSED, never
-    sent, when the recipient has declined that category.
+    sent, when the recipient has declined that category (``gmc.outbox_hooks``).
     """
-    from gmc import preferences
     from gmc.email_kinds import category_of
 
     user = to if isinstance(to, User) else None
@@ -126,10 +127,10 @@ def queue(
                 sensitive=sensitive,
                 **secret,
                 category=category,
-                broadcast=obj if isinstance(obj, Broadcast) else None,
+                source=obj,
                 status=(
                     OutboxMessage.Status.SUPPRESSED
-                    if user is not None and preferences.is_opted_out(user.pk, category)
+                    if user is not None and is_opted_out(user.pk, category)
                     else OutboxMessage.Status.PENDING
                 ),
             )
@@ -154,11 +155,12 @@ def queue_many(
     kind: str,
     messages: list[Outgoing],
     category: str | None = None,
-    broadcast: Broadcast | None = None,
+    obj: models.Model | None = None,
     batch_size: int = DELIVERY_BATCH_SIZE,
 ) -> int:
     """Write many emails of one kind in a fixed number of queries, in the current
     transaction; after commit they are delivered in batches over shared SMTP connections.
+    ``obj``, when given, is the ``source`` of every message (as in ``queue``).
 
     Keys already in the outbox are left alone, so repeating the call, or two callers
     racing (``ON CONFLICT DO NOTHING``), queue each message once. Callers filter out
@@ -183,7 +185,7 @@ def queue_many(
             language=item.to.language or settings.LANGUAGE_CODE,
             context=item.context,
             category=category,
-            broadcast=broadcast,
+            source=obj,
         )
         for item in messages
         if item.key not in existing
@@ -237,36 +239,38 @@ def enqueue_batch(message_ids: list[int]) -> bool:
     return True
 
 
-def custom_template(kind: str, language: str, cache: dict | None = None) -> EmailTemplate | None:
-    """The organisers' template of ``kind`` in ``language``, else in the default
-    language, else None (the built-in files are used). ``cache`` spares a batch the
-    same lookup for every message."""
+def is_opted_out(user_id: int | None, category: str) -> bool:
+    """Whether the recipient declined the message's category. A transactional message
+    (no category), or one to a plain address, is never declined."""
+    if not category or user_id is None:
+        return False
+    return outbox_hooks.current().is_opted_out(user_id, category)
+
+
+def custom_wording(kind: str, language: str, cache: dict | None = None) -> Wording | None:
+    """The organisers' wording of ``kind`` for a message in ``language`` (their
+    template in that language, else in the default one), or None: the built-in files
+    are used. ``cache`` spares a batch the same lookup for every message."""
     wanted = (kind, language or settings.LANGUAGE_CODE)
     if cache is not None and wanted in cache:
         return cache[wanted]
-    languages = [wanted[1]]
-    if settings.LANGUAGE_CODE not in languages:
-        languages.append(settings.LANGUAGE_CODE)
-    found = {
-        t.language: t for t in EmailTemplate.objects.filter(kind=kind, language__in=languages)
-    }
-    template = next((found[lang] for lang in languages if lang in found), None)
+    wording = outbox_hooks.current().custom_wording(*wanted)
     if cache is not None:
-        cache[wanted] = template
-    return template
+        cache[wanted] = wording
+    return wording
 
 
-def own_wording(wording: dict | None) -> EmailTemplate | None:
-    """``{"subject": ..., "text": ...}`` as an (unsaved) template, or None if empty."""
+def own_wording(wording: dict | None) -> Wording | None:
+    """``{"subject": ..., "text": ...}`` as a wording, or None if empty."""
     if not wording or not wording.get("subject"):
         return None
-    return EmailTemplate(
+    return Wording(
         subject=wording["subject"], text=wording.get("text", ""), html=wording.get("html", "")
     )
 
 
 def render_parts(
-    *, template: str, context: dict, language: str, custom: EmailTemplate | None = None
+    *, template: str, context: dict, language: str, custom: Wording | None = None
 ) -> tuple[str, str, str]:
     """Subject, text and HTML of an email: from the organisers' template when given,
     else from the files ``emails/<template>.{subject.txt,txt,html}``."""
@@ -305,9 +309,7 @@ def render(message: OutboxMessage, cache: dict | None = None) -> EmailMultiAlter
     """The email of a message, rendered in its language from the organisers' template
     of its kind when there is one, else from its three template files. An email of a
     category carries an unsubscribe link in both parts and the List-Unsubscribe headers
-    (RFC 2369 and RFC 8058 one-click)."""
-    from gmc import preferences
-
+    (RFC 2369 and RFC 8058 one-click) when there is a link to offer."""
     context = {"site_url": site_url(), **message_context(message)}
     # A message may carry its own wording (a reminder rule's), which wins over the
     # organisers' template of its kind and over the files.
@@ -315,7 +317,10 @@ def render(message: OutboxMessage, cache: dict | None = None) -> EmailMultiAlter
     headers = {"X-GMC-Message": str(message.pk)}
     unsubscribe_url = ""
     if message.category and message.recipient_id:
-        unsubscribe_url = preferences.unsubscribe_url(message.recipient_id, message.category)
+        unsubscribe_url = outbox_hooks.current().unsubscribe_url(
+            message.recipient_id, message.category
+        )
+    if unsubscribe_url:
         context["unsubscribe_url"] = unsubscribe_url
         headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
@@ -323,7 +328,7 @@ def render(message: OutboxMessage, cache: dict | None = None) -> EmailMultiAlter
         template=message.template,
         context=context,
         language=message.language,
-        custom=own or custom_template(message.kind, message.language, cache),
+        custom=own or custom_wording(message.kind, message.language, cache),
     )
     if unsubscribe_url:
         text, html = _with_unsubscribe_link(text, html, unsubscribe_url, message.language)
@@ -377,8 +382,6 @@ def deliver(message_id: int, connection=None, cache: dict | None = None) -> Deli
     ``erase_when_done`` is then deleted. ``connection`` lets a batch share one SMTP
     connection. Side effect: one SMTP send. Safe to repeat.
     """
-    from gmc import preferences
-
     with transaction.atomic():
         message = (
             OutboxMessage.objects.select_for_update(skip_locked=True)
@@ -388,7 +391,7 @@ def deliver(message_id: int, connection=None, cache: dict | None = None) -> Deli
         if message is None:
             return None
         now = timezone.now()
-        if preferences.is_opted_out(message.recipient_id, message.category):
+        if is_opted_out(message.recipient_id, message.category):
             message.status = OutboxMessage.Status.SUPPRESSED
             message.save(update_fields=["status"])
             return DeliveryResult(message.pk, message.status)

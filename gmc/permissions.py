@@ -44,21 +44,6 @@ ORGANISER_PERMISSIONS: list[str] = [
     # gmc: the audit log of organisers' actions, read-only (it has no other permission:
     # entries are written by the actions themselves).
     "gmc.view_auditentry",
-    # gmc: reminder rules, the wording of automatic emails, messages to participants
-    # (sent from the organisers' message pages) and who declined which emails (read-only:
-    # only the person changes their own choice).
-    "gmc.add_broadcast",
-    "gmc.add_emailtemplate",
-    "gmc.add_reminderrule",
-    "gmc.change_broadcast",
-    "gmc.change_emailtemplate",
-    "gmc.change_reminderrule",
-    "gmc.delete_emailtemplate",
-    "gmc.delete_reminderrule",
-    "gmc.view_broadcast",
-    "gmc.view_emailoptout",
-    "gmc.view_emailtemplate",
-    "gmc.view_reminderrule",
     # agenda: the programme. Organisers build and change it (duplicating a session needs
     # add, shifting needs change); stars and private feeds belong to attendees.
     "agenda.add_room",
@@ -106,6 +91,21 @@ ORGANISER_PERMISSIONS: list[str] = [
     "declarations.view_submission",
     "declarations.view_tag",
     "declarations.view_topic",
+    # mailings: reminder rules, the wording of automatic emails, messages to participants
+    # (sent from the organisers' message pages) and who declined which emails (read-only:
+    # only the person changes their own choice).
+    "mailings.add_broadcast",
+    "mailings.add_emailtemplate",
+    "mailings.add_reminderrule",
+    "mailings.change_broadcast",
+    "mailings.change_emailtemplate",
+    "mailings.change_reminderrule",
+    "mailings.delete_emailtemplate",
+    "mailings.delete_reminderrule",
+    "mailings.view_broadcast",
+    "mailings.view_emailoptout",
+    "mailings.view_emailtemplate",
+    "mailings.view_reminderrule",
 ]
 
 

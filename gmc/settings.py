@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "registration",
     "agenda",
     "declarations",
+    "mailings",
 ]
 
 MIDDLEWARE = [
@@ -364,6 +365,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "gmc.outbox.sweep",
         "schedule": timedelta(seconds=env.int("OUTBOX_SWEEP_EVERY_SECONDS", default=60)),
     },
+    # mailings.tasks.send_due_reminders, under the name it has always had.
     "reminders-send-due": {
         "task": "gmc.reminders.send_due",
         "schedule": timedelta(minutes=1),

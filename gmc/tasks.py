@@ -1,4 +1,4 @@
-"""Celery tasks of the site-wide parts: thin wrappers around gmc.outbox."""
+"""Celery tasks of the site-wide parts: thin wrappers around gmc.outbox and gmc.sessions."""
 
 from celery import shared_task
 
@@ -39,22 +39,3 @@ def purge_expired_sessions() -> int:
     from gmc import sessions
 
     return sessions.purge_expired()
-
-
-@shared_task(name="gmc.reminders.send_due")
-def send_due_reminders() -> int:
-    """Queue every reminder that is due now (run every minute by Celery Beat)."""
-    from gmc import reminders
-
-    return reminders.send_due().queued
-
-
-@shared_task(name="gmc.messaging.queue_batch")
-def queue_broadcast_batch(broadcast_id: int) -> bool:
-    """Queue the next batch of a message's recipients, then the next, until none are left."""
-    from gmc import messaging
-
-    more = messaging.queue_next_batch(broadcast_id)
-    if more:
-        messaging.enqueue_batch(broadcast_id)
-    return more

@@ -6,8 +6,6 @@ from django.utils.translation import gettext_lazy as _
 from gmc import views
 from gmc.sitemaps import SITEMAPS
 from gmc.views import admin_login, policies
-from gmc.views import email as email_views
-from gmc.views import messages as message_views
 
 admin.site.site_header = _("GMC portal administration")
 admin.site.site_title = _("GMC portal")
@@ -33,31 +31,10 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("healthz", views.healthz, name="healthz"),
-    path("email/unsubscribe/<str:token>/", email_views.unsubscribe, name="email_unsubscribe"),
-    path("email/preferences/", email_views.email_preferences, name="email_preferences"),
-    path("organisers/messages/", message_views.message_list, name="message_list"),
-    path("organisers/messages/new/", message_views.message_new, name="message_new"),
-    path("organisers/messages/<int:pk>/", message_views.message_detail, name="message_detail"),
-    path("organisers/messages/<int:pk>/edit/", message_views.message_edit, name="message_edit"),
-    path(
-        "organisers/messages/<int:pk>/preview/",
-        message_views.message_preview,
-        name="message_preview",
-    ),
-    path(
-        "organisers/messages/<int:pk>/test/",
-        message_views.message_send_test,
-        name="message_send_test",
-    ),
-    path("organisers/messages/<int:pk>/send/", message_views.message_send, name="message_send"),
-    path(
-        "organisers/messages/<int:pk>/progress/",
-        message_views.message_progress,
-        name="message_progress",
-    ),
     path("", include("registration.urls")),
     path("", include("agenda.urls")),
     path("", include("declarations.urls")),
+    path("", include("mailings.urls")),
     path("", include("registration.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -38,18 +38,11 @@ from django.urls.exceptions import Resolver404
 
 from agenda.models import CalendarFeed, Star
 from declarations.models import Attachment, Submission
-from gmc import audit, preferences
-from gmc.models import (
-    Broadcast,
-    Edition,
-    EmailOptOut,
-    EmailTemplate,
-    OutboxMessage,
-    Publication,
-    ReminderRule,
-    User,
-)
+from gmc import audit
+from gmc.models import Edition, OutboxMessage, Publication, User
 from gmc.permissions import ORGANISER_PERMISSIONS, ORGANISERS_GROUP, sync_organiser_group
+from mailings import preferences
+from mailings.models import Broadcast, EmailOptOut, EmailTemplate, ReminderRule
 from registration.models import Registration
 from tests.agenda.factories import RoomFactory, SessionFactory, SessionSpeakerFactory
 from tests.declarations.factories import SubmissionFactory, TagFactory, call_with_topics
@@ -118,17 +111,23 @@ TABLE: dict[str, tuple] = {
     "set_language": (to("home"),) * 5,  # GET changes nothing and goes back
     # Email preferences: the signed token in the address is the key (RFC 8058 one-click
     # unsubscribe, no cookies); GET only asks for confirmation.
-    "email_unsubscribe": PUBLIC,
-    "email_preferences": SIGNED_IN,
+    "mailings:unsubscribe": PUBLIC,
+    "mailings:preferences": SIGNED_IN,
     # Organisers' messages to participants (the message is a draft).
-    "message_list": ORGANISERS,
-    "message_new": ORGANISERS,
-    "message_detail": ORGANISERS,
-    "message_edit": ORGANISERS,
-    "message_preview": ORGANISERS,
-    "message_progress": (LOGIN, 403, 403, to("message_detail"), to("message_detail")),
-    "message_send_test": POST_ONLY,
-    "message_send": POST_ONLY,
+    "mailings:message_list": ORGANISERS,
+    "mailings:message_new": ORGANISERS,
+    "mailings:message_detail": ORGANISERS,
+    "mailings:message_edit": ORGANISERS,
+    "mailings:message_preview": ORGANISERS,
+    "mailings:message_progress": (
+        LOGIN,
+        403,
+        403,
+        to("mailings:message_detail"),
+        to("mailings:message_detail"),
+    ),
+    "mailings:message_send_test": POST_ONLY,
+    "mailings:message_send": POST_ONLY,
     # Registration: the person's own, addressed by year (so "other" reaches their own).
     "registration:register": (LOGIN, *[to("registration:mine")] * 2, 200, 200),
     "registration:register_year": (LOGIN, *[to("registration:mine")] * 2, 200, 200),
@@ -220,7 +219,7 @@ TABLE: dict[str, tuple] = {
     "admin:app_list@auth": (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 404, 200),
     "admin:registration_registration_export": STAFF,
     # An organiser-edited email, with sample data, in its own frame.
-    "admin:gmc_emailtemplate_preview": STAFF,
+    "admin:mailings_emailtemplate_preview": STAFF,
     "admin:auth_user_password_change": (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, 200),
     "admin/(?P<url>.*)$": (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 404, 404),
     # The development mail sink: only with the file backend in development (DEBUG), so
@@ -250,10 +249,10 @@ ADMIN_MODELS: dict[str, tuple[str, str]] = {
     "gmc.alliancemember": ("vacd", "vacd"),
     "gmc.publication": ("vacd", "vacd"),
     "gmc.newsarticle": ("vacd", "vacd"),
-    "gmc.reminderrule": ("vacd", "vacd"),
-    "gmc.emailoptout": ("v", "vacd"),
-    "gmc.broadcast": ("vac", "vacd"),
-    "gmc.emailtemplate": ("vacd", "vacd"),
+    "mailings.reminderrule": ("vacd", "vacd"),
+    "mailings.emailoptout": ("v", "vacd"),
+    "mailings.broadcast": ("vac", "vacd"),
+    "mailings.emailtemplate": ("vacd", "vacd"),
     # The audit log is written by the actions themselves: read-only for everyone.
     "gmc.auditentry": ("v", "v"),
     "registration.question": ("vacd", "vacd"),
@@ -269,12 +268,12 @@ ADMIN_MODELS: dict[str, tuple[str, str]] = {
 # Where a model's admin answers other than its letters say.
 ADMIN_OVERRIDES: dict[str, tuple] = {
     # Messages are written on the organisers' message pages.
-    "admin:gmc_broadcast_add": (
+    "admin:mailings_broadcast_add": (
         ADMIN_LOGIN,
         ADMIN_LOGIN,
         ADMIN_LOGIN,
-        to("message_new"),
-        to("message_new"),
+        to("mailings:message_new"),
+        to("mailings:message_new"),
     ),
 }
 
@@ -348,16 +347,16 @@ def _attachments(w: World) -> list:
 SENDING = {"confirm": "on", "subject": "Changed", "body": "Changed"}
 
 REFUSED_POSTS: dict[str, Refusal] = {
-    "message_send_test": Refusal(
+    "mailings:message_send_test": Refusal(
         {"anonymous": LOGIN, "attendee": 403, "other": 403}, _messages_sent
     ),
-    "message_send": Refusal(
+    "mailings:message_send": Refusal(
         {"anonymous": LOGIN, "attendee": 403, "other": 403}, _messages_sent, SENDING
     ),
-    "message_edit": Refusal(
+    "mailings:message_edit": Refusal(
         {"anonymous": LOGIN, "attendee": 403, "other": 403}, _messages_sent, SENDING
     ),
-    "message_new": Refusal(
+    "mailings:message_new": Refusal(
         {"anonymous": LOGIN, "attendee": 403, "other": 403},
         lambda w: Broadcast.objects.count(),
         {"subject": "New", "body": "New", "edition": "1"},
@@ -397,7 +396,7 @@ REFUSED_POSTS: dict[str, Refusal] = {
     "accounts:delete": Refusal(
         {"anonymous": LOGIN}, lambda w: User.objects.count(), {"confirm": "on"}
     ),
-    "email_preferences": Refusal(
+    "mailings:preferences": Refusal(
         {"anonymous": LOGIN}, lambda w: EmailOptOut.objects.count(), {"accepted": []}
     ),
     # The admin: nobody without the permission changes a row, whatever they POST.
@@ -517,7 +516,7 @@ def world(db, private_storage) -> World:
         "admin": {
             "gmc.user": attendee,
             "gmc.edition": edition,
-            "gmc.broadcast": broadcast,
+            "mailings.broadcast": broadcast,
             "gmc.publication": publication,
             "gmc.alliancemember": AllianceMemberFactory(),
             "gmc.outboxmessage": OutboxMessage.objects.create(
@@ -527,18 +526,20 @@ def world(db, private_storage) -> World:
                 to_email=attendee.email,
                 recipient=attendee,
             ),
-            "gmc.reminderrule": ReminderRule.objects.create(
+            "mailings.reminderrule": ReminderRule.objects.create(
                 edition=edition,
                 name="A week before",
                 event=ReminderRule.Event.REGISTRATION_CLOSES,
                 offset=datetime.timedelta(days=7),
                 audience=ReminderRule.Audience.REGISTERED,
             ),
-            "gmc.emailoptout": EmailOptOut.objects.create(user=attendee, category="reminders"),
+            "mailings.emailoptout": EmailOptOut.objects.create(
+                user=attendee, category="reminders"
+            ),
             "gmc.auditentry": audit.record(
                 organiser, "registration.updated", registration, changes={"x": (1, 2)}
             ),
-            "gmc.emailtemplate": EmailTemplate.objects.create(
+            "mailings.emailtemplate": EmailTemplate.objects.create(
                 kind="registration.confirmed", language="en", subject="Hello", text="Hello"
             ),
             "registration.question": QuestionFactory(edition=edition),
@@ -568,7 +569,9 @@ def arguments(key: str, w: World) -> dict:
         "publication_download": lambda: {"slug": o["publication"].slug},
         "news_detail": lambda: {"slug": o["article"].slug},
         "news_detail@draft": lambda: {"slug": o["draft"].slug},
-        "email_unsubscribe": lambda: {"token": preferences.make_token(w.attendee.pk, "reminders")},
+        "mailings:unsubscribe": lambda: {
+            "token": preferences.make_token(w.attendee.pk, "reminders")
+        },
         "registration:ticket": lambda: {"code": o["registration"].ticket_code},
         "registration:checkin_mark": lambda: {"pk": o["registration"].pk},
         "agenda:feed": lambda: {"token": o["feed"].token},
@@ -596,14 +599,17 @@ def arguments(key: str, w: World) -> dict:
         "admin/(?P<url>.*)$": lambda: {"url": "no-such-page/"},
         "mail_sink_message": lambda: {"name": "sent.log", "index": 0},
         "mail_sink_message_html": lambda: {"name": "sent.log", "index": 0},
-        "admin:gmc_emailtemplate_preview": lambda: {
-            "object_id": o["admin"]["gmc.emailtemplate"].pk
+        "admin:mailings_emailtemplate_preview": lambda: {
+            "object_id": o["admin"]["mailings.emailtemplate"].pk
         },
     }
     if key in explicit:
         return explicit[key]()
     name = key.split("@")[0]
-    if name.startswith("message_") and name not in {"message_list", "message_new"}:
+    if name.startswith("mailings:message_") and name not in {
+        "mailings:message_list",
+        "mailings:message_new",
+    }:
         return {"pk": o["broadcast"].pk}
     label = ADMIN_OBJECT_PAGES.get(name)
     if label is not None:
@@ -645,7 +651,7 @@ def route_of(name: str) -> str:
 
 
 # Query strings a page needs to answer at all.
-QUERIES = {"admin:autocomplete": "?app_label=gmc&model_name=reminderrule&field_name=edition"}
+QUERIES = {"admin:autocomplete": "?app_label=mailings&model_name=reminderrule&field_name=edition"}
 
 
 def url_of(key: str, w: World) -> str:

@@ -32,9 +32,10 @@ from django.urls.resolvers import RoutePattern
 from agenda.models import CalendarFeed, Session, Speaker
 from declarations.models import Attachment
 from gmc import demo as gmc_demo
-from gmc import preferences
-from gmc.models import Broadcast, Edition, NewsArticle, Publication, User
+from gmc.models import Edition, NewsArticle, Publication, User
 from gmc.selectors import current_edition
+from mailings import preferences
+from mailings.models import Broadcast
 from registration.models import Registration
 from tests.declarations import samples
 

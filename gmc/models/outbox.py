@@ -1,3 +1,4 @@
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,9 @@ class OutboxMessage(models.Model):
     link it carries stops working), whichever comes first; ``gmc.outbox`` is the only
     code that opens it. A message with ``erase_when_done`` (the last emails to a
     deleted account) is deleted once sent or failed for good.
+
+    ``source`` is the object a message was queued about (``queue(obj=...)``), e.g. an
+    organisers' message to participants, whose app reads its deliveries back through it.
     """
 
     class Status(models.TextChoices):
@@ -70,14 +74,16 @@ class OutboxMessage(models.Model):
         blank=True,
         help_text=_("Empty for transactional emails, which are always sent."),
     )
-    broadcast = models.ForeignKey(
-        "gmc.Broadcast",
-        verbose_name=_("message to participants"),
+    source_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        verbose_name=_("sent about (type)"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
-        related_name="outbox_messages",
+        related_name="+",
     )
+    source_id = models.PositiveBigIntegerField(_("sent about (id)"), null=True, blank=True)
+    source = GenericForeignKey("source_type", "source_id")
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
@@ -98,6 +104,7 @@ class OutboxMessage(models.Model):
                 condition=models.Q(status="pending"),
                 name="outbox_pending_due",
             ),
+            models.Index(fields=["source_type", "source_id"], name="outbox_source"),
         ]
 
     def __str__(self) -> str:

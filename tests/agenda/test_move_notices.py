@@ -10,8 +10,10 @@ from django.utils import timezone
 from agenda import services
 from agenda.models import MoveNotice, Star
 from agenda.notices import KIND, send_due_notices
-from gmc import outbox, preferences
-from gmc.models import EmailCategory, OutboxMessage
+from gmc import outbox
+from gmc.models import OutboxMessage
+from mailings import preferences
+from mailings.models import EmailCategory
 from tests.agenda.factories import RoomFactory, SessionFactory, local
 from tests.agenda.test_admin_programme import block_data
 from tests.factories import UserFactory

@@ -15,7 +15,8 @@ from django.core.management import call_command
 from playwright.sync_api import Error as PlaywrightError
 
 from agenda.models import Session
-from gmc.models import Broadcast, EmailTemplate, Organisation, User
+from gmc.models import Organisation, User
+from mailings.models import Broadcast, EmailTemplate
 from registration.models import Registration
 from tests.browser.test_accessibility import register_in, signed_in
 
@@ -182,13 +183,13 @@ def test_site_runs_under_its_content_security_policy(browser, live_server, demo)
 
     # Emails keep their inline styles inside their frames, and the pages stay strict.
     for path in [
-        f"/admin/gmc/emailtemplate/{template.pk}/change/",
+        f"/admin/mailings/emailtemplate/{template.pk}/change/",
         f"/organisers/messages/{broadcast.pk}/",
     ]:
         watch.visit(page, path)
         frame = page.frame_locator("iframe[sandbox]")
         frame.locator("body").wait_for()
-    styled = page.goto(f"/admin/gmc/emailtemplate/{template.pk}/preview/")
+    styled = page.goto(f"/admin/mailings/emailtemplate/{template.pk}/preview/")
     assert styled is not None and styled.ok
     assert page.locator("#styled").evaluate("p => getComputedStyle(p).color") == (
         "rgb(11, 79, 138)"

@@ -10,8 +10,10 @@ from allauth.account.models import EmailAddress
 
 from declarations import selectors
 from declarations.models import Submission
-from gmc import messaging, reminders
-from gmc.models import Broadcast, ReminderRule, User
+from gmc.models import User
+from mailings import reminders
+from mailings import services as messaging
+from mailings.models import Broadcast, ReminderRule
 from registration.models import Registration
 from tests.declarations.factories import CallFactory, SubmissionFactory
 from tests.factories import EditionFactory, UserFactory

@@ -19,7 +19,13 @@ MOST_LINES = 60
 
 def test_each_app_loads_its_own_demo_after_the_rows_it_needs():
     loaders = discover_loaders()
-    assert [loader.name for loader in loaders] == ["gmc", "agenda", "registration", "declarations"]
+    assert [loader.name for loader in loaders] == [
+        "gmc",
+        "agenda",
+        "mailings",
+        "registration",
+        "declarations",
+    ]
     for loader in loaders:
         assert loader.load.__module__ == f"{loader.name}.demo"
         data = files(loader.name).joinpath("demo_data")

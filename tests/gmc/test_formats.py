@@ -16,9 +16,9 @@ from django.utils import translation
 
 from gmc.dates import date_range
 from gmc.formats import PORTAL_FORMATS
-from gmc.models import ReminderRule
+from mailings.models import ReminderRule
 from tests.factories import EditionFactory, UserFactory
-from tests.gmc.test_reminders import deliver_all, run_at
+from tests.mailings.test_reminders import deliver_all, run_at
 from tests.registration.helpers import deliver_pending, register
 
 # Django's US style: "Jan. 3, 2027", "11:59 p.m.", "noon", "11/22/2026".

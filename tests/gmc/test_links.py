@@ -10,10 +10,11 @@ from django.core import mail
 from django.urls import reverse
 
 from gmc.links import absolute_url
-from gmc.models import OutboxMessage, ReminderRule
+from gmc.models import OutboxMessage
+from mailings.models import ReminderRule
 from tests.agenda.factories import SessionFactory
 from tests.factories import EditionFactory, UserFactory
-from tests.gmc.test_reminders import deliver_all, run_at
+from tests.mailings.test_reminders import deliver_all, run_at
 from tests.registration.helpers import deliver_pending, register
 
 SITE = "https://portal.example.net"

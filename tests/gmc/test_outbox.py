@@ -36,6 +36,20 @@ def test_queue_same_key_twice_keeps_one_message(db):
     assert OutboxMessage.objects.filter(to_email=user.email).count() == 1
 
 
+def test_queue_records_what_each_message_is_about(db):
+    user, other = UserFactory(), UserFactory()
+    about_user = outbox.queue(kind="outbox.test", to=user, obj=other)
+    outbox.queue_many(
+        kind="outbox.test",
+        obj=other,
+        messages=[outbox.Outgoing(key="outbox.test|many", to=user, context={})],
+    )
+    about_nothing = outbox.queue(kind="outbox.test", to="a@example.org")
+    assert OutboxMessage.objects.get(pk=about_user.pk).source == other
+    assert OutboxMessage.objects.get(key="outbox.test|many").source == other
+    assert OutboxMessage.objects.get(pk=about_nothing.pk).source is None
+
+
 def test_queue_enqueues_only_on_commit(db, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
         outbox.queue(kind="outbox.test", to="a@example.org")

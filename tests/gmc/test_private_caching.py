@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from agenda.models import CalendarFeed
-from gmc import preferences
-from gmc.models import EmailCategory
+from mailings import preferences
+from mailings.models import EmailCategory
 from tests.factories import EditionFactory, UserFactory
 from tests.registration.helpers import register
 
@@ -31,7 +31,7 @@ def test_an_attendees_pages_and_files_are_never_stored(client, edition):
         reverse("agenda:mine"),
         reverse("accounts:data"),
         reverse("accounts:download"),
-        reverse("email_preferences"),
+        reverse("mailings:preferences"),
         reverse("home"),  # a public page, but shown to a signed-in person
     ]
     stored = []
@@ -51,7 +51,7 @@ def test_pages_addressed_by_a_secret_are_never_stored(client, edition):
     token = token.rsplit("/", 1)[-1]
     for page in [
         reverse("agenda:feed", args=[feed.token]),
-        reverse("email_unsubscribe", args=[token]),
+        reverse("mailings:unsubscribe", args=[token]),
     ]:
         response = client.get(page)
         assert response.status_code == 200, page

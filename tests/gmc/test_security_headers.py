@@ -10,7 +10,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from gmc import outbox
-from gmc.models import EmailTemplate
+from mailings.models import EmailTemplate
 from tests.factories import EditionFactory, PublicationFactory, UserFactory
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
@@ -143,8 +143,8 @@ def test_email_previews_are_framed_from_their_own_sandboxed_address(admin_client
         text="Your ticket: {{ ticket_url }}",
         html='<p style="color:#0b4f8a">Seat at {{ venue }}</p>',
     )
-    page = admin_client.get(reverse("admin:gmc_emailtemplate_change", args=[template.pk]))
-    frame_url = reverse("admin:gmc_emailtemplate_preview", args=[template.pk])
+    page = admin_client.get(reverse("admin:mailings_emailtemplate_change", args=[template.pk]))
+    frame_url = reverse("admin:mailings_emailtemplate_preview", args=[template.pk])
     assert f'sandbox="" src="{frame_url}"' in page.content.decode()
     assert_strict_policy(page)
 
@@ -166,7 +166,7 @@ def test_email_preview_frames_are_for_organisers_only(client, db):
     template = EmailTemplate.objects.create(
         kind="registration.confirmed", language="en", subject="S", text="T", html="<p>H</p>"
     )
-    url = reverse("admin:gmc_emailtemplate_preview", args=[template.pk])
+    url = reverse("admin:mailings_emailtemplate_preview", args=[template.pk])
     assert client.get(url).status_code == 302  # to the admin's sign-in
     client.force_login(UserFactory(is_staff=True))
     assert client.get(url).status_code == 403

@@ -1,5 +1,5 @@
 """Admin of the email the organisers set up: reminder rules, email templates, opt-outs
-and messages to participants (registered from gmc.admin)."""
+and messages to participants."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from datetime import timedelta
 
 from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.contenttypes.admin import GenericTabularInline
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,10 +20,14 @@ from django.utils.html import escape, format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from gmc import email_kinds, outbox, reminders
-from gmc.models import Broadcast, EmailOptOut, EmailTemplate, OutboxMessage, ReminderRule
+from gmc import email_kinds, outbox
+from gmc.models import OutboxMessage
 from gmc.timezones import zone_label
 from gmc.views.email_frame import email_frame, email_html_response
+
+from . import reminders, selectors, services, wording
+from .forms import changed_values
+from .models import Broadcast, EmailOptOut, EmailTemplate, ReminderRule
 
 
 class OffsetWidget(forms.MultiWidget):
@@ -170,7 +176,7 @@ class ReminderRuleAdmin(admin.ModelAdmin):
                 context=info.sample_context(),
                 language=settings.LANGUAGE_CODE,
                 custom=outbox.own_wording(own)
-                or outbox.custom_template(obj.kind, settings.LANGUAGE_CODE),
+                or outbox.custom_wording(obj.kind, settings.LANGUAGE_CODE),
             )
         except Exception as exc:  # saved before the email's variables changed
             return _("This wording no longer renders: %(error)s") % {"error": exc}
@@ -193,11 +199,12 @@ class EmailOptOutAdmin(admin.ModelAdmin):
     raw_id_fields = ["user"]
 
 
-class FailedMessageInline(admin.TabularInline):
+class FailedMessageInline(GenericTabularInline):
     """The recipients whose copy failed or bounced, with the server's answer."""
 
     model = OutboxMessage
-    fk_name = "broadcast"
+    ct_field = "source_type"
+    ct_fk_field = "source_id"
     verbose_name = _("failed email")
     verbose_name_plural = _("failed emails")
     fields = ["to_email", "status", "attempts", "last_error", "created_at"]
@@ -251,14 +258,27 @@ class BroadcastAdmin(admin.ModelAdmin):
 
     def add_view(self, request, form_url="", extra_context=None):
         # Messages are written where the recipients are counted and the preview shown.
-        return redirect("message_new")
+        return redirect("mailings:message_new")
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.MessagingError as refused:
+            # Its transaction is rolled back: nothing of the edit is written.
+            self.message_user(request, str(refused), messages.ERROR)
+            return redirect("admin:mailings_broadcast_change", object_id)
+
+    def save_model(self, request, obj, form, change):
+        # Under the message's row lock, and only while it is a draft: a send that
+        # started after the form was shown wins over the edit.
+        services.update_draft(obj.pk, changes=changed_values(form), by=request.user)
 
     @admin.display(description=_("organisers' page"))
     def page(self, obj: Broadcast) -> str:
         if obj.pk is None:
             return "—"
         return format_html(
-            '<a href="{}">{}</a>', reverse("message_detail", args=[obj.pk]), _("open")
+            '<a href="{}">{}</a>', reverse("mailings:message_detail", args=[obj.pk]), _("open")
         )
 
     def has_change_permission(self, request, obj=None):
@@ -272,7 +292,11 @@ class BroadcastAdmin(admin.ModelAdmin):
     def delivery(self, obj: Broadcast) -> str:
         if obj.pk is None:
             return "—"
-        url = reverse("admin:gmc_outboxmessage_changelist") + f"?broadcast__id__exact={obj.pk}"
+        every_recipient = {
+            "source_type__id__exact": ContentType.objects.get_for_model(Broadcast).pk,
+            "source_id__exact": obj.pk,
+        }
+        url = f"{reverse('admin:gmc_outboxmessage_changelist')}?{urlencode(every_recipient)}"
         return format_html(
             '{} · {} · {} · <a href="{}">{}</a>',
             _("%(n)s sent") % {"n": getattr(obj, "sent_count", 0)},
@@ -313,7 +337,7 @@ class EmailTemplateForm(forms.ModelForm):
         kind = cleaned.get("kind")
         if kind:
             sources = {name: cleaned.get(name, "") for name in ("subject", "text", "html")}
-            for field_name, messages_ in email_kinds.check_template(kind, sources).items():
+            for field_name, messages_ in wording.check_template(kind, sources).items():
                 for message in messages_:
                     self.add_error(field_name, message)
         return cleaned
@@ -345,7 +369,7 @@ class EmailTemplateAdmin(admin.ModelAdmin):
     def variables(self, obj: EmailTemplate) -> str:
         if obj.pk:
             return variables_table(obj.kind)
-        add_url = reverse("admin:gmc_emailtemplate_add")
+        add_url = reverse("admin:mailings_emailtemplate_add")
         return format_html_join(
             "",
             '<details><summary>{}</summary><p><a href="{}?{}">{}</a></p>{}</details>',
@@ -367,7 +391,7 @@ class EmailTemplateAdmin(admin.ModelAdmin):
         kind = initial.get("kind")
         if kind in email_kinds.KINDS:
             language = initial.get("language") or settings.LANGUAGE_CODE
-            current = email_kinds.current_wording(kind, language)
+            current = selectors.current_wording(kind, language)
             for name, value in current.items():
                 initial.setdefault(name, value)
         return initial
@@ -376,7 +400,7 @@ class EmailTemplateAdmin(admin.ModelAdmin):
         preview = path(
             "<path:object_id>/preview/",
             self.admin_site.admin_view(email_frame(self.preview_html)),
-            name="gmc_emailtemplate_preview",
+            name="mailings_emailtemplate_preview",
         )
         return [preview, *super().get_urls()]
 
@@ -389,7 +413,7 @@ class EmailTemplateAdmin(admin.ModelAdmin):
             template=obj.kind.replace(".", "/"),
             context=info.sample_context(),
             language=obj.language,
-            custom=obj,
+            custom=obj.wording,
         )
 
     @admin.display(description=_("preview"))
@@ -412,7 +436,7 @@ class EmailTemplateAdmin(admin.ModelAdmin):
             escape(subject),
             escape(text),
             _("HTML version"),
-            reverse("admin:gmc_emailtemplate_preview", args=[obj.pk]),
+            reverse("admin:mailings_emailtemplate_preview", args=[obj.pk]),
         )
 
     def preview_html(self, request: HttpRequest, object_id: str) -> HttpResponse:

@@ -1,11 +1,13 @@
-"""Forms of the organisers' message pages: validation only."""
+"""Forms of the organisers' message pages and of the email preferences: validation only."""
 
 from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gmc.models import Broadcast, Edition
+from gmc.models import Edition
+
+from .models import Broadcast, EmailCategory
 
 
 class BroadcastForm(forms.ModelForm):
@@ -43,7 +45,25 @@ class BroadcastForm(forms.ModelForm):
         self.fields["body"].widget.attrs["rows"] = 12
 
 
+def changed_values(form: forms.ModelForm) -> dict:
+    """The cleaned values of the fields the person changed (for ``update_draft``)."""
+    return {name: form.cleaned_data[name] for name in form.changed_data}
+
+
 class SendForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("I have checked the recipients and the preview; send it now."),
+    )
+
+
+class PreferencesForm(forms.Form):
+    accepted = forms.MultipleChoiceField(
+        label=_("Emails I want to receive"),
+        choices=EmailCategory.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Confirmations of your registration, receipts of your input and account "
+            "emails (such as password resets) are always sent."
+        ),
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -11,8 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from gmc import preferences
-from gmc.models import EmailCategory, User
+from gmc.models import User
+from mailings import preferences
+from mailings.forms import PreferencesForm
+from mailings.models import EmailCategory
 
 
 @csrf_exempt  # RFC 8058: mail clients POST here without a form or cookies; the signed
@@ -25,35 +26,22 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     try:
         user_id, category = preferences.read_token(token)
     except preferences.BadToken:
-        return render(request, "gmc/messaging/unsubscribe_invalid.html", status=400)
+        return render(request, "mailings/unsubscribe_invalid.html", status=400)
     person = User.objects.filter(pk=user_id).only("email").first()
     if person is None:
-        return render(request, "gmc/messaging/unsubscribe_invalid.html", status=400)
+        return render(request, "mailings/unsubscribe_invalid.html", status=400)
     label = EmailCategory(category).label
     if request.method == "POST":
         preferences.unsubscribe(user_id, category)
         return render(
             request,
-            "gmc/messaging/unsubscribe_done.html",
+            "mailings/unsubscribe_done.html",
             {"category_label": label, "email": person.email},
         )
     return render(
         request,
-        "gmc/messaging/unsubscribe_confirm.html",
+        "mailings/unsubscribe_confirm.html",
         {"category_label": label, "email": person.email, "token": token},
-    )
-
-
-class PreferencesForm(forms.Form):
-    accepted = forms.MultipleChoiceField(
-        label=_("Emails I want to receive"),
-        choices=EmailCategory.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_(
-            "Confirmations of your registration, receipts of your input and account "
-            "emails (such as password resets) are always sent."
-        ),
     )
 
 
@@ -64,10 +52,10 @@ def email_preferences(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             preferences.set_preferences(request.user.pk, form.cleaned_data["accepted"])
             messages.success(request, _("Your email preferences are saved."))
-            return redirect("email_preferences")
+            return redirect("mailings:preferences")
     else:
         declined = preferences.declined_categories(request.user.pk)
         form = PreferencesForm(
             initial={"accepted": [c for c in EmailCategory.values if c not in declined]}
         )
-    return render(request, "gmc/messaging/preferences.html", {"form": form})
+    return render(request, "mailings/preferences.html", {"form": form})

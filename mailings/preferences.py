@@ -16,7 +16,8 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from gmc.links import absolute_url
-from gmc.models import EmailCategory, EmailOptOut
+
+from .models import EmailCategory, EmailOptOut
 
 TOKEN_SALT = "gmc.unsubscribe"  # noqa: S105 (a signing namespace, not a secret)
 
@@ -46,7 +47,7 @@ def read_token(token: str) -> tuple[int, str]:
 
 
 def unsubscribe_url(user_id: int, category: str) -> str:
-    return absolute_url(reverse("email_unsubscribe", args=[make_token(user_id, category)]))
+    return absolute_url(reverse("mailings:unsubscribe", args=[make_token(user_id, category)]))
 
 
 def is_opted_out(user_id: int | None, category: str) -> bool:

@@ -34,11 +34,14 @@ from django.utils.translation import ngettext
 
 from agenda.models import Session, Star
 from declarations import selectors as declaration_selectors
-from gmc import outbox, preferences
+from gmc import outbox
 from gmc.links import absolute_url
-from gmc.models import Edition, EmailCategory, ReminderRule, User
+from gmc.models import Edition, User
 from gmc.timezones import parse_zone, zone_label
 from registration import selectors as registration_selectors
+
+from . import preferences
+from .models import EmailCategory, ReminderRule
 
 logger = logging.getLogger(__name__)
 

@@ -3,7 +3,9 @@ from django.core import mail
 from django.urls import reverse
 
 from gmc import email_kinds, outbox
-from gmc.models import EmailTemplate, OutboxMessage
+from gmc.models import OutboxMessage
+from mailings import wording
+from mailings.models import EmailCategory, EmailTemplate
 from tests.factories import UserFactory
 
 CONTEXT = {
@@ -88,7 +90,7 @@ def form_data(**fields) -> dict:
 
 
 def test_organiser_saves_a_valid_template(admin_client):
-    response = admin_client.post(reverse("admin:gmc_emailtemplate_add"), form_data())
+    response = admin_client.post(reverse("admin:mailings_emailtemplate_add"), form_data())
     assert response.status_code == 302
     assert EmailTemplate.objects.get().subject == "Register for {{ edition_title }}"
 
@@ -106,7 +108,7 @@ def test_organiser_saves_a_valid_template(admin_client):
 )
 def test_template_errors_are_caught_on_save(admin_client, field, source, error):
     response = admin_client.post(
-        reverse("admin:gmc_emailtemplate_add"), form_data(**{field: source})
+        reverse("admin:mailings_emailtemplate_add"), form_data(**{field: source})
     )
     assert response.status_code == 200
     assert error in response.content.decode()
@@ -119,7 +121,7 @@ def test_template_errors_are_caught_on_save(admin_client, field, source, error):
 
 def test_loops_and_translation_blocks_may_bind_their_own_names(admin_client):
     response = admin_client.post(
-        reverse("admin:gmc_emailtemplate_add"),
+        reverse("admin:mailings_emailtemplate_add"),
         form_data(
             kind="declarations.receipt",
             subject="{% load i18n %}{% blocktranslate with t=edition_title %}Got it: {{ t }}"
@@ -131,7 +133,7 @@ def test_loops_and_translation_blocks_may_bind_their_own_names(admin_client):
 
 
 def test_add_page_lists_each_emails_variables(admin_client):
-    page = admin_client.get(reverse("admin:gmc_emailtemplate_add")).content.decode()
+    page = admin_client.get(reverse("admin:mailings_emailtemplate_add")).content.decode()
     assert "{{ ticket_url }}" in page
     assert "{{ unsubscribe_url }}" in page
     assert "Reminder: registration closes" in page
@@ -146,18 +148,18 @@ def test_change_page_previews_with_sample_data(admin_client):
         html="<p>Seat at {{ venue }}</p>",
     )
     page = admin_client.get(
-        reverse("admin:gmc_emailtemplate_change", args=[template.pk])
+        reverse("admin:mailings_emailtemplate_change", args=[template.pk])
     ).content.decode()
     assert "Welcome Amina Otieno" in page
     assert "https://gmc.example.org/registration/ticket/sample-ticket-code/" in page
-    frame = admin_client.get(reverse("admin:gmc_emailtemplate_preview", args=[template.pk]))
+    frame = admin_client.get(reverse("admin:mailings_emailtemplate_preview", args=[template.pk]))
     assert "Seat at Main hall, Hanoi" in frame.content.decode()  # the framed HTML version
     assert "{{ unsubscribe_url }}" not in page  # a transactional email has none
 
 
 def test_people_without_permission_cannot_edit_templates(client, db):
     client.force_login(UserFactory(is_staff=True))
-    response = client.get(reverse("admin:gmc_emailtemplate_add"))
+    response = client.get(reverse("admin:mailings_emailtemplate_add"))
     assert response.status_code == 403
 
 
@@ -178,16 +180,16 @@ def initial_values(page: str) -> dict[str, str]:
 def test_the_built_in_wording_is_a_valid_template_that_says_the_same(db, kind):
     """What an organiser starts from passes the check on save and, saved unchanged,
     sends the same words as the files."""
-    wording = email_kinds.file_wording(kind)
-    assert wording["subject"] and wording["text"] and wording["html"]
-    assert email_kinds.check_template(kind, wording) == {}
+    built_in = wording.file_wording(kind)
+    assert built_in["subject"] and built_in["text"] and built_in["html"]
+    assert wording.check_template(kind, built_in) == {}
     context = email_kinds.KINDS[kind].sample_context()
     from_files = outbox.render_parts(
         template=kind.replace(".", "/"), context=context, language="en"
     )
-    custom = EmailTemplate(kind=kind, language="en", **wording)
+    custom = EmailTemplate(kind=kind, language="en", **built_in)
     as_template = outbox.render_parts(
-        template=kind.replace(".", "/"), context=context, language="en", custom=custom
+        template=kind.replace(".", "/"), context=context, language="en", custom=custom.wording
     )
     assert as_template[0] == from_files[0]
     # The files carry the unsubscribe link; it is added to a template when it is sent.
@@ -195,7 +197,7 @@ def test_the_built_in_wording_is_a_valid_template_that_says_the_same(db, kind):
 
 
 def test_a_new_template_starts_from_the_built_in_wording(admin_client):
-    add = reverse("admin:gmc_emailtemplate_add")
+    add = reverse("admin:mailings_emailtemplate_add")
     page = admin_client.get(add).content.decode()
     assert f'href="{add}?kind=reminders.conference_starting"' in page
 
@@ -224,7 +226,7 @@ def test_a_new_template_starts_from_the_organisers_last_version(admin_client, se
         html="<p>Seat at {{ venue }}</p>",
     )
     page = admin_client.get(
-        reverse("admin:gmc_emailtemplate_add"),
+        reverse("admin:mailings_emailtemplate_add"),
         {"kind": "registration.confirmed", "language": "es"},
     ).content.decode()
     assert initial_values(page) == {
@@ -232,3 +234,9 @@ def test_a_new_template_starts_from_the_organisers_last_version(admin_client, se
         "text": "Your ticket: {{ ticket_url }}",
         "html": "<p>Seat at {{ venue }}</p>",
     }
+
+
+def test_every_category_of_an_email_kind_is_one_people_can_choose():
+    """The registry names categories by their keys; mailings owns the choices."""
+    used = {info.category for info in email_kinds.KINDS.values() if info.category}
+    assert used == set(EmailCategory.values)

@@ -7,11 +7,13 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from gmc import outbox, preferences, reminders
-from gmc.models import EmailCategory, EmailOptOut, OutboxMessage, ReminderRule
+from gmc import outbox
+from gmc.models import OutboxMessage
+from mailings import preferences, reminders
+from mailings.models import EmailCategory, EmailOptOut, ReminderRule
 from registration import services as registration_services
 from tests.factories import EditionFactory, UserFactory
-from tests.gmc.test_reminders import CLOSES, DAY, deliver_all, rule_for, verified_user
+from tests.mailings.test_reminders import CLOSES, DAY, deliver_all, rule_for, verified_user
 
 
 @pytest.fixture
@@ -61,7 +63,7 @@ def test_transactional_email_has_no_unsubscribe(edition):
 def test_get_asks_to_confirm_and_post_unsubscribes_without_login(edition):
     person = verified_user()
     url = reverse(
-        "email_unsubscribe", args=[preferences.make_token(person.pk, EmailCategory.REMINDERS)]
+        "mailings:unsubscribe", args=[preferences.make_token(person.pk, EmailCategory.REMINDERS)]
     )
     client = Client(enforce_csrf_checks=True)
     page = client.get(url)
@@ -82,7 +84,7 @@ def test_altered_token_is_refused(edition):
     token = preferences.make_token(person.pk, EmailCategory.REMINDERS)
     forged = token.replace(token[2], "A" if token[2] != "A" else "B", 1)
     for bad in (forged, "nonsense", preferences.make_token(person.pk, "everything")):
-        response = Client().post(reverse("email_unsubscribe", args=[bad]))
+        response = Client().post(reverse("mailings:unsubscribe", args=[bad]))
         assert response.status_code == 400
     assert not EmailOptOut.objects.exists()
 
@@ -130,7 +132,7 @@ def test_queueing_for_someone_who_declined_writes_a_suppressed_row(edition):
 
 
 def test_preferences_page_needs_login(client):
-    response = client.get(reverse("email_preferences"))
+    response = client.get(reverse("mailings:preferences"))
     assert response.status_code == 302
     assert reverse("account_login") in response["Location"]
 
@@ -139,7 +141,7 @@ def test_preferences_page_shows_and_saves_choices(client, db):
     person = UserFactory()
     preferences.unsubscribe(person.pk, EmailCategory.ANNOUNCEMENTS)
     client.force_login(person)
-    page = client.get(reverse("email_preferences")).content.decode()
+    page = client.get(reverse("mailings:preferences")).content.decode()
     assert page.count("<h1") == 1
     boxes = {
         match.group(1): "checked" in match.group(0)
@@ -148,17 +150,17 @@ def test_preferences_page_shows_and_saves_choices(client, db):
     assert boxes == {"reminders": True, "announcements": False, "programme_changes": True}
     assert set(preferences.declined_categories(person.pk)) == {EmailCategory.ANNOUNCEMENTS}
 
-    response = client.post(reverse("email_preferences"), {"accepted": ["announcements"]})
+    response = client.post(reverse("mailings:preferences"), {"accepted": ["announcements"]})
     assert response.status_code == 302
     assert preferences.declined_categories(person.pk) == {
         EmailCategory.REMINDERS,
         EmailCategory.PROGRAMME_CHANGES,
     }
 
-    client.post(reverse("email_preferences"), {})
+    client.post(reverse("mailings:preferences"), {})
     assert preferences.declined_categories(person.pk) == set(EmailCategory.values)
 
-    response = client.post(reverse("email_preferences"), {"accepted": ["everything"]})
+    response = client.post(reverse("mailings:preferences"), {"accepted": ["everything"]})
     assert response.status_code == 200
     assert "is-invalid" in response.content.decode()
     assert preferences.declined_categories(person.pk) == set(EmailCategory.values)
@@ -167,7 +169,7 @@ def test_preferences_page_shows_and_saves_choices(client, db):
 def test_header_links_the_preferences_for_signed_in_people(client, db):
     client.force_login(UserFactory())
     page = client.get(reverse("home")).content.decode()
-    assert reverse("email_preferences") in page
+    assert reverse("mailings:preferences") in page
 
 
 @pytest.mark.parametrize("offset", [timedelta(hours=1)])

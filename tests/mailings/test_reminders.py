@@ -14,8 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from declarations.models import Submission
-from gmc import outbox, preferences, reminders
-from gmc.models import EmailCategory, OutboxMessage, ReminderRule, User
+from gmc import outbox
+from gmc.models import OutboxMessage, User
+from mailings import preferences, reminders
+from mailings.models import EmailCategory, ReminderRule
 from registration.models import Registration
 from tests.agenda.factories import SessionFactory
 from tests.declarations.factories import CallFactory, SubmissionFactory
@@ -358,7 +360,7 @@ def test_demo_has_the_reminders_of_2025_and_the_current_edition(demo):
 
 def test_admin_lists_rules_in_a_fixed_number_of_queries(client, staff_organiser, edition):
     client.force_login(staff_organiser)
-    url = reverse("admin:gmc_reminderrule_changelist")
+    url = reverse("admin:mailings_reminderrule_changelist")
     rule_for(edition)
     with CaptureQueriesContext(connection) as few:
         assert client.get(url).status_code == 200
@@ -404,7 +406,7 @@ def test_job_selects_and_queues_every_recipient_in_the_same_number_of_queries(ed
 
 @pytest.mark.delivery
 def test_beat_task_through_a_worker_delivers_the_reminder_once(celery_worker, smtp_sink):
-    from gmc.tasks import send_due_reminders
+    from mailings.tasks import send_due_reminders
     from tests.conftest import wait_for
 
     closes = timezone.now() + DAY - timedelta(minutes=1)  # the 1-day reminder is due
@@ -500,7 +502,7 @@ def test_admin_takes_the_offset_as_a_number_and_a_unit_and_shows_it_in_words(
     client, staff_organiser, edition
 ):
     client.force_login(staff_organiser)
-    add = reverse("admin:gmc_reminderrule_add")
+    add = reverse("admin:mailings_reminderrule_add")
     page = client.get(add).content.decode()
     assert 'name="offset_0"' in page
     assert '<option value="hours">hours</option>' in page
@@ -513,12 +515,12 @@ def test_admin_takes_the_offset_as_a_number_and_a_unit_and_shows_it_in_words(
     client.post(add, rule_form(edition, name="Hour before", offset_0="90", offset_1="minutes"))
     assert ReminderRule.objects.get(name="Hour before").offset == timedelta(minutes=90)
 
-    listing = client.get(reverse("admin:gmc_reminderrule_changelist")).content.decode()
+    listing = client.get(reverse("admin:mailings_reminderrule_changelist")).content.decode()
     assert "7 days" in listing
     assert "90 minutes" in listing
     assert "0:00:00" not in listing and "1:30:00" not in listing
 
-    change = client.get(reverse("admin:gmc_reminderrule_change", args=[rule.pk]))
+    change = client.get(reverse("admin:mailings_reminderrule_change", args=[rule.pk]))
     page = change.content.decode()
     assert 'name="offset_0" value="7"' in page
     assert '<option value="days" selected>' in page
@@ -535,22 +537,26 @@ def test_admin_shows_when_a_rule_sends_in_the_events_zone(client, staff_organise
     client.force_login(staff_organiser)
     rule = rule_for(edition, offset=7 * DAY)
     # 17:00 UTC on 3 March 2030 is 11:00 in Mexico City.
-    listing = client.get(reverse("admin:gmc_reminderrule_changelist")).content.decode()
+    listing = client.get(reverse("admin:mailings_reminderrule_changelist")).content.decode()
     assert "3 March 2030, 11:00, Mexico City time (UTC-6)" in listing
     assert "(UTC)" not in listing
-    page = client.get(reverse("admin:gmc_reminderrule_change", args=[rule.pk])).content.decode()
+    page = client.get(
+        reverse("admin:mailings_reminderrule_change", args=[rule.pk])
+    ).content.decode()
     assert "3 March 2030, 11:00, Mexico City time (UTC-6)" in page
 
 
 def test_admin_previews_the_rules_own_wording_or_the_emails(client, staff_organiser, edition):
     client.force_login(staff_organiser)
     plain = rule_for(edition)
-    page = client.get(reverse("admin:gmc_reminderrule_change", args=[plain.pk])).content.decode()
+    page = client.get(
+        reverse("admin:mailings_reminderrule_change", args=[plain.pk])
+    ).content.decode()
     assert "The wording of the chosen email." in page
     assert "Registration for Global MOOC and Online Education Conference 2026 closes" in page
 
     response = client.post(
-        reverse("admin:gmc_reminderrule_change", args=[plain.pk]),
+        reverse("admin:mailings_reminderrule_change", args=[plain.pk]),
         rule_form(
             edition,
             name=plain.name,
@@ -559,7 +565,9 @@ def test_admin_previews_the_rules_own_wording_or_the_emails(client, staff_organi
         ),
     )
     assert response.status_code == 302
-    page = client.get(reverse("admin:gmc_reminderrule_change", args=[plain.pk])).content.decode()
+    page = client.get(
+        reverse("admin:mailings_reminderrule_change", args=[plain.pk])
+    ).content.decode()
     assert "This rule&#x27;s own wording." in page or "This rule's own wording." in page
     assert "Travel check for Global MOOC and Online Education Conference 2026" in page
     assert "Dear Amina Otieno, is your visa ready?" in page

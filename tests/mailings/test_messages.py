@@ -8,8 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from declarations.models import Submission
-from gmc import messaging, outbox, preferences
-from gmc.models import Broadcast, EmailCategory, OrganisationType, OutboxMessage, User
+from gmc import outbox
+from gmc.models import OrganisationType, OutboxMessage, User
+from mailings import preferences, selectors, services
+from mailings.models import Broadcast, EmailCategory
 from registration.models import Registration
 from tests.conftest import wait_for
 from tests.declarations.factories import CallFactory, SubmissionFactory
@@ -80,7 +82,7 @@ def test_segment_is_exact(edition):
     participant(EditionFactory(year=2031), country="KE")
 
     everyone = broadcast_for(edition)
-    assert emails(messaging.recipients(everyone)) == emails(
+    assert emails(services.recipients(everyone)) == emails(
         [
             kenya_university_online,
             kenya_university_in_person,
@@ -92,28 +94,28 @@ def test_segment_is_exact(edition):
     kenyan_universities = broadcast_for(
         edition, country="KE", organisation_type=OrganisationType.UNIVERSITY
     )
-    assert emails(messaging.recipients(kenyan_universities)) == emails(
+    assert emails(services.recipients(kenyan_universities)) == emails(
         [kenya_university_online, kenya_university_in_person, waiting]
     )
     online = broadcast_for(edition, attendance="online")
-    assert emails(messaging.recipients(online)) == [kenya_university_online.email]
+    assert emails(services.recipients(online)) == [kenya_university_online.email]
     only_waiting = broadcast_for(edition, registration_status="waiting")
-    assert emails(messaging.recipients(only_waiting)) == [waiting.email]
+    assert emails(services.recipients(only_waiting)) == [waiting.email]
     only_cancelled = broadcast_for(edition, registration_status="cancelled")
-    assert emails(messaging.recipients(only_cancelled)) == [cancelled.email]
+    assert emails(services.recipients(only_cancelled)) == [cancelled.email]
     sent_input = broadcast_for(edition, declaration_status="sent")
-    assert emails(messaging.recipients(sent_input)) == [kenya_university_online.email]
+    assert emails(services.recipients(sent_input)) == [kenya_university_online.email]
     drafts = broadcast_for(edition, declaration_status="draft")
-    assert emails(messaging.recipients(drafts)) == [kenya_university_in_person.email]
+    assert emails(services.recipients(drafts)) == [kenya_university_in_person.email]
     nothing = broadcast_for(edition, declaration_status="none")
-    assert emails(messaging.recipients(nothing)) == emails(
+    assert emails(services.recipients(nothing)) == emails(
         [kenya_platform, mexico_university, waiting]
     )
 
 
 def send_everything(broadcast: Broadcast, batch_size: int = 2) -> None:
-    messaging.start_sending(broadcast.pk)
-    while messaging.queue_next_batch(broadcast.pk, batch_size=batch_size):
+    services.start_sending(broadcast.pk)
+    while services.queue_next_batch(broadcast.pk, batch_size=batch_size):
         pass
 
 
@@ -125,7 +127,7 @@ def test_sending_queues_one_email_per_recipient_in_batches_and_twice_is_harmless
     broadcast.refresh_from_db()
     assert broadcast.status == Broadcast.Status.QUEUED
     # A redelivered batch task after the end changes nothing either.
-    assert messaging.queue_next_batch(broadcast.pk) is False
+    assert services.queue_next_batch(broadcast.pk) is False
     rows = OutboxMessage.objects.filter(broadcast=broadcast)
     assert sorted(rows.values_list("to_email", flat=True)) == emails(people)
     assert set(rows.values_list("category", flat=True)) == {EmailCategory.ANNOUNCEMENTS}
@@ -135,14 +137,14 @@ def test_sending_queues_one_email_per_recipient_in_batches_and_twice_is_harmless
 def test_a_batch_run_twice_at_the_same_point_writes_once(edition):
     people = [participant(edition) for _ in range(3)]
     broadcast = broadcast_for(edition)
-    messaging.start_sending(broadcast.pk)
+    services.start_sending(broadcast.pk)
     # The task is redelivered before its first run committed its marker: the keys hold.
     Broadcast.objects.filter(pk=broadcast.pk).update(last_queued_user_id=0)
-    messaging.queue_next_batch(broadcast.pk, batch_size=10)
+    services.queue_next_batch(broadcast.pk, batch_size=10)
     Broadcast.objects.filter(pk=broadcast.pk).update(
         status=Broadcast.Status.SENDING, last_queued_user_id=0
     )
-    messaging.queue_next_batch(broadcast.pk, batch_size=10)
+    services.queue_next_batch(broadcast.pk, batch_size=10)
     assert OutboxMessage.objects.filter(broadcast=broadcast).count() == len(people)
 
 
@@ -158,7 +160,7 @@ def test_compose_preview_test_send_and_follow(organiser_client, staff_organiser,
     participant(edition, registration={"attendance": "online"})
 
     response = organiser_client.post(
-        reverse("message_new"),
+        reverse("mailings:message_new"),
         {
             "edition": edition.pk,
             "attendance": "in_person",
@@ -167,39 +169,39 @@ def test_compose_preview_test_send_and_follow(organiser_client, staff_organiser,
         },
     )
     broadcast = Broadcast.objects.get()
-    assert response["Location"] == reverse("message_detail", args=[broadcast.pk])
+    assert response["Location"] == reverse("mailings:message_detail", args=[broadcast.pk])
     page = organiser_client.get(response["Location"]).content.decode()
     assert "3 people registered for 2030 match this selection." in page
     assert "Send to 3 people" in page
     # The preview is the email, framed from its own address.
     assert "<b>panel</b>" not in page
-    preview = organiser_client.get(reverse("message_preview", args=[broadcast.pk]))
+    preview = organiser_client.get(reverse("mailings:message_preview", args=[broadcast.pk]))
     assert "The &lt;b&gt;panel&lt;/b&gt; moves to room 2." in preview.content.decode()
 
-    organiser_client.post(reverse("message_send_test", args=[broadcast.pk]))
-    organiser_client.post(reverse("message_send_test", args=[broadcast.pk]))
+    organiser_client.post(reverse("mailings:message_send_test", args=[broadcast.pk]))
+    organiser_client.post(reverse("mailings:message_send_test", args=[broadcast.pk]))
     tests = OutboxMessage.objects.filter(kind="messages.broadcast")
     assert list(tests.values_list("to_email", flat=True)) == [staff_organiser.email] * 2
     assert not tests.filter(broadcast=broadcast).exists()  # tests are not deliveries
     assert outbox.render(tests.first()).subject == "[Test] Room change"
 
-    refused = organiser_client.post(reverse("message_send", args=[broadcast.pk]))
+    refused = organiser_client.post(reverse("mailings:message_send", args=[broadcast.pk]))
     assert refused.status_code == 302
     assert OutboxMessage.objects.filter(broadcast=broadcast).count() == 0
     assert Broadcast.objects.get().status == Broadcast.Status.DRAFT
 
     response = organiser_client.post(
-        reverse("message_send", args=[broadcast.pk]), {"confirm": "on"}
+        reverse("mailings:message_send", args=[broadcast.pk]), {"confirm": "on"}
     )
-    assert response["Location"] == reverse("message_progress", args=[broadcast.pk])
-    organiser_client.post(reverse("message_send", args=[broadcast.pk]), {"confirm": "on"})
-    while messaging.queue_next_batch(broadcast.pk):
+    assert response["Location"] == reverse("mailings:message_progress", args=[broadcast.pk])
+    organiser_client.post(reverse("mailings:message_send", args=[broadcast.pk]), {"confirm": "on"})
+    while services.queue_next_batch(broadcast.pk):
         pass
     assert OutboxMessage.objects.filter(broadcast=broadcast).count() == 3
 
     # A sent message can no longer be edited.
     response = organiser_client.post(
-        reverse("message_edit", args=[broadcast.pk]),
+        reverse("mailings:message_edit", args=[broadcast.pk]),
         {"edition": edition.pk, "subject": "Changed", "body": "x"},
     )
     assert Broadcast.objects.get().subject == "Room change"
@@ -207,7 +209,7 @@ def test_compose_preview_test_send_and_follow(organiser_client, staff_organiser,
 
 def test_bad_input_keeps_what_was_typed(organiser_client, edition):
     response = organiser_client.post(
-        reverse("message_new"), {"edition": "", "subject": "", "body": "Kept text"}
+        reverse("mailings:message_new"), {"edition": "", "subject": "", "body": "Kept text"}
     )
     assert response.status_code == 200
     page = response.content.decode()
@@ -232,7 +234,7 @@ def test_progress_counts_from_the_outbox_and_refreshes_until_done(organiser_clie
     preferences.unsubscribe(rows[2].recipient_id, EmailCategory.ANNOUNCEMENTS)
     outbox.deliver(rows[2].pk)
 
-    url = reverse("message_progress", args=[broadcast.pk])
+    url = reverse("mailings:message_progress", args=[broadcast.pk])
     page = organiser_client.get(url).content.decode()
     assert numbers(page) == {
         "total": 4,
@@ -252,13 +254,13 @@ def test_progress_counts_from_the_outbox_and_refreshes_until_done(organiser_clie
 
     # The failure is visible per recipient in the admin.
     admin_page = organiser_client.get(
-        reverse("admin:gmc_broadcast_change", args=[broadcast.pk])
+        reverse("admin:mailings_broadcast_change", args=[broadcast.pk])
     ).content.decode()
     assert "550 mailbox unavailable" in admin_page
     assert rows[1].to_email in admin_page
 
 
-@pytest.mark.parametrize("name", ["message_list", "message_new"])
+@pytest.mark.parametrize("name", ["mailings:message_list", "mailings:message_new"])
 def test_pages_are_for_organisers_only(client, db, name):
     url = reverse(name)
     assert client.get(url).status_code == 302  # to the login page
@@ -270,9 +272,9 @@ def test_actions_are_refused_to_non_organisers(client, edition):
     participant(edition)
     broadcast = broadcast_for(edition)
     client.force_login(UserFactory(is_staff=True))
-    for name in ("message_detail", "message_edit", "message_progress"):
+    for name in ("mailings:message_detail", "mailings:message_edit", "mailings:message_progress"):
         assert client.get(reverse(name, args=[broadcast.pk])).status_code == 403
-    for name in ("message_send_test", "message_send"):
+    for name in ("mailings:message_send_test", "mailings:message_send"):
         response = client.post(reverse(name, args=[broadcast.pk]), {"confirm": "on"})
         assert response.status_code == 403
     assert not OutboxMessage.objects.exists()
@@ -282,7 +284,7 @@ def test_actions_are_refused_to_non_organisers(client, edition):
 def test_message_list_in_a_fixed_number_of_queries(organiser_client, edition):
     def count_queries() -> int:
         with CaptureQueriesContext(connection) as queries:
-            assert organiser_client.get(reverse("message_list")).status_code == 200
+            assert organiser_client.get(reverse("mailings:message_list")).status_code == 200
         return len(queries)
 
     broadcast_for(edition)
@@ -315,7 +317,7 @@ def test_broadcast_to_5000_through_a_worker_delivers_each_once(
     )
     broadcast = broadcast_for(edition)
     with transaction.atomic():
-        messaging.start_sending(broadcast.pk)
+        services.start_sending(broadcast.pk)
     wait_for(
         lambda: len(smtp_sink.messages) >= 5000,
         timeout=600,
@@ -323,7 +325,7 @@ def test_broadcast_to_5000_through_a_worker_delivers_each_once(
         message="the broadcast was not delivered",
     )
     wait_for(
-        lambda: messaging.progress(Broadcast.objects.get(pk=broadcast.pk)).done,
+        lambda: selectors.progress(Broadcast.objects.get(pk=broadcast.pk)).done,
         timeout=30,
         message="the outbox rows were not all marked",
     )
@@ -335,7 +337,7 @@ def test_broadcast_to_5000_through_a_worker_delivers_each_once(
     )
 
     client.force_login(staff_organiser)
-    page = client.get(reverse("message_progress", args=[broadcast.pk])).content.decode()
+    page = client.get(reverse("mailings:message_progress", args=[broadcast.pk])).content.decode()
     assert numbers(page) == {
         "total": 5000,
         "sent": 5000,
@@ -354,13 +356,13 @@ def test_check_in_segments_split_the_registered_by_the_door(edition):
     participant(edition, registration={"status": "cancelled"})
 
     checked_in = broadcast_for(edition, check_in=Broadcast.CheckIn.CHECKED_IN)
-    assert emails(messaging.recipients(checked_in)) == [came.email]
+    assert emails(services.recipients(checked_in)) == [came.email]
     not_checked_in = broadcast_for(edition, check_in=Broadcast.CheckIn.NOT_CHECKED_IN)
-    assert emails(messaging.recipients(not_checked_in)) == emails([came_online_waiting, not_yet])
+    assert emails(services.recipients(not_checked_in)) == emails([came_online_waiting, not_yet])
     confirmed_not_checked_in = broadcast_for(
         edition, check_in=Broadcast.CheckIn.NOT_CHECKED_IN, registration_status="confirmed"
     )
-    assert emails(messaging.recipients(confirmed_not_checked_in)) == [not_yet.email]
+    assert emails(services.recipients(confirmed_not_checked_in)) == [not_yet.email]
 
 
 def test_the_greeting_uses_the_display_name_and_can_be_left_out(edition):
@@ -390,28 +392,36 @@ def test_the_editor_offers_the_greeting_and_the_preview_shows_it(
 ):
     staff_organiser.set_name("Lan", "Nguyen", "")
     staff_organiser.save()
-    form = organiser_client.get(reverse("message_new")).content.decode()
+    form = organiser_client.get(reverse("mailings:message_new")).content.decode()
     assert "Start with a greeting" in form
     assert "“Dear {name},”" in form
     assert re.search(r'<input[^>]*name="greeting"[^>]*checked', form)
 
     data = {"edition": edition.pk, "subject": "Room change", "body": "Room 2."}
-    organiser_client.post(reverse("message_new"), {**data, "greeting": "on"})
+    organiser_client.post(reverse("mailings:message_new"), {**data, "greeting": "on"})
     greeted = Broadcast.objects.get()
     assert greeted.greeting is True
-    page = organiser_client.get(reverse("message_detail", args=[greeted.pk])).content.decode()
+    page = organiser_client.get(
+        reverse("mailings:message_detail", args=[greeted.pk])
+    ).content.decode()
     assert "Dear Lan Nguyen,\n\nRoom 2." in page
-    frame = organiser_client.get(reverse("message_preview", args=[greeted.pk])).content.decode()
+    frame = organiser_client.get(
+        reverse("mailings:message_preview", args=[greeted.pk])
+    ).content.decode()
     assert "Dear Lan Nguyen," in frame
 
     # An unticked box is not sent by the browser: the message has no added greeting.
-    organiser_client.post(reverse("message_edit", args=[greeted.pk]), data)
+    organiser_client.post(reverse("mailings:message_edit", args=[greeted.pk]), data)
     greeted.refresh_from_db()
     assert greeted.greeting is False
-    page = organiser_client.get(reverse("message_detail", args=[greeted.pk])).content.decode()
+    page = organiser_client.get(
+        reverse("mailings:message_detail", args=[greeted.pk])
+    ).content.decode()
     assert "Dear Lan Nguyen" not in page
     assert "no greeting is added" in page
-    frame = organiser_client.get(reverse("message_preview", args=[greeted.pk])).content.decode()
+    frame = organiser_client.get(
+        reverse("mailings:message_preview", args=[greeted.pk])
+    ).content.decode()
     assert "Dear" not in frame
 
 
@@ -419,7 +429,7 @@ def test_the_check_in_segment_is_chosen_in_the_editor(organiser_client, edition)
     participant(edition, registration={"checked_in_at": timezone.now()})
     participant(edition)
     organiser_client.post(
-        reverse("message_new"),
+        reverse("mailings:message_new"),
         {
             "edition": edition.pk,
             "check_in": "not_checked_in",
@@ -429,6 +439,44 @@ def test_the_check_in_segment_is_chosen_in_the_editor(organiser_client, edition)
         },
     )
     broadcast = Broadcast.objects.get()
-    page = organiser_client.get(reverse("message_detail", args=[broadcast.pk])).content.decode()
+    page = organiser_client.get(
+        reverse("mailings:message_detail", args=[broadcast.pk])
+    ).content.decode()
     assert "1 person registered for 2030 matches this selection." in page
     assert "Registered but not checked in" in page
+
+
+def test_deleting_a_message_keeps_its_outbox_rows_as_the_record_detached(edition):
+    participant(edition)
+    participant(edition)
+    broadcast = broadcast_for(edition)
+    send_everything(broadcast)
+    rows = list(broadcast.outbox_messages.values_list("pk", flat=True))
+    assert len(rows) == 2
+    Broadcast.objects.get(pk=broadcast.pk).delete()
+    kept = OutboxMessage.objects.filter(pk__in=rows)
+    assert kept.count() == 2
+    assert set(kept.values_list("source_type", "source_id")) == {(None, None)}
+
+
+def test_admin_counts_each_messages_deliveries_and_links_exactly_its_rows(
+    organiser_client, edition
+):
+    people = [participant(edition) for _ in range(3)]
+    first, second = broadcast_for(edition), broadcast_for(edition)
+    send_everything(first)
+    send_everything(second)
+    rows = list(first.outbox_messages.order_by("pk"))
+    outbox.deliver(rows[0].pk)
+    OutboxMessage.objects.filter(pk=rows[1].pk).update(status=OutboxMessage.Status.FAILED)
+
+    listing = organiser_client.get(reverse("admin:mailings_broadcast_changelist"))
+    counts = re.findall(r"(\d+) sent · (\d+) failed · (\d+) waiting", listing.content.decode())
+    assert sorted(counts) == [("0", "0", "3"), ("1", "1", "1")]
+    link = re.search(
+        rf'href="([^"]+source_id__exact={first.pk})"', listing.content.decode()
+    ).group(1)
+    every_recipient = organiser_client.get(link.replace("&amp;", "&"))
+    shown = every_recipient.context["cl"].result_list
+    assert sorted(row.pk for row in shown) == [row.pk for row in rows]
+    assert sorted(row.to_email for row in shown) == emails(people)

@@ -1,7 +1,7 @@
 """Email the organisers set up once: reminder rules, people's opt-outs, editable email
 templates and messages to a segment of participants.
 
-Reminder moments are never stored: ``gmc.reminders`` computes them from the event's
+Reminder moments are never stored: ``mailings.reminders`` computes them from the event's
 stored aware time each time it runs, so when a deadline moves the pending reminders
 move with it.
 """
@@ -11,13 +11,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from .conference import OrganisationType
+from gmc.models import OrganisationType
+from gmc.outbox_hooks import Wording
 
 
 class EmailCategory(models.TextChoices):
@@ -32,7 +34,7 @@ class EmailCategory(models.TextChoices):
 class ReminderRule(models.Model):
     """“Write to <audience> <offset> before <event> of <edition>, with <kind>.”
 
-    Read by ``gmc.reminders.send_due``; nothing here changes state. An occurrence is one
+    Read by ``mailings.reminders.send_due``; nothing here changes state. An occurrence is one
     moment of the event (one per starred session for session reminders).
     """
 
@@ -118,7 +120,9 @@ class ReminderRule(models.Model):
         return self.name
 
     def clean(self) -> None:
-        from gmc.email_kinds import REMINDER_KINDS, check_template
+        from gmc.email_kinds import REMINDER_KINDS
+
+        from .wording import check_template
 
         errors: dict[str, list] = {}
         session_event = self.event == self.Event.SESSION_STARTS
@@ -147,7 +151,7 @@ class ReminderRule(models.Model):
 
 class EmailOptOut(models.Model):
     """A person declined a category of email (one-click unsubscribe or preferences).
-    Written by ``gmc.messaging.unsubscribe`` / ``set_preferences``."""
+    Written by ``mailings.preferences.unsubscribe`` / ``set_preferences``."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -202,13 +206,28 @@ class EmailTemplate(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} ({self.language})"
 
+    @property
+    def wording(self) -> Wording:
+        return Wording(subject=self.subject, text=self.text, html=self.html)
+
+
+class OutboxRecord(GenericRelation):
+    """The outbox rows sent about an object (``gmc.OutboxMessage.source``), for reading
+    and counting. Deleting the object deletes none of them: the outbox is the record of
+    what was sent (``mailings.receivers`` detaches them instead)."""
+
+    def bulk_related_objects(self, objs, using=DEFAULT_DB_ALIAS):
+        # What the deletion collector (and the admin's confirmation page) would delete.
+        return self.remote_field.model._base_manager.db_manager(using).none()
+
 
 class Broadcast(models.Model):
     """An organisers' message to a segment of an edition's participants.
 
-    ``status`` moves DRAFT -> SENDING (``gmc.messaging.start_sending``) -> QUEUED once every
-    recipient has an outbox row (``gmc.messaging.queue_next_batch``). What was delivered
-    is read from the outbox rows linked to it.
+    ``status`` moves DRAFT -> SENDING (``mailings.services.start_sending``) -> QUEUED once
+    every recipient has an outbox row (``mailings.services.queue_next_batch``); a draft's
+    fields change only through ``mailings.services.update_draft``. What was delivered is
+    read from the outbox rows sent about it (``outbox_messages``).
     """
 
     class Status(models.TextChoices):
@@ -279,6 +298,12 @@ class Broadcast(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     queued_at = models.DateTimeField(_("queued for everyone"), null=True, blank=True)
+    outbox_messages = OutboxRecord(
+        "gmc.OutboxMessage",
+        content_type_field="source_type",
+        object_id_field="source_id",
+        related_query_name="broadcast",
+    )
 
     class Meta:
         verbose_name = _("message to participants")

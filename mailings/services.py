@@ -4,25 +4,28 @@ A message is written as a draft, tried with a test sent to its author, then sent
 ``start_sending`` fixes the moment and hands over to a Celery task that queues the
 recipients in batches (``queue_next_batch``), each recipient one outbox row keyed
 (message, recipient), so a repeated or redelivered batch never writes to anyone twice.
-What was delivered is read back from those rows (``progress``).
+What was delivered is read back from those rows (``selectors.progress``).
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from typing import Any
 
 from django.db import models, transaction
-from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from declarations import selectors as declaration_selectors
 from declarations.models import Call
-from gmc import outbox, preferences
+from gmc import outbox
 from gmc.links import site_url
-from gmc.models import Broadcast, EmailCategory, OutboxMessage, User
+from gmc.models import OutboxMessage, User
 from registration import selectors as registration_selectors
 from registration.models import Registration
+
+from . import preferences
+from .models import Broadcast, EmailCategory
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +35,24 @@ QUEUE_BATCH_SIZE = 500
 
 
 class MessagingError(Exception):
-    """A refused move of a message (e.g. sending one that is not a draft)."""
+    """A refused move of a message (e.g. changing one whose sending has started)."""
+
+
+# What organisers may change in a draft: its segment and its wording.
+DRAFT_FIELDS = frozenset(
+    {
+        "edition",
+        "registration_status",
+        "attendance",
+        "check_in",
+        "country",
+        "organisation_type",
+        "declaration_status",
+        "greeting",
+        "subject",
+        "body",
+    }
+)
 
 
 def recipients(broadcast: Broadcast) -> models.QuerySet[User]:
@@ -104,7 +124,7 @@ def preview(broadcast: Broadcast, person: User) -> tuple[str, str, str]:
         template=KIND.replace(".", "/"),
         context=context,
         language=person.language,
-        custom=outbox.custom_template(KIND, person.language),
+        custom=outbox.custom_wording(KIND, person.language),
     )
 
 
@@ -129,6 +149,30 @@ def send_test(broadcast_id: int, *, to: User) -> OutboxMessage:
 
 
 @transaction.atomic
+def update_draft(broadcast_id: int, *, changes: dict[str, Any], by: User) -> Broadcast:
+    """Write ``changes`` (draft field -> new value) to a message that is still a draft,
+    and nothing else. Raises ``MessagingError``, writing nothing, once its sending has
+    started: an edit begun before the send must not turn it back into a draft or
+    change what is being sent. No side effects; repeating it is harmless."""
+    unknown = set(changes) - DRAFT_FIELDS
+    if unknown:
+        raise ValueError(f"not fields of a draft: {sorted(unknown)}")
+    broadcast = Broadcast.objects.select_for_update().get(pk=broadcast_id)
+    if broadcast.status != Broadcast.Status.DRAFT:
+        raise MessagingError(
+            _(
+                "Sending this message has started, so it can no longer be changed: "
+                "your changes were not saved."
+            )
+        )
+    for name, value in changes.items():
+        setattr(broadcast, name, value)
+    if changes:
+        broadcast.save(update_fields=sorted(changes))
+    return broadcast
+
+
+@transaction.atomic
 def start_sending(broadcast_id: int) -> Broadcast:
     """DRAFT -> SENDING; the recipients are queued by a task after commit. Sending a
     message that is already sending or sent is a no-op."""
@@ -144,7 +188,7 @@ def start_sending(broadcast_id: int) -> Broadcast:
 
 
 def enqueue_batch(broadcast_id: int) -> None:
-    from gmc.tasks import queue_broadcast_batch
+    from .tasks import queue_broadcast_batch
 
     try:
         queue_broadcast_batch.delay(broadcast_id)
@@ -169,7 +213,7 @@ def queue_next_batch(broadcast_id: int, batch_size: int = QUEUE_BATCH_SIZE) -> b
         )
         outbox.queue_many(
             kind=KIND,
-            broadcast=broadcast,
+            obj=broadcast,
             category=EmailCategory.ANNOUNCEMENTS,
             messages=[
                 outbox.Outgoing(
@@ -191,35 +235,3 @@ def queue_next_batch(broadcast_id: int, batch_size: int = QUEUE_BATCH_SIZE) -> b
             fields += ["status", "queued_at", "recipient_count"]
         broadcast.save(update_fields=fields)
     return more
-
-
-@dataclass(frozen=True)
-class Progress:
-    total: int
-    sent: int
-    failed: int
-    unsubscribed: int
-    remaining: int
-    done: bool
-
-
-def progress(broadcast: Broadcast) -> Progress:
-    """Where the sending stands, counted from the outbox rows in one query."""
-    Status = OutboxMessage.Status
-    counts = OutboxMessage.objects.filter(broadcast=broadcast).aggregate(
-        rows=Count("pk"),
-        sent=Count("pk", filter=Q(status=Status.SENT)),
-        failed=Count("pk", filter=Q(status=Status.FAILED)),
-        unsubscribed=Count("pk", filter=Q(status=Status.SUPPRESSED)),
-        pending=Count("pk", filter=Q(status=Status.PENDING)),
-    )
-    total = max(broadcast.recipient_count, counts["rows"])
-    finished = counts["sent"] + counts["failed"] + counts["unsubscribed"]
-    return Progress(
-        total=total,
-        sent=counts["sent"],
-        failed=counts["failed"],
-        unsubscribed=counts["unsubscribed"],
-        remaining=total - finished,
-        done=broadcast.status == Broadcast.Status.QUEUED and counts["pending"] == 0,
-    )
