@@ -7,4 +7,7 @@ class AgendaConfig(AppConfig):
     verbose_name = _("Agenda")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  connects the cache invalidation receivers
+        from . import (
+            emails,  # noqa: F401  registers the programme-change email
+            signals,  # noqa: F401  connects the cache invalidation receivers
+        )

@@ -18,19 +18,16 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils import timezone
 
 from gmc import outbox
-from gmc.links import absolute_url
-from gmc.timezones import parse_zone, zone_label
 
+from .emails import SESSIONS_MOVED, sessions_moved_context
 from .models import MoveNotice, MoveNoticeItem, Session, Star
 
 logger = logging.getLogger(__name__)
 
-KIND = "agenda.sessions_moved"
+KIND = SESSIONS_MOVED.key
 
 
 @dataclass(frozen=True)
@@ -139,36 +136,6 @@ def schedule_notice(notice_id: int) -> None:
         logger.warning("agenda: could not schedule move notice %s", notice_id, exc_info=True)
 
 
-def _moment(value: datetime, zone, with_day: bool = True) -> str:
-    local = value.astimezone(zone)
-    return date_format(local, "l j F Y, H:i" if with_day else "H:i")
-
-
-def _line(item: MoveNoticeItem, zone) -> dict | None:
-    """What the email says of one moved session; None when it is back where and when it
-    was, or no longer public."""
-    session = item.session
-    now = Placement(
-        session.starts_at,
-        session.ends_at,
-        session.room_id,
-        session.room.name if session.room_id else "",
-        True,
-    )
-    was = Placement(item.was_starts_at, item.was_ends_at, item.was_room_id, "", True)
-    if now.same_place_and_time(was):
-        return None
-    same_time = (now.starts_at, now.ends_at) == (was.starts_at, was.ends_at)
-    return {
-        "title": session.display_title,
-        "when": f"{_moment(now.starts_at, zone)}\N{EN DASH}{_moment(now.ends_at, zone, False)}",
-        "was_when": "" if same_time else _moment(was.starts_at, zone),
-        "room": now.room_name,
-        "was_room": "" if now.room_id == was.room_id else item.was_room_name,
-        "url": absolute_url(session.get_absolute_url()),
-    }
-
-
 def send_move_notice(notice_id: int) -> bool:
     """Close a due notice and queue its email (one per notice: the outbox key names it),
     listing each of its sessions that is public and still away from where and when it
@@ -189,24 +156,15 @@ def send_move_notice(notice_id: int) -> bool:
         person, edition = notice.user, notice.edition
         if not person.is_active:
             return False
-        zone = parse_zone(person.time_zone) or edition.tz
         public = Session.objects.public().values("pk")
-        items = list(
+        items = (
             notice.items.filter(session__in=public)
             .select_related("session__room")
             .order_by("session__starts_at", "session__title")
         )
-        with translation.override(person.language or settings.LANGUAGE_CODE):
-            lines = [line for line in (_line(item, zone) for item in items) if line]
-            if not lines:
-                return False
-            context = {
-                "name": person.display_name,
-                "edition_title": edition.title,
-                "sessions": lines,
-                "zone": zone_label(zone, items[0].session.starts_at),
-                "agenda_url": absolute_url(reverse("agenda:mine")),
-            }
+        context = sessions_moved_context(person, edition, items)
+        if context is None:
+            return False
         outbox.queue(
             kind=KIND,
             to=person,

@@ -7,6 +7,7 @@ class DeclarationsConfig(AppConfig):
     verbose_name = _("Declaration input")
 
     def ready(self) -> None:
-        from . import receivers
+        # Importing ``emails`` registers the receipt email's kind.
+        from . import emails, receivers  # noqa: F401
 
         receivers.connect()

@@ -15,8 +15,7 @@ from datetime import date, datetime
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,6 +24,7 @@ from gmc import audit, outbox
 from gmc.models import Edition, Publication, User
 
 from . import files, selectors
+from .emails import RECEIPT, receipt_context
 from .models import Answer, Attachment, Call, Submission, Tag, Topic, count_words
 
 Status = Submission.Status
@@ -202,41 +202,17 @@ def submit(submission_id: int, *, by: User, now: datetime | None = None) -> Subm
 
 
 def _queue_receipt(submission: Submission) -> None:
-    call = submission.call
-    edition = call.edition
-    topics = list(call.topics.all())
-    answers = {a.topic_id: a.text for a in submission.answers.all()}
-
-    def moment(value: datetime) -> str:
-        local = timezone.localtime(value, edition.tz)
-        return f"{formats.date_format(local, 'DATETIME_FORMAT')} ({edition.time_zone})"
-
     outbox.queue(
-        kind="declarations.receipt",
+        kind=RECEIPT.key,
         to=submission.contributor,
         obj=submission,
         key=outbox.make_key(
-            "declarations.receipt",
+            RECEIPT.key,
             submission,
             submission.contributor.email,
             extra=f"submit-{submission.submit_count}",
         ),
-        context={
-            "name": submission.contributor.display_name,
-            "edition_title": edition.title,
-            "submitted_at": moment(submission.submitted_at),
-            "closes_at": moment(call.closes_at),
-            "resubmission": submission.submit_count > 1,
-            "answers": [
-                {"topic": topic.title, "text": answers[topic.pk]}
-                for topic in topics
-                if answers.get(topic.pk)
-            ],
-            "attachments": [a.label for a in submission.attachments.all()],
-            "quote_consent": str(submission.get_quote_consent_display()),
-            "showcase_consent": submission.showcase_consent,
-            "url": reverse("declarations:submit_year", args=[edition.year]),
-        },
+        context=receipt_context(submission),
     )
 
 

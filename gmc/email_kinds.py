@@ -1,18 +1,27 @@
-"""Every automatic email organisers may reword: its variables and sample data.
+"""The registry of the automatic emails organisers may reword: each kind's variables
+and sample data.
 
-The variables listed are what the sending code puts in the message's context (plus
-``site_url`` and, for emails people can decline, ``unsubscribe_url``); an organiser's
-template may use these and no others. The samples feed the admin's preview and the
-check made when a template is saved (``mailings.wording``).
+The kinds are not listed here: each app declares its own in its ``emails`` module,
+beside the function that builds the context its sender puts in the message, and
+registers them when the app is ready (``AppConfig.ready``). This module imports no app.
+
+The variables declared are what the sending code puts in the message's context (plus
+``site_url`` and, for emails people can decline, ``unsubscribe_url``, which the outbox
+adds); an organiser's template may use these and no others. The samples feed the
+admin's preview and the check made when a template is saved (``mailings.wording``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-# Always available, whatever the kind.
+# Always available, whatever the kind (the outbox adds it when rendering).
 COMMON_VARIABLES = {
     "site_url": _("The portal's address"),
 }
@@ -23,12 +32,23 @@ UNSUBSCRIBE_VARIABLES = {
 
 @dataclass(frozen=True)
 class EmailKind:
+    """One kind of automatic email. ``key`` names it in the outbox and its templates
+    (``emails/<key with dots as slashes>.{subject.txt,txt,html}``); ``variables`` are the
+    names its context carries, with what each means to an organiser; ``sample`` holds a
+    value of each, for previews; ``category`` is the key of the category people may
+    decline (``mailings.models.EmailCategory``), empty for a transactional email that is
+    always sent."""
+
+    key: str
     label: str
-    variables: dict[str, str]
-    sample: dict
-    # The key of the category people may decline (mailings.models.EmailCategory); empty:
-    # transactional, always sent.
+    variables: Mapping[str, str]
+    sample: Mapping[str, Any]
     category: str = ""
+
+    @property
+    def template(self) -> str:
+        """The path of its built-in files under ``emails/``, without the endings."""
+        return self.key.replace(".", "/")
 
     @property
     def all_variables(self) -> dict[str, str]:
@@ -42,201 +62,25 @@ class EmailKind:
         return context
 
 
-_REGISTRATION_VARIABLES = {
-    "name": _("The person's name"),
-    "edition_title": _("The edition's title"),
-    "edition_year": _("The edition's year"),
-    "dates": _("The conference dates, written out"),
-    "dates_provisional": _("Whether the dates are provisional (true or false)"),
-    "venue": _("Venue and city"),
-    "attendance": _("“in_person” or “online”"),
-    "position": _("Place on the waiting list"),
-    "ticket_code": _("The ticket code"),
-    "ticket_url": _("Link to the ticket"),
-    "ics_url": _("Link to the calendar file"),
-    "my_url": _("Link to the person's registration"),
-    "register_url": _("Link to the registration form"),
-    "contact_email": _("The secretariat's address"),
-    "links_open": _("For online attendees: when the joining links appear, written out"),
-}
-_REGISTRATION_SAMPLE = {
-    "name": "Amina Otieno",
-    "edition_title": "Global MOOC and Online Education Conference 2026",
-    "edition_year": 2026,
-    "dates": "28\N{EN DASH}30 December 2026",
-    "dates_provisional": True,
-    "venue": "Main hall, Hanoi",
-    "attendance": "in_person",
-    "position": 3,
-    "ticket_code": "sample-ticket-code",
-    "ticket_url": "https://gmc.example.org/registration/ticket/sample-ticket-code/",
-    "ics_url": "https://gmc.example.org/registration/2026/calendar.ics",
-    "my_url": "https://gmc.example.org/registration/mine/",
-    "register_url": "https://gmc.example.org/registration/2026/",
-    "contact_email": "secretariat@example.org",
-    "links_open": "27 December 2026, 09:00 (Asia/Ho_Chi_Minh)",
-}
-
-_REMINDER_VARIABLES = {
-    "name": _("The person's name"),
-    "edition_title": _("The edition's title"),
-    "event": _("What happens, e.g. “Registration closes”"),
-    "when": _("The moment, in the person's time zone when known, with the zone named"),
-    "zone": _("The name of the time zone “when” is written in"),
-    "action_url": _("Where to act: register, send input, join, see the session"),
-    "session_title": _("For session reminders: the session's title"),
-    "contact_email": _("The secretariat's address"),
-}
+_KINDS: dict[str, EmailKind] = {}
+# Every registered kind by key, in the order the apps declared them (read-only).
+KINDS: Mapping[str, EmailKind] = MappingProxyType(_KINDS)
 
 
-def _reminder_sample(event: str, session_title: str = "") -> dict:
-    return {
-        "name": "Amina Otieno",
-        "edition_title": "Global MOOC and Online Education Conference 2026",
-        "event": event,
-        "when": "18 December 2026, 23:59 (Africa/Nairobi)",
-        "zone": "Africa/Nairobi",
-        "action_url": "https://gmc.example.org/",
-        "session_title": session_title,
-        "contact_email": "secretariat@example.org",
-    }
-
-
-KINDS: dict[str, EmailKind] = {
-    "registration.confirmed": EmailKind(
-        _("Registration confirmed"), _REGISTRATION_VARIABLES, _REGISTRATION_SAMPLE
-    ),
-    "registration.waitlisted": EmailKind(
-        _("Registration on the waiting list"), _REGISTRATION_VARIABLES, _REGISTRATION_SAMPLE
-    ),
-    "registration.promoted": EmailKind(
-        _("Seat freed: promoted from the waiting list"),
-        _REGISTRATION_VARIABLES,
-        _REGISTRATION_SAMPLE,
-    ),
-    "registration.cancelled": EmailKind(
-        _("Registration cancelled"), _REGISTRATION_VARIABLES, _REGISTRATION_SAMPLE
-    ),
-    "registration.confirmed_by_organisers": EmailKind(
-        _("Confirmed from the waiting list by the organisers (out of turn)"),
-        _REGISTRATION_VARIABLES,
-        _REGISTRATION_SAMPLE,
-    ),
-    "declarations.receipt": EmailKind(
-        _("Declaration input received"),
-        {
-            "name": _("The contributor's name"),
-            "edition_title": _("The edition's title"),
-            "submitted_at": _("When the input was sent, with the zone"),
-            "closes_at": _("The deadline, with the zone"),
-            "resubmission": _("Whether this replaces earlier input (true or false)"),
-            "answers": _("The answers: a list of items with “topic” and “text”"),
-            "attachments": _("The names of the attached files"),
-            "quote_consent": _("How the contributor may be quoted"),
-            "url": _("Path of the input page, to follow the portal's address"),
-        },
-        {
-            "name": "Amina Otieno",
-            "edition_title": "Global MOOC and Online Education Conference 2026",
-            "submitted_at": "1 December 2026, 10:00 (Asia/Ho_Chi_Minh)",
-            "closes_at": "14 December 2026, 23:59 (Asia/Ho_Chi_Minh)",
-            "resubmission": False,
-            "answers": [{"topic": "Role and impact", "text": "Courses reached new students."}],
-            "attachments": ["Course report.pdf"],
-            "quote_consent": "With my name",
-            "url": "/declarations/2026/",
-        },
-    ),
-    "reminders.registration_closing": EmailKind(
-        _("Reminder: registration closes"),
-        _REMINDER_VARIABLES,
-        _reminder_sample("Registration closes"),
-        "reminders",
-    ),
-    "reminders.declaration_closing": EmailKind(
-        _("Reminder: declaration input closes"),
-        _REMINDER_VARIABLES,
-        _reminder_sample("Declaration input closes"),
-        "reminders",
-    ),
-    "reminders.conference_starting": EmailKind(
-        _("Reminder: the conference starts"),
-        _REMINDER_VARIABLES,
-        _reminder_sample("The conference starts"),
-        "reminders",
-    ),
-    "reminders.session_starting": EmailKind(
-        _("Reminder: a starred session starts"),
-        _REMINDER_VARIABLES,
-        _reminder_sample("A starred session starts", "Opening ceremony"),
-        "reminders",
-    ),
-    "messages.broadcast": EmailKind(
-        _("Message from the organisers (layout around the message)"),
-        {
-            "name": _("The person's name"),
-            "edition_title": _("The edition's title"),
-            "subject": _("The message's subject"),
-            "body": _("The message's text"),
-            "contact_email": _("The secretariat's address"),
-            "is_test": _("Whether this is an organiser's test copy (true or false)"),
-            "greeting": _("Whether the message starts with “Dear {name},” (true or false)"),
-        },
-        {
-            "name": "Amina Otieno",
-            "edition_title": "Global MOOC and Online Education Conference 2026",
-            "is_test": False,
-            "greeting": True,
-            "subject": "Programme update",
-            "body": "The opening ceremony starts half an hour later.\n\nSee you there.",
-            "contact_email": "secretariat@example.org",
-        },
-        "announcements",
-    ),
-    "agenda.sessions_moved": EmailKind(
-        _("A starred session moved"),
-        {
-            "name": _("The person's name"),
-            "edition_title": _("The edition's title"),
-            "sessions": _(
-                "The sessions that moved: a list of items with “title”, “when”, "
-                "“was_when” (empty when the time is the same), “room”, “was_room” "
-                "(empty when the room is the same) and “url”"
-            ),
-            "zone": _("The time zone the times are written in"),
-            "agenda_url": _("Link to the person's agenda"),
-        },
-        {
-            "name": "Amina Otieno",
-            "edition_title": "Global MOOC and Online Education Conference 2026",
-            "sessions": [
-                {
-                    "title": "Plenary session 1",
-                    "when": "Monday 28 December 2026, 14:30\N{EN DASH}16:00",
-                    "was_when": "Monday 28 December 2026, 14:00",
-                    "room": "Main hall",
-                    "was_room": "",
-                    "url": "https://gmc.example.org/agenda/session/2026-plenary-1/",
-                }
-            ],
-            "zone": "Hanoi time (UTC+7)",
-            "agenda_url": "https://gmc.example.org/agenda/mine/",
-        },
-        "programme_changes",
-    ),
-}
-
-REMINDER_KINDS = [kind for kind in KINDS if kind.startswith("reminders.")]
+def register(*kinds: EmailKind) -> None:
+    """Make kinds known to the outbox and the organisers' template editor. Registering
+    the same declaration again is harmless; two declarations of one key are a mistake."""
+    for kind in kinds:
+        existing = _KINDS.get(kind.key)
+        if existing is not None and existing is not kind:
+            raise ImproperlyConfigured(f"The email kind {kind.key!r} is declared twice.")
+        _KINDS[kind.key] = kind
 
 
 def kind_choices() -> list[tuple[str, str]]:
-    return [(kind, f"{info.label} ({kind})") for kind, info in KINDS.items()]
+    return [(kind.key, f"{kind.label} ({kind.key})") for kind in _KINDS.values()]
 
 
-def reminder_kind_choices() -> list[tuple[str, str]]:
-    return [(kind, KINDS[kind].label) for kind in REMINDER_KINDS]
-
-
-def category_of(kind: str) -> str:
-    info = KINDS.get(kind)
-    return info.category if info else ""
+def category_of(key: str) -> str:
+    kind = _KINDS.get(key)
+    return kind.category if kind else ""

@@ -9,7 +9,8 @@ class MailingsConfig(AppConfig):
     def ready(self) -> None:
         from gmc import outbox_hooks
 
-        from . import preferences, receivers, selectors
+        # Importing ``emails`` registers the kinds of the messages and the reminders.
+        from . import emails, preferences, receivers, selectors  # noqa: F401
 
         receivers.connect()
         # The outbox sends organisers' wording and respects people's choices through

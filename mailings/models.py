@@ -120,8 +120,7 @@ class ReminderRule(models.Model):
         return self.name
 
     def clean(self) -> None:
-        from gmc.email_kinds import REMINDER_KINDS
-
+        from .emails import REMINDER_KINDS
         from .wording import check_template
 
         errors: dict[str, list] = {}

@@ -27,20 +27,18 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import Exists, OuterRef
-from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from agenda.models import Session, Star
 from declarations import selectors as declaration_selectors
 from gmc import outbox
-from gmc.links import absolute_url
-from gmc.models import Edition, User
-from gmc.timezones import parse_zone, zone_label
+from gmc.models import User
 from registration import selectors as registration_selectors
 
 from . import preferences
+from .emails import ReminderContexts
 from .models import EmailCategory, ReminderRule
 
 logger = logging.getLogger(__name__)
@@ -185,40 +183,6 @@ def recipients(occurrence: Occurrence) -> models.QuerySet[User]:
     return people.only("pk", "email", "full_name", "language", "time_zone").order_by("pk")
 
 
-def action_path(occurrence: Occurrence) -> str:
-    rule, year = occurrence.rule, occurrence.rule.edition.year
-    if occurrence.session is not None:
-        return occurrence.session.get_absolute_url()
-    if rule.event == ReminderRule.Event.REGISTRATION_CLOSES:
-        return reverse("registration:register_year", args=[year])
-    if rule.event == ReminderRule.Event.DECLARATION_CLOSES:
-        return reverse("declarations:submit_year", args=[year])
-    return reverse("registration:mine")
-
-
-class _Wording:
-    """Event labels and moments per (language, zone), written once per run, not once
-    per recipient."""
-
-    def __init__(self, occurrence: Occurrence):
-        self.occurrence = occurrence
-        self._cache: dict[tuple[str, str], tuple[str, str, str]] = {}
-
-    def for_person(self, person: User) -> tuple[str, str, str]:
-        edition: Edition = self.occurrence.rule.edition
-        zone = parse_zone(person.time_zone) or edition.tz
-        language = person.language or settings.LANGUAGE_CODE
-        wanted = (language, zone.key)
-        if wanted not in self._cache:
-            with translation.override(language):
-                local = self.occurrence.event_at.astimezone(zone)
-                date_and_time = formats.date_format(local, "DATETIME_FORMAT")
-                when = f"{date_and_time}, {zone_label(zone, local)}"
-                label = str(self.occurrence.rule.get_event_display())
-            self._cache[wanted] = (label, when, zone.key)
-        return self._cache[wanted]
-
-
 def rule_wording(rule: ReminderRule) -> dict[str, str] | None:
     """The rule's own subject and text, or None when it sends its email's wording."""
     if not (rule.subject.strip() and rule.text.strip()):
@@ -230,34 +194,19 @@ def queue_occurrence(occurrence: Occurrence) -> int:
     """Queue the occurrence's email to each recipient who does not have it yet, in a
     fixed number of queries. Returns how many were queued. Safe to repeat."""
     rule = occurrence.rule
-    edition = rule.edition
-    wording = _Wording(occurrence)
-    action_url = absolute_url(action_path(occurrence))
-    session_title = occurrence.session.title if occurrence.session else ""
+    contexts = ReminderContexts(occurrence)
     # The rule's own wording travels with each message and is rendered when it is sent
     # (gmc.outbox.render), like a template of the email.
     own = rule_wording(rule)
     own_wording = {"wording": own} if own else {}
-    messages = []
-    for person in recipients(occurrence):
-        label, when, zone = wording.for_person(person)
-        messages.append(
-            outbox.Outgoing(
-                key=f"{rule.kind}|gmc.reminderrule:{rule.pk}|{occurrence.key_part}|user:{person.pk}",
-                to=person,
-                context={
-                    "name": person.get_full_name(),
-                    "edition_title": edition.title,
-                    "event": label,
-                    "when": when,
-                    "zone": zone,
-                    "action_url": action_url,
-                    "session_title": session_title,
-                    "contact_email": edition.contact_email,
-                    **own_wording,
-                },
-            )
+    messages = [
+        outbox.Outgoing(
+            key=f"{rule.kind}|gmc.reminderrule:{rule.pk}|{occurrence.key_part}|user:{person.pk}",
+            to=person,
+            context={**contexts.for_person(person), **own_wording},
         )
+        for person in recipients(occurrence)
+    ]
     return outbox.queue_many(kind=rule.kind, messages=messages, category=EmailCategory.REMINDERS)
 
 

@@ -25,11 +25,12 @@ from registration import selectors as registration_selectors
 from registration.models import Registration
 
 from . import preferences
+from .emails import BROADCAST, broadcast_context
 from .models import Broadcast, EmailCategory
 
 logger = logging.getLogger(__name__)
 
-KIND = "messages.broadcast"
+KIND = BROADCAST.key
 # Recipients written to the outbox per task; the deliveries are batched by the outbox.
 QUEUE_BATCH_SIZE = 500
 
@@ -100,25 +101,12 @@ def recipients(broadcast: Broadcast) -> models.QuerySet[User]:
     return people.only("pk", "email", "full_name", "language").order_by("pk")
 
 
-def context_for(broadcast: Broadcast, person: User) -> dict:
-    return {
-        "name": person.display_name,
-        # The templates open with "Dear {{ name }}," unless the author said otherwise;
-        # rows queued before this option existed lack the key and keep the greeting.
-        "greeting": broadcast.greeting,
-        "edition_title": broadcast.edition.title,
-        "subject": broadcast.subject,
-        "body": broadcast.body,
-        "contact_email": broadcast.edition.contact_email,
-    }
-
-
 def preview(broadcast: Broadcast, person: User) -> tuple[str, str, str]:
     """Subject, text and HTML of the message as ``person`` would receive it."""
     context = {
         "site_url": site_url(),
         "unsubscribe_url": preferences.unsubscribe_url(person.pk, EmailCategory.ANNOUNCEMENTS),
-        **context_for(broadcast, person),
+        **broadcast_context(broadcast, person),
     }
     return outbox.render_parts(
         template=KIND.replace(".", "/"),
@@ -137,12 +125,10 @@ def send_test(broadcast_id: int, *, to: User) -> OutboxMessage:
     )
     broadcast.tests_sent += 1
     broadcast.save(update_fields=["tests_sent"])
-    context = context_for(broadcast, to)
-    context["is_test"] = True
     return outbox.queue(
         kind=KIND,
         to=to,
-        context=context,
+        context=broadcast_context(broadcast, to, test=True),
         category="",
         key=f"{KIND}|gmc.broadcast:{broadcast.pk}|test-{broadcast.tests_sent}|user:{to.pk}",
     )
@@ -219,7 +205,7 @@ def queue_next_batch(broadcast_id: int, batch_size: int = QUEUE_BATCH_SIZE) -> b
                 outbox.Outgoing(
                     key=f"{KIND}|gmc.broadcast:{broadcast.pk}|user:{person.pk}",
                     to=person,
-                    context=context_for(broadcast, person),
+                    context=broadcast_context(broadcast, person),
                 )
                 for person in batch
             ],

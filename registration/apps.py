@@ -8,6 +8,7 @@ class RegistrationConfig(AppConfig):
     verbose_name = _("Registration")
 
     def ready(self) -> None:
+        from . import emails  # noqa: F401  registers the emails about a registration
         from .folding import register_sqlite_function
 
         # The check-in search compares names without accents on SQLite too.

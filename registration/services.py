@@ -17,21 +17,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gmc import audit, outbox
-from gmc.dates import date_range
-from gmc.links import absolute_url
 from gmc.models import Edition, User
-from gmc.timezones import zone_label
 
+from .emails import email_context
 from .models import Answer, Question, Registration
-from .selectors import days_before_start, online_links_open_at, waiting_position
+from .selectors import days_before_start, waiting_position
 
 # "Resend my confirmation" is honoured once in this interval per registration.
 RESEND_INTERVAL = timedelta(minutes=10)
@@ -109,40 +105,6 @@ def seats_left(edition: Edition) -> int | None:
 
 
 # --- emails ----------------------------------------------------------------------------
-
-
-def email_context(registration: Registration) -> dict:
-    """Everything an email about the registration shows, as JSON: the message is
-    rendered later by a worker, possibly after the registration (or account) is gone."""
-    edition = registration.edition
-    links_open = ""
-    opens_at = online_links_open_at(edition)
-    # Dates are written now, in the language the email will be rendered in.
-    with translation.override(registration.attendee.language or settings.LANGUAGE_CODE):
-        dates = date_range(edition.start_date, edition.end_date)
-        online = registration.attendance == Registration.Attendance.ONLINE
-        if online and opens_at and opens_at > timezone.now():
-            moment = formats.date_format(opens_at.astimezone(edition.tz), "DATETIME_FORMAT")
-            links_open = f"{moment}, {zone_label(edition.tz, opens_at)}"
-    return {
-        "name": registration.attendee.display_name,
-        "edition_title": edition.title,
-        "edition_year": edition.year,
-        "dates": dates,
-        "dates_provisional": edition.dates_provisional,
-        "venue": ", ".join(part for part in (edition.venue, edition.city) if part),
-        "attendance": registration.attendance,
-        "position": waiting_position(registration),
-        "ticket_code": registration.ticket_code,
-        "ticket_url": absolute_url(
-            reverse("registration:ticket", args=[registration.ticket_code])
-        ),
-        "ics_url": absolute_url(reverse("registration:ics", args=[edition.year])),
-        "my_url": absolute_url(reverse("registration:mine")),
-        "register_url": absolute_url(reverse("registration:register_year", args=[edition.year])),
-        "contact_email": edition.contact_email,
-        "links_open": links_open,
-    }
 
 
 def _notify(kind: str, registration: Registration, *, occurrence: str = "") -> None:
