@@ -178,7 +178,9 @@ class EmailTemplate(models.Model):
 
     kind = models.CharField(_("email"), max_length=100)
     language = models.CharField(_("language"), max_length=10)
-    subject = models.CharField(_("subject"), max_length=255)
+    # A template's source, not the subject sent: tags take room (the built-in subjects
+    # of some emails are longer than 255 characters).
+    subject = models.CharField(_("subject"), max_length=1000)
     text = models.TextField(_("plain text"))
     html = models.TextField(
         _("HTML body"),
