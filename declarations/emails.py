@@ -26,6 +26,9 @@ RECEIPT = email_kinds.EmailKind(
         "answers": _("The answers: a list of items with “topic” and “text”"),
         "attachments": _("The names of the attached files"),
         "quote_consent": _("How the contributor may be quoted"),
+        "showcase_consent": _(
+            "Whether the input may be published as a good-practice case (true or false)"
+        ),
         "url": _("Path of the input page, to follow the portal's address"),
     },
     {
@@ -36,7 +39,8 @@ RECEIPT = email_kinds.EmailKind(
         "resubmission": False,
         "answers": [{"topic": "Role and impact", "text": "Courses reached new students."}],
         "attachments": ["Course report.pdf"],
-        "quote_consent": "With my name",
+        "quote_consent": "You may quote me with my name and organisation",
+        "showcase_consent": True,
         "url": "/declarations/2026/",
     },
 )

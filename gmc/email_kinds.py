@@ -9,6 +9,8 @@ The variables declared are what the sending code puts in the message's context (
 ``site_url`` and, for emails people can decline, ``unsubscribe_url``, which the outbox
 adds); an organiser's template may use these and no others. The samples feed the
 admin's preview and the check made when a template is saved (``mailings.wording``).
+``tests/mailings/test_declared_variables.py`` holds every declaration to the context
+its sender really builds and to what its built-in templates really use.
 """
 
 from __future__ import annotations

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import re
 
-from django.template import TemplateSyntaxError, engines
-from django.template.base import TokenType, Variable, VariableNode
-from django.template.defaulttags import ForNode, WithNode
+from django.template import TemplateDoesNotExist, TemplateSyntaxError, engines
+from django.template.base import FilterExpression, Node, TokenType, Variable
+from django.template.defaulttags import ForNode, RegroupNode, TemplateLiteral, WithNode
+from django.template.loader_tags import IncludeNode
+from django.template.smartif import TokenBase
 from django.templatetags.i18n import BlockTranslateNode
 from django.utils.translation import gettext_lazy as _
 
@@ -51,8 +53,11 @@ def file_wording(kind: str) -> dict[str, str]:
     return {"subject": subject, "text": text, "html": html}
 
 
-# Names a template binds itself and may always use.
-_ALWAYS_BOUND = {"forloop", "block"}
+# Names a template binds itself and may always use: the loop's and the block's, and the
+# constants every context holds.
+_ALWAYS_BOUND = {"forloop", "block", "True", "False", "None"}
+# Where tags keep a name they bind ({% ... as name %}, {% blocktranslate count n=... %}).
+_BINDING_ATTRIBUTES = ("asvar", "variable", "var_name", "variable_name", "countervar")
 
 
 def _root(expression) -> str | None:
@@ -63,28 +68,76 @@ def _root(expression) -> str | None:
     return None
 
 
-def _names_in(template) -> tuple[set[str], set[str]]:
-    """(names used, names the template binds itself) of a compiled template."""
-    nodelist = template.template.nodelist
+def _expression_names(expression: FilterExpression) -> set[str]:
+    """The names a filter expression reads: its variable's and its filters' arguments'."""
+    names = {_root(expression)}
+    for _filter, arguments in expression.filters:
+        for is_variable, argument in arguments:
+            if is_variable and isinstance(argument, Variable) and argument.lookups:
+                names.add(argument.lookups[0])
+    names.discard(None)
+    return names
+
+
+def _names_read(value) -> set[str]:
+    """The names a tag's argument reads: a filter expression, an {% if %} condition, or
+    a list or mapping of them (anything else reads none)."""
+    if isinstance(value, FilterExpression):
+        return _expression_names(value)
+    if isinstance(value, TemplateLiteral):
+        return _expression_names(value.value)
+    if isinstance(value, TokenBase):  # an operator of an {% if %} condition
+        return _names_read(value.first) | _names_read(value.second)
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list | tuple):
+        return set().union(*(_names_read(item) for item in value))
+    return set()
+
+
+def _collect(template, used: set[str], bound: set[str], seen: set[str]) -> None:
+    """Add the names ``template`` (a compiled django.template.base.Template) reads and
+    binds, following the files it includes by name; the layout it extends is left out
+    (the outbox puts it around every email)."""
+    for node in template.nodelist.get_nodes_by_type(Node):
+        if isinstance(node, RegroupNode):
+            # Its grouping expression reads the items of the list, not the context.
+            used.update(_names_read(node.target))
+            bound.add(node.var_name)
+            continue
+        for value in vars(node).values():
+            used.update(_names_read(value))
+        for attribute in _BINDING_ATTRIBUTES:
+            name = getattr(node, attribute, None)
+            if isinstance(name, str):
+                bound.add(name)
+        if isinstance(node, ForNode):
+            bound.update(node.loopvars)
+        elif isinstance(node, WithNode | BlockTranslateNode):
+            bound.update(node.extra_context)
+        if isinstance(node, BlockTranslateNode):
+            for token in [*node.singular, *(node.plural or [])]:
+                if token.token_type == TokenType.VAR:
+                    used.add(token.contents.split(".")[0].split("|")[0].strip())
+        elif isinstance(node, IncludeNode) and isinstance(node.template.var, str):
+            name = node.template.var
+            if name in seen:
+                continue
+            seen.add(name)
+            try:
+                included = template.engine.get_template(name)
+            except TemplateDoesNotExist:  # rendering says so
+                continue
+            _collect(included, used, bound, seen)
+
+
+def template_names(template) -> tuple[set[str], set[str]]:
+    """(names used, names the template binds itself) of a template of either engine,
+    with the files it includes; what it uses and does not bind must come from the
+    context."""
     used: set[str] = set()
     bound: set[str] = set(_ALWAYS_BOUND)
-    for node in nodelist.get_nodes_by_type(VariableNode):
-        used.add(_root(node.filter_expression))
-    for node in nodelist.get_nodes_by_type(ForNode):
-        bound.update(node.loopvars)
-        used.add(_root(node.sequence))
-    for node in nodelist.get_nodes_by_type(WithNode):
-        bound.update(node.extra_context)
-        used.update(_root(value) for value in node.extra_context.values())
-    for node in nodelist.get_nodes_by_type(BlockTranslateNode):
-        bound.update(node.extra_context)
-        used.update(_root(value) for value in node.extra_context.values())
-        for token in [*node.singular, *(node.plural or [])]:
-            if token.token_type == TokenType.VAR:
-                used.add(token.contents.split(".")[0].split("|")[0].strip())
-        if node.counter is not None:
-            used.add(_root(node.counter))
-    used.discard(None)
+    _collect(getattr(template, "template", template), used, bound, set())
     return used, bound
 
 
@@ -108,7 +161,7 @@ def check_template(kind: str, sources: dict[str, str]) -> dict[str, list[str]]:
             continue
         if info is None:
             continue
-        used, bound = _names_in(template)
+        used, bound = template_names(template)
         unknown = sorted(used - allowed - bound)
         if unknown:
             errors.setdefault(field_name, []).append(
