@@ -9,12 +9,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gmc import tables
@@ -81,6 +81,24 @@ def _initial(submission: Submission | None) -> dict:
     return initial
 
 
+SAVED_MESSAGES = {
+    services.InputOutcome.SENT: gettext_lazy(
+        "Thank you: your input is sent. We have emailed you a copy. You can still change it "
+        "until the deadline."
+    ),
+    services.InputOutcome.ADDED_TO_SENT: gettext_lazy(
+        "The attachment is added to the input you sent. Your answers did not change, so no "
+        "new copy was emailed."
+    ),
+    services.InputOutcome.UNCHANGED: gettext_lazy(
+        "Your input is saved: nothing changed since you sent it."
+    ),
+    services.InputOutcome.DRAFT: gettext_lazy(
+        "Your draft is saved. It is not sent until you choose “Send”."
+    ),
+}
+
+
 def _submission_page(request: HttpRequest, call: Call) -> HttpResponse:
     user = request.user
     edition = call.edition
@@ -97,62 +115,22 @@ def _submission_page(request: HttpRequest, call: Call) -> HttpResponse:
             raise PermissionDenied
         form = SubmissionForm(request.POST, request.FILES, topics=topics)
         if form.is_valid():
-            sending = request.POST.get("action") == "submit" or (
-                submission is not None and not submission.is_draft
-            )
-            sent_before = submission.submit_count if submission else 0
-            added = form.cleaned_data["attachment"] is not None or bool(form.cleaned_data["link"])
-            stored_file = ""
             try:
-                with transaction.atomic():
-                    saved = services.save_draft(
-                        call.pk,
-                        contributor=user,
-                        answers=form.answers(),
-                        quote_consent=form.cleaned_data["quote_consent"],
-                        showcase_consent=form.cleaned_data["showcase_consent"],
-                    )
-                    title = form.cleaned_data["attachment_title"]
-                    upload = form.cleaned_data["attachment"]
-                    if upload is not None:
-                        stored_file = services.add_attachment(
-                            saved.pk, by=user, upload=upload, title=title
-                        ).file.name
-                    if form.cleaned_data["link"]:
-                        services.add_link(
-                            saved.pk, by=user, link=form.cleaned_data["link"], title=title
-                        )
-                    if sending:
-                        saved = services.submit(saved.pk, by=user)
+                saved = services.save_input(
+                    call.pk,
+                    contributor=user,
+                    answers=form.answers(),
+                    quote_consent=form.cleaned_data["quote_consent"],
+                    showcase_consent=form.cleaned_data["showcase_consent"],
+                    upload=form.cleaned_data["attachment"],
+                    link=form.cleaned_data["link"],
+                    attachment_title=form.cleaned_data["attachment_title"],
+                    send=request.POST.get("action") == "submit",
+                )
             except services.DeclarationError as error:
-                services.discard_stored_file(stored_file)
                 form.add_error(error.field, error.message)
             else:
-                if sending and saved.submit_count != sent_before:
-                    messages.success(
-                        request,
-                        _(
-                            "Thank you: your input is sent. We have emailed you a copy. You "
-                            "can still change it until the deadline."
-                        ),
-                    )
-                elif sending and added:
-                    messages.success(
-                        request,
-                        _(
-                            "The attachment is added to the input you sent. Your answers "
-                            "did not change, so no new copy was emailed."
-                        ),
-                    )
-                elif sending:
-                    messages.success(
-                        request, _("Your input is saved: nothing changed since you sent it.")
-                    )
-                else:
-                    messages.success(
-                        request,
-                        _("Your draft is saved. It is not sent until you choose “Send”."),
-                    )
+                messages.success(request, SAVED_MESSAGES[saved.outcome])
                 return redirect(request.path)
     elif participant and state == "open":
         form = SubmissionForm(initial=_initial(submission), topics=topics)
