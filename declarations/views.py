@@ -3,8 +3,6 @@ decide."""
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from gmc import tables
 from gmc.models import Edition
+from gmc.permissions import is_organiser, organiser_required
 from gmc.selectors import current_edition
 
 from . import exports, selectors, services
@@ -27,22 +26,6 @@ from .models import Attachment, Call, Submission
 
 REVIEW_PERMISSION = "declarations.view_submission"
 PUBLISH_PERMISSION = "gmc.change_publication"
-
-
-def organiser_required(permission: str):
-    """Staff with the given model permission; anonymous people are sent to log in."""
-
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(request: HttpRequest, *args, **kwargs):
-            if not (request.user.is_staff and request.user.has_perm(permission)):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def _call_of_year(year: int) -> Call:
@@ -173,7 +156,7 @@ def _may_read(user, submission: Submission) -> bool:
         return False
     if submission.contributor_id == user.pk:
         return True
-    return user.is_staff and user.has_perm(REVIEW_PERMISSION)
+    return is_organiser(user, REVIEW_PERMISSION)
 
 
 @login_required

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from functools import wraps
 from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +19,7 @@ from django_permissions_policy.decorators import permissions_policy_override
 
 from gmc.models import Edition, User
 from gmc.parsing import is_plain_number
+from gmc.permissions import organiser_required
 from gmc.selectors import current_edition
 
 from . import selectors, services
@@ -32,22 +31,6 @@ from .tickets import checkin_address, event_ics, qr_svg
 # The site's Permissions-Policy with the camera on for the site itself: the check-in page
 # reads tickets' QR codes with it (static/registration/checkin-scan.js).
 CAMERA_FOR_THIS_SITE = {**settings.PERMISSIONS_POLICY, "camera": ["self"]}
-
-
-def organiser_required(permission: str):
-    """Staff with the given model permission; anonymous people are sent to log in."""
-
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(request: HttpRequest, *args, **kwargs):
-            if not (request.user.is_staff and request.user.has_perm(permission)):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def _published_edition(year: int) -> Edition:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,17 +12,9 @@ from django.views.decorators.http import require_POST
 from gmc import messaging
 from gmc.messaging_forms import BroadcastForm, SendForm
 from gmc.models import Broadcast, OutboxMessage
+from gmc.permissions import organiser_required as organisers
 
 from .email_frame import email_frame, email_html_response
-
-
-def organisers(permission: str):
-    """Signed in (else the login page), then holding ``permission`` (else 403)."""
-
-    def decorate(view):
-        return login_required(permission_required(permission, raise_exception=True)(view))
-
-    return decorate
 
 
 @organisers("gmc.view_broadcast")
