@@ -23,7 +23,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from gmc import outbox
-from gmc.models import Edition, Publication, User
+from gmc.models import Publication, User
 
 from . import files, selectors
 from .models import Answer, Attachment, Call, Submission, Tag, Topic, count_words
@@ -533,37 +533,3 @@ def forget_contributor(user_id: int) -> dict[str, int]:
             submission.delete()
             removed += 1
     return {"kept": kept, "removed": removed}
-
-
-# --- the deadline, kept in one place -------------------------------------------------------
-
-
-@transaction.atomic
-def sync_deadline_from_call(call_id: int) -> None:
-    """The edition's declaration deadline (shown on the home page) := the call's closing
-    time (used by the input page and the reminders). Safe to repeat."""
-    call = Call.objects.select_related("edition").get(pk=call_id)
-    if call.edition.declaration_deadline != call.closes_at:
-        Edition.objects.filter(pk=call.edition_id).update(declaration_deadline=call.closes_at)
-
-
-@transaction.atomic
-def sync_call_from_deadline(edition_id: int) -> bool:
-    """The call's closing time := the edition's declaration deadline, when the edition
-    has a call and the new deadline is after the call opens. Returns False when the call
-    could not follow (no call, no deadline, or a deadline before the opening)."""
-    call = (
-        Call.objects.select_for_update()
-        .select_related("edition")
-        .filter(edition_id=edition_id)
-        .first()
-    )
-    if call is None or call.edition.declaration_deadline is None:
-        return False
-    deadline = call.edition.declaration_deadline
-    if deadline <= call.opens_at:
-        return False
-    if call.closes_at != deadline:
-        call.closes_at = deadline
-        call.save(update_fields=["closes_at"])
-    return True

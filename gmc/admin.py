@@ -304,20 +304,6 @@ class EditionAdmin(PreviewOnSite, admin.ModelAdmin):
             from registration.services import promote_from_waitlist
 
             promote_from_waitlist(obj.pk)
-        if change and "declaration_deadline" in form.changed_data:
-            # The call for input closes when the edition says, so the home page, the
-            # input page and the reminders agree on one deadline.
-            from declarations.services import sync_call_from_deadline
-
-            if not sync_call_from_deadline(obj.pk) and obj.declaration_deadline:
-                self.message_user(
-                    request,
-                    _(
-                        "The call for input was not changed: it has none, or the new "
-                        "deadline is before it opens. Edit the call to match."
-                    ),
-                    messages.WARNING,
-                )
 
     @admin.action(
         description=_("Make the selected edition the current one"), permissions=["change"]
