@@ -21,6 +21,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from gmc.errors import show_refusal
 from gmc.models import Edition
 from gmc.parsing import is_plain_number
 from gmc.timezones import UTC, parse_zone
@@ -322,11 +323,7 @@ class SessionAdmin(admin.ModelAdmin):
                         list(queryset.values_list("pk", flat=True)), minutes
                     )
                 except services.AgendaError as error:
-                    self.message_user(
-                        request,
-                        _("Nothing was moved. %(problems)s") % {"problems": error},
-                        messages.ERROR,
-                    )
+                    show_refusal(request, error, about=_("Nothing was moved"))
                     return None
                 self.message_user(
                     request,

@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gmc.errors import RefusedMove
 from gmc.models import User
 
 from .cache import invalidate_programme
@@ -26,8 +27,10 @@ from .notices import Placement, record_moves
 MAX_SHIFT_MINUTES = 24 * 60
 
 
-class AgendaError(Exception):
+class AgendaError(RefusedMove):
     """A refused change to the agenda; the message is meant for the organiser."""
+
+    code = "agenda.refused"
 
 
 # What an organiser edits on a session besides its speakers: a change to any of these is

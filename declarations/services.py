@@ -23,6 +23,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from gmc import outbox
+from gmc.errors import RefusedMove
 from gmc.models import Publication, User
 
 from . import files, selectors
@@ -33,13 +34,10 @@ Status = Submission.Status
 REVIEW_STATUSES = [Status.SUBMITTED, Status.UNDER_REVIEW, Status.INCLUDED, Status.NOT_INCLUDED]
 
 
-class DeclarationError(Exception):
+class DeclarationError(RefusedMove):
     """A refused move; ``field`` names the form field it concerns, if any."""
 
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+    code = "declaration.refused"
 
 
 def topic_field(topic: Topic | int) -> str:

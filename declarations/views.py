@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gmc import tables
+from gmc.errors import refusal_on_form, show_refusal
 from gmc.models import Edition
 from gmc.permissions import is_organiser, organiser_required
 from gmc.selectors import current_edition
@@ -111,7 +112,7 @@ def _submission_page(request: HttpRequest, call: Call) -> HttpResponse:
                     send=request.POST.get("action") == "submit",
                 )
             except services.DeclarationError as error:
-                form.add_error(error.field, error.message)
+                refusal_on_form(form, error)
             else:
                 messages.success(request, SAVED_MESSAGES[saved.outcome])
                 return redirect(request.path)
@@ -145,7 +146,7 @@ def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.remove_attachment(attachment.pk, by=request.user)
     except services.DeclarationError as error:
-        messages.error(request, error.message)
+        show_refusal(request, error)
     else:
         messages.success(request, _("The attachment is removed."))
     return redirect("declarations:submit_year", year)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from gmc import outbox, services
+from gmc.errors import show_refusal
 from gmc.models import (
     AllianceMember,
     Edition,
@@ -317,8 +318,8 @@ class EditionAdmin(PreviewOnSite, admin.ModelAdmin):
             return
         try:
             edition = services.make_current_edition(editions[0].pk)
-        except services.EditionError as exc:
-            self.message_user(request, str(exc), messages.ERROR)
+        except services.EditionError as refused:
+            show_refusal(request, refused)
             return
         self.message_user(
             request,

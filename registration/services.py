@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from gmc import outbox
 from gmc.dates import date_range
+from gmc.errors import RefusedMove
 from gmc.links import absolute_url
 from gmc.models import Edition, User
 from gmc.timezones import zone_label
@@ -36,13 +37,10 @@ from .selectors import days_before_start, online_links_open_at, waiting_position
 RESEND_INTERVAL = timedelta(minutes=10)
 
 
-class RegistrationError(Exception):
+class RegistrationError(RefusedMove):
     """A refused registration move; ``field`` names the form field it concerns."""
 
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+    code = "registration.refused"
 
 
 @dataclass(frozen=True)

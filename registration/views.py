@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_permissions_policy.decorators import permissions_policy_override
 
+from gmc.errors import refusal_on_form, show_refusal
 from gmc.models import Edition, User
 from gmc.parsing import is_plain_number
 from gmc.permissions import organiser_required
@@ -48,11 +49,6 @@ def _own_registration(request: HttpRequest, year: int) -> Registration:
         attendee=request.user,
         edition__year=year,
     )
-
-
-def _add_service_error(form, error: services.RegistrationError) -> None:
-    """Show a refusal by the field it concerns, or above the form."""
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def _person_form(request: HttpRequest) -> PersonForm:
@@ -102,9 +98,9 @@ def register_year(request: HttpRequest, year: int) -> HttpResponse:
                         **form.service_kwargs(),
                     )
             except account_services.AccountError as error:
-                person_form.add_error(error.field, error.message)
+                refusal_on_form(person_form, error)
             except services.RegistrationError as error:
-                _add_service_error(form, error)
+                refusal_on_form(form, error)
             else:
                 if registration.status == Registration.Status.WAITING:
                     messages.warning(
@@ -194,9 +190,9 @@ def edit(request: HttpRequest, year: int) -> HttpResponse:
                     registration.pk, by=request.user, **form.service_kwargs()
                 )
         except account_services.AccountError as error:
-            person_form.add_error(error.field, error.message)
+            refusal_on_form(person_form, error)
         except services.RegistrationError as error:
-            _add_service_error(form, error)
+            refusal_on_form(form, error)
         else:
             messages.success(request, _("Your registration is updated."))
             return redirect("registration:mine")
@@ -232,7 +228,7 @@ def cancel(request: HttpRequest, year: int) -> HttpResponse:
         try:
             services.cancel_registration(registration.pk, by=request.user)
         except services.RegistrationError as error:
-            messages.error(request, error.message)
+            show_refusal(request, error)
         else:
             messages.success(
                 request, _("Your registration is cancelled. We have sent you an email.")
@@ -250,7 +246,7 @@ def resend(request: HttpRequest, year: int) -> HttpResponse:
     try:
         services.resend_confirmation(registration.pk, by=request.user)
     except services.RegistrationError as error:
-        messages.error(request, error.message)
+        show_refusal(request, error)
     else:
         messages.success(
             request,
@@ -354,7 +350,7 @@ def checkin_mark(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         result = services.check_in(registration.pk, by=request.user)
     except services.RegistrationError as error:
-        messages.error(request, error.message)
+        show_refusal(request, error)
     else:
         name = result.registration.attendee.display_name
         if result.already:
