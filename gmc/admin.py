@@ -18,6 +18,7 @@ from gmc.models import (
     Publication,
     User,
 )
+from gmc.signals import capacity_changed
 from gmc.templatetags.gmc_extras import language_name
 
 
@@ -72,25 +73,6 @@ class UserAdmin(DjangoUserAdmin):
         if {"given_name", "family_name", "badge_name"} & set(form.changed_data):
             obj.set_name(obj.given_name, obj.family_name, obj.badge_name)
         super().save_model(request, obj, form, change)
-
-    def delete_model(self, request, obj):
-        # An attendee's account goes through the same service as "delete my account",
-        # so that their seats are released to the waiting list and other apps clean up.
-        if obj.is_staff or obj.is_superuser:
-            return super().delete_model(request, obj)
-        from registration.accounts.services import delete_account
-
-        delete_account(obj.pk)
-
-    def get_deleted_objects(self, objs, request):
-        # Registrations and outbox rows are not deletable by hand in the admin; removing a
-        # person is still allowed because delete_account takes care of them.
-        deleted, counts, _perms_needed, protected = super().get_deleted_objects(objs, request)
-        return deleted, counts, set(), protected
-
-    def delete_queryset(self, request, queryset):
-        for user in queryset:
-            self.delete_model(request, user)
 
 
 @admin.register(OutboxMessage)
@@ -300,11 +282,9 @@ class EditionAdmin(PreviewOnSite, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change and "capacity" in form.changed_data:
-            # More seats: the people waiting longest get them now, not at the next
-            # registration or cancellation.
-            from registration.services import promote_from_waitlist
-
-            promote_from_waitlist(obj.pk)
+            # More seats are for the people waiting longest now, not at the next
+            # registration or cancellation: the registration app hears of it.
+            capacity_changed.send(sender=Edition, edition_id=obj.pk)
 
     @admin.action(
         description=_("Make the selected edition the current one"), permissions=["change"]

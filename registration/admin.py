@@ -21,6 +21,7 @@ from gmc import tables
 from gmc.errors import refusal_on_form, show_refusal
 
 from . import exports, selectors, services
+from .accounts import admin as accounts_admin  # noqa: F401  the User admin, with deletion
 from .models import Answer, Question, Registration
 
 
