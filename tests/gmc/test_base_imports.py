@@ -10,7 +10,7 @@ from django.conf import settings
 GMC = Path(settings.BASE_DIR) / "gmc"
 APPS = {"registration", "agenda", "declarations", "mailings"}
 # The modules that were once built on the apps, and the ones that replaced that.
-CLEAN = ["admin.py", "errors.py", "permissions.py", "signals.py"]
+CLEAN = ["admin.py", "errors.py", "permissions.py", "signals.py", "sitemaps.py", "urls.py"]
 
 
 def imported_packages(path: Path) -> set[str]:
