@@ -21,11 +21,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from gmc.errors import show_refusal
 from gmc.models import Edition
 from gmc.parsing import is_plain_number
 from gmc.timezones import UTC, parse_zone
 
-from . import notices, services
+from . import services
 from .forms import ShiftForm
 from .models import Room, Session, SessionSpeaker, Speaker
 
@@ -248,45 +249,17 @@ class SessionAdmin(admin.ModelAdmin):
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         with timezone.override(self._form_zone(request, object_id)):
-            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if request.method == "POST" and is_plain_number(object_id):
+                # The session and the items of its block, edited on this page, change
+                # as one (their SEQUENCE, the cached programme, the move notices).
+                on_page = Session.objects.filter(Q(pk=object_id) | Q(parent_id=object_id))
+                with services.changing_sessions(on_page.values_list("pk", flat=True)):
+                    response = super().changeform_view(request, object_id, form_url, extra_context)
+            else:
+                response = super().changeform_view(request, object_id, form_url, extra_context)
             if isinstance(response, TemplateResponse):
                 response.render()
             return response
-
-    def save_model(self, request, obj, form, change):
-        request._agenda_was_published = bool(form.initial.get("is_published")) if change else False
-        # Where and when the session was, to tell those who starred it that it moved.
-        request._agenda_before = notices.placements([obj.pk]) if change else {}
-        super().save_model(request, obj, form, change)
-
-    def save_formset(self, request, form, formset, change):
-        if formset.model is not Session:
-            return super().save_formset(request, form, formset, change)
-        # A block's items: their revisions and moves are recorded as the session's own.
-        before = notices.placements(f.instance.pk for f in formset.initial_forms)
-        super().save_formset(request, form, formset, change)
-        for item_form in formset.initial_forms:
-            if item_form.instance.pk and item_form.has_changed():
-                services.record_session_change(
-                    item_form.instance,
-                    was_published=bool(item_form.initial.get("is_published")),
-                    changed=item_form.changed_data,
-                )
-        notices.record_moves(before)
-        return None
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if change:
-            changed = list(form.changed_data) + [
-                "speakers" for formset in formsets if formset.has_changed()
-            ]
-            services.record_session_change(
-                form.instance,
-                was_published=getattr(request, "_agenda_was_published", False),
-                changed=changed,
-            )
-            notices.record_moves(getattr(request, "_agenda_before", {}))
 
     @admin.action(description=_("Publish selected sessions"), permissions=["change"])
     def publish_selected(self, request, queryset):
@@ -350,11 +323,7 @@ class SessionAdmin(admin.ModelAdmin):
                         list(queryset.values_list("pk", flat=True)), minutes
                     )
                 except services.AgendaError as error:
-                    self.message_user(
-                        request,
-                        _("Nothing was moved. %(problems)s") % {"problems": error},
-                        messages.ERROR,
-                    )
+                    show_refusal(request, error, about=_("Nothing was moved"))
                     return None
                 self.message_user(
                     request,

@@ -8,8 +8,9 @@ moved across midnight; the admin's day filter and the programme's day headings a
 derived from the sessions instead.
 
 Sessions are written by the admin form (validated by ``Session.clean``) and by
-``agenda.services`` (duplicate, shift, publish-time sequence bumps); stars and feed
-tokens only by ``agenda.services``.
+``agenda.services`` (duplicate, shift, publish), every change of an existing session
+inside ``agenda.services.changing_sessions``; stars and feed tokens only by
+``agenda.services``.
 """
 
 from __future__ import annotations
@@ -83,9 +84,10 @@ class SessionQuerySet(models.QuerySet):
 class Session(models.Model):
     """One item of the programme, possibly inside a parent block.
 
-    ``sequence`` is the iCalendar SEQUENCE: ``agenda.services.record_session_change``
-    increments it whenever a published session changes, and ``shift_sessions`` does
-    too, so calendar apps replace the event they hold instead of adding a second one.
+    ``sequence`` is the iCalendar SEQUENCE: ``agenda.services.changing_sessions``
+    increments it once for each change of a session that was or is published (admin
+    saves, shifts, publishing), so calendar apps replace the event they hold instead of
+    adding a second one.
     """
 
     class Kind(models.TextChoices):

@@ -1,9 +1,12 @@
-"""Every write to the agenda besides the admin's own form saves: revisions of published
-sessions, duplicating and shifting sessions, stars and private feed tokens."""
+"""Every write to the agenda besides the admin's own form saves (which go through
+``changing_sessions`` all the same): revisions of published sessions, duplicating,
+shifting and publishing sessions, stars and private feed tokens."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -13,30 +16,120 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gmc.errors import RefusedMove
 from gmc.models import User
 
 from .cache import invalidate_programme
 from .models import CalendarFeed, Session, SessionSpeaker, Star
-from .notices import placements, record_moves
+from .notices import Placement, record_moves
 
 # A shift beyond a day is a new programme, not a last-minute change.
 MAX_SHIFT_MINUTES = 24 * 60
 
 
-class AgendaError(Exception):
+class AgendaError(RefusedMove):
     """A refused change to the agenda; the message is meant for the organiser."""
 
+    code = "agenda.refused"
 
-def record_session_change(session: Session, *, was_published: bool, changed: Iterable[str]) -> int:
-    """After an organiser saved ``session``: increment its iCalendar SEQUENCE when a
-    published session (or one that was published) changed, so calendar apps update the
-    event. Returns the sequence. Safe to call once per save; a save with nothing
-    changed leaves the sequence alone."""
-    if not (was_published or session.is_published) or not list(changed):
-        return session.sequence
-    Session.objects.filter(pk=session.pk).update(sequence=F("sequence") + 1)
-    session.refresh_from_db(fields=["sequence"])
-    return session.sequence
+
+# What an organiser edits on a session besides its speakers: a change to any of these is
+# a new revision for calendar apps (SEQUENCE) and for the cached programme.
+REVISED_FIELDS = (
+    "edition_id",
+    "kind",
+    "title",
+    "slug",
+    "description",
+    "starts_at",
+    "ends_at",
+    "room_id",
+    "parent_id",
+    "plenary_number",
+    "theme",
+    "is_published",
+)
+
+
+@dataclass(frozen=True)
+class SessionState:
+    """A session as it was before a write: what it said, who spoke, where and when."""
+
+    edition_id: int
+    content: tuple
+    speakers: tuple
+    placement: Placement
+
+
+def session_states(session_ids: Iterable[int], *, lock: bool = False) -> dict[int, SessionState]:
+    """The state of each session (two queries), its row locked when ``lock``."""
+    ids = sorted(set(session_ids))
+    rows = Session.objects.filter(pk__in=ids).order_by("pk")
+    if lock:
+        rows = rows.select_for_update(of=("self",))
+    speakers: dict[int, list[tuple]] = defaultdict(list)
+    parts = SessionSpeaker.objects.filter(session_id__in=ids).order_by("session_id", "pk")
+    for session_id, *part in parts.values_list("session_id", "speaker_id", "role", "order"):
+        speakers[session_id].append(tuple(part))
+    states = {}
+    for row in rows.values("pk", "room__name", *REVISED_FIELDS):
+        states[row["pk"]] = SessionState(
+            edition_id=row["edition_id"],
+            content=tuple(row[name] for name in REVISED_FIELDS),
+            speakers=tuple(speakers[row["pk"]]),
+            placement=Placement(
+                row["starts_at"],
+                row["ends_at"],
+                row["room_id"],
+                row["room__name"] or "",
+                row["is_published"],
+            ),
+        )
+    return states
+
+
+@contextmanager
+def changing_sessions(session_ids: Iterable[int]) -> Iterator[None]:
+    """The one way sessions change: wrap every write to existing sessions (an admin
+    save, its block items, a shift, publishing) in it. In one transaction it locks the
+    sessions and notes their state, runs the write, then, for each session that is not
+    as it was and was or is published, increases its iCalendar SEQUENCE by one (so
+    calendar apps replace the event), invalidates the cached programme of the editions
+    concerned, and tells those who starred a published session that moved
+    (``notices.record_moves``). A write that changes nothing, or raises, bumps nothing.
+    Sessions created inside are new (SEQUENCE 0) and left alone. One change, one bump:
+    each write needs its own block."""
+    with transaction.atomic():
+        before = session_states(session_ids, lock=True)
+        yield
+        _record_changes(before)
+
+
+def _record_changes(before: dict[int, SessionState]) -> None:
+    after = session_states(before)
+    changed = {
+        pk: old
+        for pk, old in before.items()
+        if pk in after and (old.content, old.speakers) != (after[pk].content, after[pk].speakers)
+    }
+    if not changed:
+        return
+    revised = [
+        pk
+        for pk, old in changed.items()
+        if old.placement.is_published or after[pk].placement.is_published
+    ]
+    Session.objects.filter(pk__in=revised).update(sequence=F("sequence") + 1)
+    publication_changed = any(
+        old.placement.is_published != after[pk].placement.is_published
+        or old.edition_id != after[pk].edition_id
+        for pk, old in changed.items()
+    )
+    invalidate_programme(
+        {old.edition_id for old in changed.values()} | {after[pk].edition_id for pk in changed},
+        everywhere=publication_changed,
+    )
+    record_moves({pk: old.placement for pk, old in changed.items()})
 
 
 @dataclass
@@ -52,28 +145,25 @@ def publish_sessions(session_ids: Iterable[int]) -> PublishResult:
     are published and their SEQUENCE increases. Published ones are left alone, so a
     repeat is a no-op."""
     result = PublishResult()
-    drafts = list(
-        Session.objects.select_for_update(of=("self",))
-        .filter(pk__in=list(session_ids), is_published=False)
-        .select_related("edition", "room", "parent__parent")
-        .order_by("starts_at", "pk")
-    )
-    for session in drafts:
-        session.is_published = True
-        try:
-            session.clean()
-        except ValidationError as error:
-            result.problems.extend(f"{session.display_title}: {m}" for m in error.messages)
-            continue
-        # One at a time: the next draft's room check sees this one published.
-        Session.objects.filter(pk=session.pk).update(
-            is_published=True, sequence=F("sequence") + 1, updated_at=timezone.now()
+    ids = list(session_ids)
+    with changing_sessions(ids):
+        drafts = list(
+            Session.objects.filter(pk__in=ids, is_published=False)
+            .select_related("edition", "room", "parent__parent")
+            .order_by("starts_at", "pk")
         )
-        result.changed.append(session.pk)
-    if result.changed:
-        invalidate_programme(
-            {s.edition_id for s in drafts if s.pk in result.changed}, everywhere=True
-        )
+        for session in drafts:
+            session.is_published = True
+            try:
+                session.clean()
+            except ValidationError as error:
+                result.problems.extend(f"{session.display_title}: {m}" for m in error.messages)
+                continue
+            # One at a time: the next draft's room check sees this one published.
+            Session.objects.filter(pk=session.pk).update(
+                is_published=True, updated_at=timezone.now()
+            )
+            result.changed.append(session.pk)
     return result
 
 
@@ -81,18 +171,17 @@ def publish_sessions(session_ids: Iterable[int]) -> PublishResult:
 def unpublish_sessions(session_ids: Iterable[int]) -> PublishResult:
     """Make published sessions drafts again (they leave the public pages and calendar
     feeds; their SEQUENCE increases). Drafts are left alone: a repeat is a no-op."""
-    published = list(
-        Session.objects.select_for_update()
-        .filter(pk__in=list(session_ids), is_published=True)
-        .order_by("pk")
-        .values_list("pk", "edition_id")
-    )
-    ids = [pk for pk, _edition in published]
-    Session.objects.filter(pk__in=ids).update(
-        is_published=False, sequence=F("sequence") + 1, updated_at=timezone.now()
-    )
-    invalidate_programme((edition for _pk, edition in published), everywhere=True)
-    return PublishResult(changed=ids)
+    ids = list(session_ids)
+    with changing_sessions(ids):
+        published = list(
+            Session.objects.filter(pk__in=ids, is_published=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        Session.objects.filter(pk__in=published).update(
+            is_published=False, updated_at=timezone.now()
+        )
+    return PublishResult(changed=published)
 
 
 def _free_slug(base: str) -> str:
@@ -135,7 +224,7 @@ def duplicate_session(session_id: int) -> Session:
 @transaction.atomic
 def shift_sessions(session_ids: Iterable[int], minutes: int) -> list[Session]:
     """Move sessions (and the sessions nested in them) by ``minutes``, later when
-    positive. Each moved session's SEQUENCE increases. All or nothing: when a moved
+    positive. Each moved published session's SEQUENCE increases. All or nothing: when a moved
     session would leave the edition's dates or clash with another session in its room,
     nothing moves and AgendaError names the problems. People who starred a moved
     published session are told (``agenda.notices``). Not idempotent: each call shifts
@@ -148,29 +237,24 @@ def shift_sessions(session_ids: Iterable[int], minutes: int) -> list[Session]:
     # Nested items move with their block, so a ceremony is shifted by selecting it alone.
     ids |= set(Session.objects.filter(parent_id__in=ids).values_list("pk", flat=True))
     ids |= set(Session.objects.filter(parent__parent_id__in=ids).values_list("pk", flat=True))
-    locked = list(Session.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
-    before = placements(ids)
     delta = timedelta(minutes=minutes)
-    Session.objects.filter(pk__in=ids).update(
-        starts_at=F("starts_at") + delta,
-        ends_at=F("ends_at") + delta,
-        sequence=F("sequence") + 1,
-        updated_at=timezone.now(),
-    )
-    moved = list(
-        Session.objects.filter(pk__in=ids).select_related("edition", "room", "parent__parent")
-    )
-    problems = []
-    for session in moved:
-        try:
-            session.clean()
-        except ValidationError as error:
-            problems.extend(f"{session.display_title}: {m}" for m in error.messages)
-    if problems:
-        raise AgendaError(" ".join(problems))
-    # update() sends no signals: tell the cache, and those who starred the sessions.
-    invalidate_programme(s.edition_id for s in locked)
-    record_moves(before)
+    with changing_sessions(ids):
+        Session.objects.filter(pk__in=ids).update(
+            starts_at=F("starts_at") + delta,
+            ends_at=F("ends_at") + delta,
+            updated_at=timezone.now(),
+        )
+        moved = list(
+            Session.objects.filter(pk__in=ids).select_related("edition", "room", "parent__parent")
+        )
+        problems = []
+        for session in moved:
+            try:
+                session.clean()
+            except ValidationError as error:
+                problems.extend(f"{session.display_title}: {m}" for m in error.messages)
+        if problems:
+            raise AgendaError(" ".join(problems))
     return moved
 
 

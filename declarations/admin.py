@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest
 from django.template.defaultfilters import linebreaks_filter
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -31,14 +32,25 @@ class TopicInline(admin.StackedInline):
 
 @admin.register(Call)
 class CallAdmin(admin.ModelAdmin):
-    list_display = ["edition", "opens_at", "closes_at", "review_link"]
+    list_display = ["edition", "opens_at", "deadline", "review_link"]
     list_select_related = ["edition"]
     inlines = [TopicInline]
-    readonly_fields = ["publication"]
+    fields = ["edition", "opens_at", "deadline", "introduction", "publication"]
+    readonly_fields = ["deadline", "publication"]
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        services.sync_deadline_from_call(obj.pk)
+    @admin.display(description=_("closes"))
+    def deadline(self, call: Call) -> str:
+        """The edition's declaration input deadline, edited on the edition: shown here,
+        stored once."""
+        if not call.edition_id:
+            return _("At the edition's declaration input deadline.")
+        moment = call.closes_at
+        when = _("not set")
+        if moment is not None:
+            local = timezone.localtime(moment, call.edition.tz)
+            when = f"{formats.date_format(local, 'DATETIME_FORMAT')} ({call.edition.time_zone})"
+        url = reverse("admin:gmc_edition_change", args=[call.edition_id])
+        return format_html('{} (<a href="{}">{}</a>)', when, url, _("change it on the edition"))
 
     @admin.display(description=_("review"))
     def review_link(self, call: Call) -> str:

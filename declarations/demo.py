@@ -31,7 +31,8 @@ def _data(name: str) -> dict:
 
 def _windows(edition: Edition, now: datetime) -> tuple[datetime, datetime] | None:
     """When each demo call opens and closes: the edition's declaration deadline where
-    it has one, otherwise the eve of the conference; open from registration."""
+    it has one, otherwise the eve of the conference (written to the edition, where the
+    deadline is stored); open from registration."""
     closes = edition.declaration_deadline
     if closes is None and edition.start_date:
         closes = datetime.combine(edition.start_date, time.min, tzinfo=edition.tz)
@@ -55,9 +56,12 @@ def _call(edition: Edition, now: datetime) -> Call | None:
     introduction = prose(data["introduction"])
     if not on_record:
         introduction += "\n\n" + prose(data["sample_note"])
+    if edition.declaration_deadline != closes:
+        # The call closes at the edition's deadline: a sample one where none is on record.
+        edition.declaration_deadline = closes
+        edition.save(update_fields=["declaration_deadline", "updated_at"])
     call, _created = Call.objects.update_or_create(
-        edition=edition,
-        defaults={"opens_at": opens, "closes_at": closes, "introduction": introduction},
+        edition=edition, defaults={"opens_at": opens, "introduction": introduction}
     )
     for topic in data["topic_2020"] if on_record else data["topic"]:
         fields = {

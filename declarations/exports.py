@@ -113,7 +113,7 @@ def to_json(call: Call) -> bytes:
     data = {
         "edition": call.edition.year,
         "opens_at": call.opens_at.isoformat(),
-        "closes_at": call.closes_at.isoformat(),
+        "closes_at": call.closes_at.isoformat() if call.closes_at else None,
         "topics": [
             {"order": t.order, "title": t.title, "word_limit": t.word_limit}
             for t in call.topics.all()

@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -22,9 +23,11 @@ from gmc.models import OrganisationType
 
 
 class Call(models.Model):
-    """The call for input of one edition (at most one per edition): when it is open,
-    what it asks. Organisers edit it in the admin; ``publish_declaration`` links the
-    adopted declaration's publication to it."""
+    """The call for input of one edition (at most one per edition): when it opens, what
+    it asks. It closes at the edition's ``declaration_deadline``, stored there once: the
+    edition's pages (the home page among them) show it, and the input page, the refusal
+    after it and the reminders read the same field. Organisers edit the call in the
+    admin; ``publish_declaration`` links the adopted declaration's publication to it."""
 
     edition = models.OneToOneField(
         "gmc.Edition",
@@ -33,9 +36,6 @@ class Call(models.Model):
         related_name="declaration_call",
     )
     opens_at = models.DateTimeField(_("opens"), help_text=_("Shown in the edition's time zone."))
-    closes_at = models.DateTimeField(
-        _("closes"), help_text=_("The deadline: no input is accepted from this moment.")
-    )
     introduction = models.TextField(
         _("introduction"), blank=True, help_text=_("Paragraphs separated by a blank line.")
     )
@@ -53,13 +53,6 @@ class Call(models.Model):
         verbose_name = _("call for input")
         verbose_name_plural = _("calls for input")
         ordering = ["-edition__year"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(closes_at__gt=models.F("opens_at")),
-                name="declaration_call_closes_after_opening",
-                violation_error_message=_("The call must close after it opens."),
-            ),
-        ]
 
     def __str__(self) -> str:
         return str(_("Call for input, %(year)s") % {"year": self.edition.year})
@@ -67,12 +60,39 @@ class Call(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("declarations:submit_year", args=[self.edition.year])
 
+    @property
+    def closes_at(self) -> datetime | None:
+        """When the call closes, accepting no input from then on: the edition's
+        ``declaration_deadline`` (None while the edition has none)."""
+        return self.edition.declaration_deadline
+
+    def clean(self) -> None:
+        if not self.edition_id:
+            return
+        if self.closes_at is None:
+            raise ValidationError(
+                {
+                    "edition": _(
+                        "Set this edition's declaration input deadline first: the call "
+                        "closes at it."
+                    )
+                }
+            )
+        if self.opens_at and self.opens_at >= self.closes_at:
+            raise ValidationError(
+                {
+                    "opens_at": _(
+                        "The call must open before the edition's declaration input deadline."
+                    )
+                }
+            )
+
     def state(self, now: datetime | None = None) -> str:
         """'not_open', 'open' or 'closed' at ``now``."""
         now = now or timezone.now()
         if now < self.opens_at:
             return "not_open"
-        if now >= self.closes_at:
+        if self.closes_at is None or now >= self.closes_at:
             return "closed"
         return "open"
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -21,7 +23,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gmc import audit, outbox
-from gmc.models import Edition, Publication, User
+from gmc.errors import RefusedMove
+from gmc.models import Publication, User
 
 from . import files, selectors
 from .emails import RECEIPT, receipt_context
@@ -45,13 +48,10 @@ audit.declare_actions(
 )
 
 
-class DeclarationError(Exception):
+class DeclarationError(RefusedMove):
     """A refused move; ``field`` names the form field it concerns, if any."""
 
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+    code = "declaration.refused"
 
 
 def topic_field(topic: Topic | int) -> str:
@@ -310,6 +310,77 @@ def discard_stored_file(name: str) -> None:
         default_storage.delete(name)
 
 
+class InputOutcome(StrEnum):
+    """What ``save_input`` did, for the page to say so."""
+
+    DRAFT = "draft"  # saved, not sent
+    SENT = "sent"  # sent (again): a receipt is queued
+    ADDED_TO_SENT = "added_to_sent"  # a file or link added to input already sent; no receipt
+    UNCHANGED = "unchanged"  # input already sent and nothing in it changed
+
+
+@dataclass(frozen=True)
+class InputSaved:
+    submission: Submission
+    outcome: InputOutcome
+
+
+def save_input(
+    call_id: int,
+    *,
+    contributor: User,
+    answers: Mapping[int, str],
+    quote_consent: str = Submission.QuoteConsent.NONE,
+    showcase_consent: bool = False,
+    upload: files.CheckedFile | None = None,
+    link: str = "",
+    attachment_title: str = "",
+    send: bool = False,
+    now: datetime | None = None,
+) -> InputSaved:
+    """One save of the input page, all or nothing: the answers and consent
+    (``save_draft``), the new file (``add_attachment``) or link (``add_link``), then
+    ``submit`` when the contributor chose to send, or when the input was sent before (a
+    sent submission stays sent: saving it sends it again, with a receipt only when the
+    answers or consent changed). When any step is refused the whole save is rolled back,
+    the file stored meanwhile is deleted, and the ``DeclarationError`` is raised again.
+    Repeating it with the same answers and no file saves nothing new."""
+    stored = ""
+    try:
+        with transaction.atomic():
+            submission = save_draft(
+                call_id,
+                contributor=contributor,
+                answers=answers,
+                quote_consent=quote_consent,
+                showcase_consent=showcase_consent,
+                now=now,
+            )
+            sending = send or not submission.is_draft
+            sent_before = submission.submit_count
+            if upload is not None:
+                attachment = add_attachment(
+                    submission.pk, by=contributor, upload=upload, title=attachment_title, now=now
+                )
+                stored = attachment.file.name
+            if link:
+                add_link(submission.pk, by=contributor, link=link, title=attachment_title, now=now)
+            if sending:
+                submission = submit(submission.pk, by=contributor, now=now)
+    except Exception:
+        discard_stored_file(stored)
+        raise
+    if not sending:
+        outcome = InputOutcome.DRAFT
+    elif submission.submit_count != sent_before:
+        outcome = InputOutcome.SENT
+    elif upload is not None or link:
+        outcome = InputOutcome.ADDED_TO_SENT
+    else:
+        outcome = InputOutcome.UNCHANGED
+    return InputSaved(submission, outcome)
+
+
 # --- organisers ----------------------------------------------------------------------------
 
 
@@ -492,37 +563,3 @@ def forget_contributor(user_id: int) -> dict[str, int]:
             submission.delete()
             removed += 1
     return {"kept": kept, "removed": removed}
-
-
-# --- the deadline, kept in one place -------------------------------------------------------
-
-
-@transaction.atomic
-def sync_deadline_from_call(call_id: int) -> None:
-    """The edition's declaration deadline (shown on the home page) := the call's closing
-    time (used by the input page and the reminders). Safe to repeat."""
-    call = Call.objects.select_related("edition").get(pk=call_id)
-    if call.edition.declaration_deadline != call.closes_at:
-        Edition.objects.filter(pk=call.edition_id).update(declaration_deadline=call.closes_at)
-
-
-@transaction.atomic
-def sync_call_from_deadline(edition_id: int) -> bool:
-    """The call's closing time := the edition's declaration deadline, when the edition
-    has a call and the new deadline is after the call opens. Returns False when the call
-    could not follow (no call, no deadline, or a deadline before the opening)."""
-    call = (
-        Call.objects.select_for_update()
-        .select_related("edition")
-        .filter(edition_id=edition_id)
-        .first()
-    )
-    if call is None or call.edition.declaration_deadline is None:
-        return False
-    deadline = call.edition.declaration_deadline
-    if deadline <= call.opens_at:
-        return False
-    if call.closes_at != deadline:
-        call.closes_at = deadline
-        call.save(update_fields=["closes_at"])
-    return True

@@ -3,22 +3,22 @@ decide."""
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gmc import tables
+from gmc.errors import refusal_on_form, show_refusal
 from gmc.models import Edition
+from gmc.permissions import is_organiser, organiser_required
 from gmc.selectors import current_edition
 
 from . import exports, selectors, services
@@ -27,22 +27,6 @@ from .models import Attachment, Call, Submission
 
 REVIEW_PERMISSION = "declarations.view_submission"
 PUBLISH_PERMISSION = "gmc.change_publication"
-
-
-def organiser_required(permission: str):
-    """Staff with the given model permission; anonymous people are sent to log in."""
-
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(request: HttpRequest, *args, **kwargs):
-            if not (request.user.is_staff and request.user.has_perm(permission)):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def _call_of_year(year: int) -> Call:
@@ -81,6 +65,24 @@ def _initial(submission: Submission | None) -> dict:
     return initial
 
 
+SAVED_MESSAGES = {
+    services.InputOutcome.SENT: gettext_lazy(
+        "Thank you: your input is sent. We have emailed you a copy. You can still change it "
+        "until the deadline."
+    ),
+    services.InputOutcome.ADDED_TO_SENT: gettext_lazy(
+        "The attachment is added to the input you sent. Your answers did not change, so no "
+        "new copy was emailed."
+    ),
+    services.InputOutcome.UNCHANGED: gettext_lazy(
+        "Your input is saved: nothing changed since you sent it."
+    ),
+    services.InputOutcome.DRAFT: gettext_lazy(
+        "Your draft is saved. It is not sent until you choose “Send”."
+    ),
+}
+
+
 def _submission_page(request: HttpRequest, call: Call) -> HttpResponse:
     user = request.user
     edition = call.edition
@@ -97,62 +99,22 @@ def _submission_page(request: HttpRequest, call: Call) -> HttpResponse:
             raise PermissionDenied
         form = SubmissionForm(request.POST, request.FILES, topics=topics)
         if form.is_valid():
-            sending = request.POST.get("action") == "submit" or (
-                submission is not None and not submission.is_draft
-            )
-            sent_before = submission.submit_count if submission else 0
-            added = form.cleaned_data["attachment"] is not None or bool(form.cleaned_data["link"])
-            stored_file = ""
             try:
-                with transaction.atomic():
-                    saved = services.save_draft(
-                        call.pk,
-                        contributor=user,
-                        answers=form.answers(),
-                        quote_consent=form.cleaned_data["quote_consent"],
-                        showcase_consent=form.cleaned_data["showcase_consent"],
-                    )
-                    title = form.cleaned_data["attachment_title"]
-                    upload = form.cleaned_data["attachment"]
-                    if upload is not None:
-                        stored_file = services.add_attachment(
-                            saved.pk, by=user, upload=upload, title=title
-                        ).file.name
-                    if form.cleaned_data["link"]:
-                        services.add_link(
-                            saved.pk, by=user, link=form.cleaned_data["link"], title=title
-                        )
-                    if sending:
-                        saved = services.submit(saved.pk, by=user)
+                saved = services.save_input(
+                    call.pk,
+                    contributor=user,
+                    answers=form.answers(),
+                    quote_consent=form.cleaned_data["quote_consent"],
+                    showcase_consent=form.cleaned_data["showcase_consent"],
+                    upload=form.cleaned_data["attachment"],
+                    link=form.cleaned_data["link"],
+                    attachment_title=form.cleaned_data["attachment_title"],
+                    send=request.POST.get("action") == "submit",
+                )
             except services.DeclarationError as error:
-                services.discard_stored_file(stored_file)
-                form.add_error(error.field, error.message)
+                refusal_on_form(form, error)
             else:
-                if sending and saved.submit_count != sent_before:
-                    messages.success(
-                        request,
-                        _(
-                            "Thank you: your input is sent. We have emailed you a copy. You "
-                            "can still change it until the deadline."
-                        ),
-                    )
-                elif sending and added:
-                    messages.success(
-                        request,
-                        _(
-                            "The attachment is added to the input you sent. Your answers "
-                            "did not change, so no new copy was emailed."
-                        ),
-                    )
-                elif sending:
-                    messages.success(
-                        request, _("Your input is saved: nothing changed since you sent it.")
-                    )
-                else:
-                    messages.success(
-                        request,
-                        _("Your draft is saved. It is not sent until you choose “Send”."),
-                    )
+                messages.success(request, SAVED_MESSAGES[saved.outcome])
                 return redirect(request.path)
     elif participant and state == "open":
         form = SubmissionForm(initial=_initial(submission), topics=topics)
@@ -184,7 +146,7 @@ def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.remove_attachment(attachment.pk, by=request.user)
     except services.DeclarationError as error:
-        messages.error(request, error.message)
+        show_refusal(request, error)
     else:
         messages.success(request, _("The attachment is removed."))
     return redirect("declarations:submit_year", year)
@@ -195,7 +157,7 @@ def _may_read(user, submission: Submission) -> bool:
         return False
     if submission.contributor_id == user.pk:
         return True
-    return user.is_staff and user.has_perm(REVIEW_PERMISSION)
+    return is_organiser(user, REVIEW_PERMISSION)
 
 
 @login_required

@@ -11,6 +11,7 @@ from gmc import outbox, services
 
 # Also registers the audit log's own admin.
 from gmc.admin_audit import AuditedAdmin
+from gmc.errors import show_refusal
 from gmc.models import (
     AllianceMember,
     Edition,
@@ -20,6 +21,7 @@ from gmc.models import (
     Publication,
     User,
 )
+from gmc.signals import capacity_changed
 from gmc.templatetags.gmc_extras import language_name
 
 
@@ -74,25 +76,6 @@ class UserAdmin(DjangoUserAdmin):
         if {"given_name", "family_name", "badge_name"} & set(form.changed_data):
             obj.set_name(obj.given_name, obj.family_name, obj.badge_name)
         super().save_model(request, obj, form, change)
-
-    def delete_model(self, request, obj):
-        # An attendee's account goes through the same service as "delete my account",
-        # so that their seats are released to the waiting list and other apps clean up.
-        if obj.is_staff or obj.is_superuser:
-            return super().delete_model(request, obj)
-        from registration.accounts.services import delete_account
-
-        delete_account(obj.pk)
-
-    def get_deleted_objects(self, objs, request):
-        # Registrations and outbox rows are not deletable by hand in the admin; removing a
-        # person is still allowed because delete_account takes care of them.
-        deleted, counts, _perms_needed, protected = super().get_deleted_objects(objs, request)
-        return deleted, counts, set(), protected
-
-    def delete_queryset(self, request, queryset):
-        for user in queryset:
-            self.delete_model(request, user)
 
 
 @admin.register(OutboxMessage)
@@ -308,25 +291,9 @@ class EditionAdmin(AuditedAdmin, PreviewOnSite, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change and "capacity" in form.changed_data:
-            # More seats: the people waiting longest get them now, not at the next
-            # registration or cancellation.
-            from registration.services import promote_from_waitlist
-
-            promote_from_waitlist(obj.pk)
-        if change and "declaration_deadline" in form.changed_data:
-            # The call for input closes when the edition says, so the home page, the
-            # input page and the reminders agree on one deadline.
-            from declarations.services import sync_call_from_deadline
-
-            if not sync_call_from_deadline(obj.pk) and obj.declaration_deadline:
-                self.message_user(
-                    request,
-                    _(
-                        "The call for input was not changed: it has none, or the new "
-                        "deadline is before it opens. Edit the call to match."
-                    ),
-                    messages.WARNING,
-                )
+            # More seats are for the people waiting longest now, not at the next
+            # registration or cancellation: the registration app hears of it.
+            capacity_changed.send(sender=Edition, edition_id=obj.pk)
 
     @admin.action(
         description=_("Make the selected edition the current one"), permissions=["change"]
@@ -340,8 +307,8 @@ class EditionAdmin(AuditedAdmin, PreviewOnSite, admin.ModelAdmin):
             return
         try:
             edition = services.make_current_edition(editions[0].pk)
-        except services.EditionError as exc:
-            self.message_user(request, str(exc), messages.ERROR)
+        except services.EditionError as refused:
+            show_refusal(request, refused)
             return
         self.message_user(
             request,

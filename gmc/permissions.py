@@ -1,14 +1,22 @@
-"""What the "Organisers" group may do in the admin.
+"""Who is an organiser: what the "Organisers" group may do, and the check of the
+organisers' own pages.
 
 Organisers run the conference: they edit its content and follow registrations, but
 they neither delete accounts nor hand out permissions (that stays with superusers).
 Each app appends its own permissions here, in its own commented block, sorted.
 """
 
-import logging
+from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +115,31 @@ ORGANISER_PERMISSIONS: list[str] = [
     "mailings.view_emailtemplate",
     "mailings.view_reminderrule",
 ]
+
+
+def is_organiser(user, permission: str) -> bool:
+    """An active staff member holding ``permission``: the permission alone is not
+    enough, it may have been given to someone who is not (or no longer) staff."""
+    return bool(
+        user.is_authenticated and user.is_active and user.is_staff and user.has_perm(permission)
+    )
+
+
+def organiser_required(permission: str) -> Callable:
+    """The one check of every organiser page outside the admin: anonymous people are
+    sent to the login page, anyone else who is not ``is_organiser`` gets 403."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        @login_required
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not is_organiser(request.user, permission):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
 
 
 def sync_organiser_group(using: str = "default") -> list[str]:

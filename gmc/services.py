@@ -3,11 +3,14 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from gmc.errors import RefusedMove
 from gmc.models import Edition
 
 
-class EditionError(Exception):
+class EditionError(RefusedMove):
     """A refused change of an edition; the message is shown to the organiser."""
+
+    code = "edition.refused"
 
 
 @transaction.atomic

@@ -102,6 +102,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "gmc.urls"
+# The sections of sitemap.xml: each app's own SITEMAPS (name -> Sitemap class), in this
+# order. gmc/urls.py reads them by name, so the base imports no app.
+SITEMAP_SECTIONS = ["gmc.sitemaps.SITEMAPS", "agenda.sitemaps.SITEMAPS"]
 WSGI_APPLICATION = "gmc.wsgi.application"
 ASGI_APPLICATION = "gmc.asgi.application"
 SITE_ID = 1

@@ -1,9 +1,13 @@
-"""sitemap.xml: the public pages, every published edition and every public article."""
+"""sitemap.xml: the base's sections (the public pages, every published edition and
+every public article), the ``SiteSitemap`` every app's sections build on, and the
+composition of all of them (``all_sitemaps``)."""
 
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib import sitemaps
 from django.urls import reverse
+from django.utils.module_loading import import_string
 
 from gmc.links import site_url
 from gmc.models import Edition, NewsArticle
@@ -51,48 +55,18 @@ class NewsSitemap(SiteSitemap):
         return article.updated_at
 
 
-class AgendaSessionSitemap(SiteSitemap):
-    """Public sessions of every edition (drafts and unpublished editions left out)."""
-
-    changefreq = "weekly"
-
-    def items(self):
-        from agenda.models import Session
-
-        return Session.objects.public().order_by("starts_at", "pk")
-
-    def lastmod(self, session):
-        return session.updated_at
-
-
-class AgendaProgrammeSitemap(SiteSitemap):
-    """The programme page of every published edition that has one."""
-
-    changefreq = "weekly"
-
-    def items(self):
-        from agenda.selectors import editions_with_programme
-
-        return editions_with_programme()
-
-    def location(self, edition: Edition) -> str:
-        return reverse("agenda:edition", args=[edition.year])
-
-
-class AgendaSpeakerSitemap(SiteSitemap):
-    changefreq = "monthly"
-
-    def items(self):
-        from agenda.selectors import public_speakers
-
-        return public_speakers()
-
-
 SITEMAPS = {
     "pages": PageSitemap,
     "editions": EditionSitemap,
     "news": NewsSitemap,
-    "agenda-programmes": AgendaProgrammeSitemap,
-    "agenda-sessions": AgendaSessionSitemap,
-    "agenda-speakers": AgendaSpeakerSitemap,
 }
+
+
+def all_sitemaps() -> dict[str, type[sitemaps.Sitemap]]:
+    """The sections of sitemap.xml: each app's ``SITEMAPS`` named in the
+    ``SITEMAP_SECTIONS`` setting, in its order. gmc imports no app, so the apps'
+    sitemaps are found by name rather than imported here."""
+    sections: dict[str, type[sitemaps.Sitemap]] = {}
+    for path in settings.SITEMAP_SECTIONS:
+        sections.update(import_string(path))
+    return sections

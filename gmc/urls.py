@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from gmc import views
-from gmc.sitemaps import SITEMAPS
+from gmc.sitemaps import all_sitemaps
 from gmc.views import admin_login, policies
 
 admin.site.site_header = _("GMC portal administration")
@@ -29,7 +29,7 @@ urlpatterns = [
     path("privacy/", policies.privacy, name="privacy"),
     path("code-of-conduct/", policies.code_of_conduct, name="code_of_conduct"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemap, {"sitemaps": all_sitemaps()}, name="sitemap"),
     path("healthz", views.healthz, name="healthz"),
     path("", include("registration.urls")),
     path("", include("agenda.urls")),

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from django import forms
 from django.conf import settings
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -21,6 +21,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from gmc import email_kinds, outbox
+from gmc.admin_audit import AuditedAdmin
+from gmc.errors import show_refusal
 from gmc.models import OutboxMessage
 from gmc.timezones import zone_label
 from gmc.views.email_frame import email_frame, email_html_response
@@ -100,7 +102,7 @@ class ReminderRuleForm(forms.ModelForm):
 
 
 @admin.register(ReminderRule)
-class ReminderRuleAdmin(admin.ModelAdmin):
+class ReminderRuleAdmin(AuditedAdmin, admin.ModelAdmin):
     form = ReminderRuleForm
     list_display = [
         "name",
@@ -219,7 +221,10 @@ class FailedMessageInline(GenericTabularInline):
 
 
 @admin.register(Broadcast)
-class BroadcastAdmin(admin.ModelAdmin):
+class BroadcastAdmin(AuditedAdmin, admin.ModelAdmin):
+    # Its drafts are saved by mailings.services.update_draft, which records the change.
+    audit_admin_changes = False
+
     list_display = ["subject", "edition", "status", "sent_at", "delivery"]
     list_filter = ["status", "edition"]
     search_fields = ["subject"]
@@ -265,7 +270,7 @@ class BroadcastAdmin(admin.ModelAdmin):
             return super().changeform_view(request, object_id, form_url, extra_context)
         except services.MessagingError as refused:
             # Its transaction is rolled back: nothing of the edit is written.
-            self.message_user(request, str(refused), messages.ERROR)
+            show_refusal(request, refused)
             return redirect("admin:mailings_broadcast_change", object_id)
 
     def save_model(self, request, obj, form, change):
@@ -344,7 +349,7 @@ class EmailTemplateForm(forms.ModelForm):
 
 
 @admin.register(EmailTemplate)
-class EmailTemplateAdmin(admin.ModelAdmin):
+class EmailTemplateAdmin(AuditedAdmin, admin.ModelAdmin):
     form = EmailTemplateForm
     list_display = ["kind", "label", "language", "subject", "updated_at"]
     list_filter = ["kind", "language"]

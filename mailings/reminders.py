@@ -78,7 +78,7 @@ def event_time(rule: ReminderRule) -> datetime | None:
         return edition.registration_closes_at
     if rule.event == ReminderRule.Event.DECLARATION_CLOSES:
         call = getattr(edition, "declaration_call", None)
-        return call.closes_at if call is not None else None
+        return edition.declaration_deadline if call is not None else None
     if rule.event == ReminderRule.Event.CONFERENCE_STARTS:
         return edition.opening_at or edition.starts_at
     return None

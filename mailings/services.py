@@ -18,7 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from declarations import selectors as declaration_selectors
 from declarations.models import Call
-from gmc import outbox
+from gmc import audit, outbox
+from gmc.errors import RefusedMove
 from gmc.links import site_url
 from gmc.models import OutboxMessage, User
 from registration import selectors as registration_selectors
@@ -35,8 +36,18 @@ KIND = BROADCAST.key
 QUEUE_BATCH_SIZE = 500
 
 
-class MessagingError(Exception):
+audit.declare_actions(
+    {
+        "broadcast.changed": _("Message to participants changed"),
+        "broadcast.sent": _("Message to participants sent"),
+    }
+)
+
+
+class MessagingError(RefusedMove):
     """A refused move of a message (e.g. changing one whose sending has started)."""
+
+    code = "mailings.refused"
 
 
 # What organisers may change in a draft: its segment and its wording.
@@ -139,7 +150,8 @@ def update_draft(broadcast_id: int, *, changes: dict[str, Any], by: User) -> Bro
     """Write ``changes`` (draft field -> new value) to a message that is still a draft,
     and nothing else. Raises ``MessagingError``, writing nothing, once its sending has
     started: an edit begun before the send must not turn it back into a draft or
-    change what is being sent. No side effects; repeating it is harmless."""
+    change what is being sent. Side effect: an audit entry with the changed fields.
+    Repeating it is harmless."""
     unknown = set(changes) - DRAFT_FIELDS
     if unknown:
         raise ValueError(f"not fields of a draft: {sorted(unknown)}")
@@ -151,17 +163,21 @@ def update_draft(broadcast_id: int, *, changes: dict[str, Any], by: User) -> Bro
                 "your changes were not saved."
             )
         )
+    before = audit.snapshot(broadcast, changes)
     for name, value in changes.items():
         setattr(broadcast, name, value)
-    if changes:
-        broadcast.save(update_fields=sorted(changes))
+    changed = audit.diff(before, audit.snapshot(broadcast, changes))
+    if changed:
+        broadcast.save(update_fields=sorted(changed))
+        audit.record(by, "broadcast.changed", broadcast, changes=changed)
     return broadcast
 
 
 @transaction.atomic
-def start_sending(broadcast_id: int) -> Broadcast:
-    """DRAFT -> SENDING; the recipients are queued by a task after commit. Sending a
-    message that is already sending or sent is a no-op."""
+def start_sending(broadcast_id: int, *, by: User | None) -> Broadcast:
+    """DRAFT -> SENDING; the recipients are queued by a task after commit, and the
+    organiser ``by`` is written to the audit log. Sending a message that is already
+    sending or sent is a no-op."""
     broadcast = Broadcast.objects.select_for_update().get(pk=broadcast_id)
     if broadcast.status != Broadcast.Status.DRAFT:
         return broadcast
@@ -169,6 +185,15 @@ def start_sending(broadcast_id: int) -> Broadcast:
     broadcast.sent_at = timezone.now()
     broadcast.recipient_count = recipients(broadcast).count()
     broadcast.save(update_fields=["status", "sent_at", "recipient_count"])
+    audit.record(
+        by,
+        "broadcast.sent",
+        broadcast,
+        changes={
+            "status": (Broadcast.Status.DRAFT.value, Broadcast.Status.SENDING.value),
+            "recipient_count": (0, broadcast.recipient_count),
+        },
+    )
     transaction.on_commit(lambda: enqueue_batch(broadcast.pk))
     return broadcast
 

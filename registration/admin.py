@@ -19,8 +19,10 @@ from django_countries import countries
 
 from gmc import tables
 from gmc.admin_audit import AuditedAdmin
+from gmc.errors import refusal_on_form, show_refusal
 
 from . import exports, selectors, services
+from .accounts import admin as accounts_admin  # noqa: F401  the User admin, with deletion
 from .models import Answer, Question, Registration
 
 
@@ -116,7 +118,7 @@ class RegistrationAdminForm(forms.ModelForm):
                     edition, attendance, cleaned.get("interpretation_language") or ""
                 )
             except services.RegistrationError as error:
-                self.add_error(error.field, error.message)
+                refusal_on_form(self, error)
         attendee = cleaned.get("attendee")
         if self.instance.pk is None and edition is not None and attendee is not None:
             existing = Registration.objects.filter(edition=edition, attendee=attendee).first()
@@ -290,15 +292,15 @@ class RegistrationAdmin(AuditedAdmin, admin.ModelAdmin):
                 with transaction.atomic():
                     result = service(registration.pk, by=request.user)
             except services.RegistrationError as error:
-                refused.append(f"{registration.attendee.display_name}: {error.message}")
+                refused.append((registration.attendee.display_name, error))
             else:
                 done += 1
                 if after is not None:
                     after(registration, result)
         if done:
             self.message_user(request, done_message(done), messages.SUCCESS)
-        for line in refused:
-            self.message_user(request, line, messages.WARNING)
+        for name, error in refused:
+            show_refusal(request, error, about=name)
 
     @admin.action(description=_("Confirm from the waiting list"), permissions=["change"])
     def confirm_selected(self, request, queryset):

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gmc import audit, outbox
+from gmc.errors import RefusedMove
 from gmc.models import Edition, User
 
 from .emails import email_context
@@ -54,13 +55,10 @@ audit.declare_actions(
 )
 
 
-class RegistrationError(Exception):
+class RegistrationError(RefusedMove):
     """A refused registration move; ``field`` names the form field it concerns."""
 
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+    code = "registration.refused"
 
 
 @dataclass(frozen=True)

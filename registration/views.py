@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from functools import wraps
 from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,8 +17,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_permissions_policy.decorators import permissions_policy_override
 
+from gmc.errors import refusal_on_form, show_refusal
 from gmc.models import Edition, User
 from gmc.parsing import is_plain_number
+from gmc.permissions import organiser_required
 from gmc.selectors import current_edition
 
 from . import selectors, services
@@ -32,22 +32,6 @@ from .tickets import checkin_address, event_ics, qr_svg
 # The site's Permissions-Policy with the camera on for the site itself: the check-in page
 # reads tickets' QR codes with it (static/registration/checkin-scan.js).
 CAMERA_FOR_THIS_SITE = {**settings.PERMISSIONS_POLICY, "camera": ["self"]}
-
-
-def organiser_required(permission: str):
-    """Staff with the given model permission; anonymous people are sent to log in."""
-
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(request: HttpRequest, *args, **kwargs):
-            if not (request.user.is_staff and request.user.has_perm(permission)):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def _published_edition(year: int) -> Edition:
@@ -65,11 +49,6 @@ def _own_registration(request: HttpRequest, year: int) -> Registration:
         attendee=request.user,
         edition__year=year,
     )
-
-
-def _add_service_error(form, error: services.RegistrationError) -> None:
-    """Show a refusal by the field it concerns, or above the form."""
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def _person_form(request: HttpRequest) -> PersonForm:
@@ -119,9 +98,9 @@ def register_year(request: HttpRequest, year: int) -> HttpResponse:
                         **form.service_kwargs(),
                     )
             except account_services.AccountError as error:
-                person_form.add_error(error.field, error.message)
+                refusal_on_form(person_form, error)
             except services.RegistrationError as error:
-                _add_service_error(form, error)
+                refusal_on_form(form, error)
             else:
                 if registration.status == Registration.Status.WAITING:
                     messages.warning(
@@ -211,9 +190,9 @@ def edit(request: HttpRequest, year: int) -> HttpResponse:
                     registration.pk, by=request.user, **form.service_kwargs()
                 )
         except account_services.AccountError as error:
-            person_form.add_error(error.field, error.message)
+            refusal_on_form(person_form, error)
         except services.RegistrationError as error:
-            _add_service_error(form, error)
+            refusal_on_form(form, error)
         else:
             messages.success(request, _("Your registration is updated."))
             return redirect("registration:mine")
@@ -249,7 +228,7 @@ def cancel(request: HttpRequest, year: int) -> HttpResponse:
         try:
             services.cancel_registration(registration.pk, by=request.user)
         except services.RegistrationError as error:
-            messages.error(request, error.message)
+            show_refusal(request, error)
         else:
             messages.success(
                 request, _("Your registration is cancelled. We have sent you an email.")
@@ -267,7 +246,7 @@ def resend(request: HttpRequest, year: int) -> HttpResponse:
     try:
         services.resend_confirmation(registration.pk, by=request.user)
     except services.RegistrationError as error:
-        messages.error(request, error.message)
+        show_refusal(request, error)
     else:
         messages.success(
             request,
@@ -371,7 +350,7 @@ def checkin_mark(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         result = services.check_in(registration.pk, by=request.user)
     except services.RegistrationError as error:
-        messages.error(request, error.message)
+        show_refusal(request, error)
     else:
         name = result.registration.attendee.display_name
         if result.already:

@@ -1,9 +1,9 @@
 """The one error an upload check raises."""
 
+from gmc.errors import RefusedMove
 
-class UploadRefused(Exception):
+
+class UploadRefused(RefusedMove):
     """An upload that cannot be accepted; ``message`` is for the person who sent it."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    code = "declaration.upload_refused"

@@ -3,27 +3,19 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gmc.errors import show_refusal
 from gmc.models import OutboxMessage
+from gmc.permissions import organiser_required as organisers
 from gmc.views.email_frame import email_frame, email_html_response
 from mailings import selectors, services
 from mailings.forms import BroadcastForm, SendForm, changed_values
 from mailings.models import Broadcast
-
-
-def organisers(permission: str):
-    """Signed in (else the login page), then holding ``permission`` (else 403)."""
-
-    def decorate(view):
-        return login_required(permission_required(permission, raise_exception=True)(view))
-
-    return decorate
 
 
 @organisers("mailings.view_broadcast")
@@ -63,7 +55,7 @@ def message_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.update_draft(pk, changes=changed_values(form), by=request.user)
         except services.MessagingError as refused:
-            messages.error(request, str(refused))
+            show_refusal(request, refused)
             return redirect("mailings:message_detail", pk=pk)
         messages.success(request, _("Draft saved."))
         return redirect("mailings:message_detail", pk=pk)
@@ -117,7 +109,7 @@ def message_send(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Tick the box to confirm before sending."))
         return redirect("mailings:message_detail", pk=pk)
-    services.start_sending(broadcast.pk)
+    services.start_sending(broadcast.pk, by=request.user)
     return redirect("mailings:message_progress", pk=pk)
 
 

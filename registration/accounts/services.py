@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from gmc import audit, outbox
+from gmc.errors import RefusedMove
 from gmc.models import Organisation, OrganisationType, OutboxMessage, User
 from gmc.timezones import current_zones
 from registration.models import Registration
@@ -17,13 +18,10 @@ from registration.services import cancel_registration
 from .signals import account_deleting
 
 
-class AccountError(Exception):
+class AccountError(RefusedMove):
     """A refused account change; ``field`` names the form field it concerns."""
 
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+    code = "account.refused"
 
 
 def time_zone_names() -> tuple[str, ...]:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from gmc.errors import refusal_on_form
 from gmc.models import User
 
 from . import selectors, services
@@ -31,7 +32,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         try:
             services.update_profile(request.user.pk, **form.cleaned_data)
         except services.AccountError as error:
-            form.add_error(error.field, error.message)
+            refusal_on_form(form, error)
         else:
             messages.success(request, _("Your profile is saved."))
             return redirect("accounts:profile")
@@ -72,7 +73,7 @@ def delete(request: HttpRequest) -> HttpResponse:
         try:
             services.delete_account(request.user.pk)
         except services.AccountError as error:
-            form.add_error(None, error.message)
+            refusal_on_form(form, error)
         else:
             logout(request)
             messages.success(request, _("Your account and your data have been deleted."))

@@ -15,14 +15,14 @@ TOPIC_TITLES = [
 
 
 class CallFactory(factory.django.DjangoModelFactory):
-    """A call open now, closing in three weeks."""
+    """A call open now, closing at its edition's declaration deadline (in three weeks
+    with ``EditionFactory``'s)."""
 
     class Meta:
         model = Call
 
     edition = factory.SubFactory(EditionFactory)
     opens_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=7))
-    closes_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=21))
     introduction = "Tell us what you think."
 
 

@@ -17,7 +17,11 @@ def load() -> str:
 
 def snapshot():
     return (
-        list(Call.objects.order_by("pk").values_list("pk", "opens_at", "closes_at")),
+        list(
+            Call.objects.order_by("pk").values_list(
+                "pk", "opens_at", "edition__declaration_deadline"
+            )
+        ),
         Topic.objects.count(),
         list(Submission.objects.order_by("pk").values_list("pk", "status", "submitted_at")),
         Answer.objects.count(),

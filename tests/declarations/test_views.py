@@ -134,8 +134,8 @@ def test_word_limit_is_a_field_error_and_the_text_is_kept(client, call, particip
 
 def close_soon(call):
     """The deadline in an hour: within the session's lifetime when time travels past it."""
-    call.closes_at = timezone.now() + datetime.timedelta(hours=1)
-    call.save()
+    call.edition.declaration_deadline = timezone.now() + datetime.timedelta(hours=1)
+    call.edition.save()
 
 
 def test_form_loaded_before_the_deadline_is_refused_after_it(client, call, participant):

@@ -71,7 +71,7 @@ def test_a_send_that_has_begun_wins_over_a_late_edit(edit_form):
     def send():
         try:
             with transaction.atomic():
-                services.start_sending(broadcast.pk)
+                services.start_sending(broadcast.pk, by=None)
                 barrier.wait(timeout=30)
                 wait_for(another_connection_waits_for_a_lock, timeout=30)
         except BaseException as error:
@@ -119,7 +119,7 @@ def test_a_sent_message_refuses_every_edit_and_keeps_its_words():
     broadcast = Broadcast.objects.create(
         edition=EditionFactory(year=2030), subject="As sent", body="Words."
     )
-    services.start_sending(broadcast.pk)
+    services.start_sending(broadcast.pk, by=None)
     with pytest.raises(services.MessagingError, match=REFUSAL):
         services.update_draft(broadcast.pk, changes={"subject": "Late"}, by=UserFactory())
     broadcast.refresh_from_db()

@@ -174,7 +174,7 @@ def broadcast_emails(organiser) -> None:
         edition=edition, subject="Programme update", body="The opening moves.", greeting=False
     )
     message_services.send_test(broadcast.pk, to=organiser)
-    message_services.start_sending(broadcast.pk)
+    message_services.start_sending(broadcast.pk, by=None)
     message_services.queue_next_batch(broadcast.pk)
 
 

@@ -114,7 +114,7 @@ def test_segment_is_exact(edition):
 
 
 def send_everything(broadcast: Broadcast, batch_size: int = 2) -> None:
-    services.start_sending(broadcast.pk)
+    services.start_sending(broadcast.pk, by=None)
     while services.queue_next_batch(broadcast.pk, batch_size=batch_size):
         pass
 
@@ -137,7 +137,7 @@ def test_sending_queues_one_email_per_recipient_in_batches_and_twice_is_harmless
 def test_a_batch_run_twice_at_the_same_point_writes_once(edition):
     people = [participant(edition) for _ in range(3)]
     broadcast = broadcast_for(edition)
-    services.start_sending(broadcast.pk)
+    services.start_sending(broadcast.pk, by=None)
     # The task is redelivered before its first run committed its marker: the keys hold.
     Broadcast.objects.filter(pk=broadcast.pk).update(last_queued_user_id=0)
     services.queue_next_batch(broadcast.pk, batch_size=10)
@@ -317,7 +317,7 @@ def test_broadcast_to_5000_through_a_worker_delivers_each_once(
     )
     broadcast = broadcast_for(edition)
     with transaction.atomic():
-        services.start_sending(broadcast.pk)
+        services.start_sending(broadcast.pk, by=None)
     wait_for(
         lambda: len(smtp_sink.messages) >= 5000,
         timeout=600,

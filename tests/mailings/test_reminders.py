@@ -156,7 +156,9 @@ def test_not_registered_audience_is_exact(edition):
 
 @pytest.fixture
 def call(edition):
-    return CallFactory(edition=edition, opens_at=CLOSES - 40 * DAY, closes_at=CLOSES)
+    edition.declaration_deadline = CLOSES
+    edition.save()
+    return CallFactory(edition=edition, opens_at=CLOSES - 40 * DAY)
 
 
 def participant(edition, **registration):
