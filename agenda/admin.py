@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 
 from gmc.errors import show_refusal
 from gmc.models import Edition
-from gmc.parsing import is_plain_number
+from gmc.query_numbers import is_plain_number
 from gmc.timezones import UTC, parse_zone
 
 from . import services

@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 from django_countries.filters import CountryFilter
 
 from gmc.admin_audit import AuditedAdmin
-from gmc.parsing import is_plain_number
+from gmc.query_numbers import is_plain_number
 
 from . import services
 from .models import Answer, Attachment, Call, Submission, Tag, Topic

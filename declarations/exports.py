@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename, slugify
 from django.utils.translation import gettext as _
 
-from gmc import tables
+from gmc import spreadsheets
 from gmc.models import OrganisationType
 
 from . import selectors
@@ -59,7 +59,7 @@ def records(call: Call) -> Iterator[dict]:
 
 
 def table(call: Call) -> tuple[list[str], Iterator[list[str]]]:
-    """The header and the rows of the CSV and XLSX exports (``gmc.tables`` keeps every
+    """The header and the rows of the CSV and XLSX exports (``gmc.spreadsheets`` keeps every
     cell from being run as a formula)."""
     topics = list(call.topics.all())
     header = [
@@ -106,7 +106,7 @@ def table(call: Call) -> tuple[list[str], Iterator[list[str]]]:
 
 
 def to_xlsx(header: list[str], rows: Iterable[list[str]]) -> bytes:
-    return tables.to_xlsx(header, rows, sheet=_("Declaration input"), column_width=30)
+    return spreadsheets.to_xlsx(header, rows, sheet=_("Declaration input"), column_width=30)
 
 
 def to_json(call: Call) -> bytes:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from gmc import tables
+from gmc import spreadsheets
 from gmc.errors import refusal_on_form, show_refusal
 from gmc.models import Edition
 from gmc.permissions import is_organiser, organiser_required
@@ -251,7 +251,9 @@ def export(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
     base = f"declaration-input-{year}"
     if fmt == "csv":
         header, rows = exports.table(call)
-        return _download(tables.to_csv(header, rows), f"{base}.csv", "text/csv; charset=utf-8")
+        return _download(
+            spreadsheets.to_csv(header, rows), f"{base}.csv", "text/csv; charset=utf-8"
+        )
     if fmt == "xlsx":
         header, rows = exports.table(call)
         return _download(

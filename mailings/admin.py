@@ -27,7 +27,7 @@ from gmc.models import OutboxMessage
 from gmc.timezones import zone_label
 from gmc.views.email_frame import email_frame, email_html_response
 
-from . import emails, reminders, selectors, services, wording
+from . import reminders, selectors, services, wording
 from .forms import changed_values
 from .models import Broadcast, EmailOptOut, EmailTemplate, ReminderRule
 
@@ -78,7 +78,7 @@ class OffsetField(forms.MultiValueField):
 
 
 class ReminderRuleForm(forms.ModelForm):
-    kind = forms.ChoiceField(label=_("email"), choices=emails.reminder_kind_choices)
+    kind = forms.ChoiceField(label=_("email"), choices=reminders.reminder_kind_choices)
     offset = OffsetField(
         label=_("how long before"),
         help_text=_("Before the event chosen above: the start, or the deadline."),

@@ -9,8 +9,8 @@ class MailingsConfig(AppConfig):
     def ready(self) -> None:
         from gmc import outbox_hooks
 
-        # Importing ``emails`` registers the kinds of the messages and the reminders.
-        from . import emails, preferences, receivers, selectors  # noqa: F401
+        # Importing ``emails`` and ``reminders`` registers the kinds of their emails.
+        from . import emails, preferences, receivers, reminders, selectors  # noqa: F401
 
         receivers.connect()
         # The outbox sends organisers' wording and respects people's choices through

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from gmc import email_kinds
 from gmc.models import OrganisationType
 from gmc.outbox_hooks import Wording
 
@@ -120,8 +121,13 @@ class ReminderRule(models.Model):
         return self.name
 
     def clean(self) -> None:
-        from .emails import REMINDER_KINDS
         from .wording import check_template
+
+        reminder_kinds = [
+            key
+            for key, kind in email_kinds.KINDS.items()
+            if kind.category == EmailCategory.REMINDERS
+        ]
 
         errors: dict[str, list] = {}
         session_event = self.event == self.Event.SESSION_STARTS
@@ -129,13 +135,13 @@ class ReminderRule(models.Model):
             errors.setdefault("audience", []).append(
                 _("Session reminders go to the people who starred the session, and only they do.")
             )
-        if self.kind and self.kind not in REMINDER_KINDS:
+        if self.kind and self.kind not in reminder_kinds:
             errors.setdefault("kind", []).append(_("Choose one of the reminder emails."))
         if bool(self.subject.strip()) != bool(self.text.strip()):
             errors.setdefault("text" if self.subject.strip() else "subject", []).append(
                 _("Write both an own subject and an own text, or leave both empty.")
             )
-        elif self.subject.strip() and self.kind in REMINDER_KINDS:
+        elif self.subject.strip() and self.kind in reminder_kinds:
             # The same check as a template of the email: its variables, and no others.
             wording = {"subject": self.subject, "text": self.text}
             for field_name, messages in check_template(self.kind, wording).items():

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries import countries
 
-from gmc import tables
+from gmc import spreadsheets
 from gmc.admin_audit import AuditedAdmin
 from gmc.errors import refusal_on_form, show_refusal
 
@@ -409,7 +409,7 @@ class RegistrationAdmin(AuditedAdmin, admin.ModelAdmin):
         stamp = timezone.now().strftime("%Y%m%d-%H%M")
         if fmt == "csv":
             response = HttpResponse(
-                tables.to_csv(header, rows), content_type="text/csv; charset=utf-8"
+                spreadsheets.to_csv(header, rows), content_type="text/csv; charset=utf-8"
             )
         else:
             response = HttpResponse(

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from gmc import tables
+from gmc import spreadsheets
 from gmc.models import OrganisationType
 
 from .models import Question, Registration
@@ -97,4 +97,4 @@ def table(registrations: QuerySet[Registration]) -> tuple[list[str], Iterator[li
 
 
 def to_xlsx(header: list[str], rows: Iterable[list[str]]) -> bytes:
-    return tables.to_xlsx(header, rows, sheet=_("Registrations"), column_width=22)
+    return spreadsheets.to_xlsx(header, rows, sheet=_("Registrations"), column_width=22)

@@ -19,8 +19,8 @@ from django_permissions_policy.decorators import permissions_policy_override
 
 from gmc.errors import refusal_on_form, show_refusal
 from gmc.models import Edition, User
-from gmc.parsing import is_plain_number
 from gmc.permissions import organiser_required
+from gmc.query_numbers import is_plain_number
 from gmc.selectors import current_edition
 
 from . import selectors, services
