@@ -126,7 +126,7 @@ class ReminderContexts:
         self._shared = {
             "edition_title": edition.title,
             "action_url": absolute_url(_action_path(occurrence)),
-            "session_title": occurrence.session.title if occurrence.session else "",
+            "session_title": occurrence.session.display_title if occurrence.session else "",
             "contact_email": edition.contact_email,
         }
         self._written: dict[tuple[str, str], dict[str, str]] = {}
@@ -144,7 +144,7 @@ class ReminderContexts:
                     "when": f"{date_and_time}, {zone_label(zone, local)}",
                     "zone": zone.key,
                 }
-        return {"name": person.get_full_name(), **self._shared, **self._written[wanted]}
+        return {"name": person.display_name, **self._shared, **self._written[wanted]}
 
 
 # --- the job ---

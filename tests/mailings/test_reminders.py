@@ -226,7 +226,7 @@ def test_conference_start_goes_to_confirmed_attendees_of_the_mode(edition):
 
 
 def test_starred_session_reminds_online_attendees_who_starred_it(edition):
-    session = SessionFactory(edition=edition)
+    session = SessionFactory(edition=edition, plenary_number=2, theme="Open credentials")
     other = SessionFactory(edition=edition, starts_at=session.starts_at + timedelta(hours=3))
     starred = participant(edition, attendance=Registration.Attendance.ONLINE)
     in_person = participant(edition, attendance=Registration.Attendance.IN_PERSON)
@@ -248,7 +248,8 @@ def test_starred_session_reminds_online_attendees_who_starred_it(edition):
     run_at(session.starts_at - timedelta(minutes=15))
     assert reminded(rule) == [starred.email]
     message = OutboxMessage.objects.get()
-    assert message.context["session_title"] == session.title
+    # The title as the programme shows it, the plenary's theme included.
+    assert message.context["session_title"] == f"{session.title}: Open credentials"
     run_at(session.starts_at - timedelta(minutes=10))
     assert reminded(rule) == [starred.email]
     run_at(other.starts_at - timedelta(minutes=15))
