@@ -1,13 +1,19 @@
 """One save of the input page is one service, all or nothing: what it reports on
 success, and that a step refused midway leaves no row and no stored file behind."""
 
+import threading
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 
 from declarations import files, services
 from declarations.models import Attachment, Submission
 from gmc.models import OutboxMessage
 from tests.declarations import samples
+from tests.declarations.factories import call_with_topics
+from tests.factories import EditionFactory, UserFactory
+from tests.registration.factories import RegistrationFactory
 
 Outcome = services.InputOutcome
 
@@ -96,3 +102,38 @@ def test_a_refusal_midway_keeps_what_was_saved_before(call, participant, private
     assert submission.answers.get().text == "Kept"
     assert list(Attachment.objects.values_list("file", flat=True)) == [kept_file]
     assert stored_files(private_storage) == [private_storage / kept_file]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_a_double_click_on_send_makes_one_submission_and_one_receipt():
+    """The page sent twice at the same moment (a double click, a retried request): both
+    saves finish without an error, one submission is sent once, one receipt is queued."""
+    call = call_with_topics(edition=EditionFactory(is_current=True))
+    person = UserFactory()
+    RegistrationFactory(edition=call.edition, attendee=person)
+    barrier = threading.Barrier(2)
+    errors, outcomes = [], []
+
+    def run():
+        try:
+            barrier.wait()
+            saved = services.save_input(
+                call.pk, contributor=person, answers=answers(call, "Sent at once"), send=True
+            )
+            outcomes.append(saved.outcome)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    submission = Submission.objects.get()
+    assert (submission.status, submission.submit_count) == (Submission.Status.SUBMITTED, 1)
+    assert receipts() == 1
+    assert Outcome.SENT in outcomes
