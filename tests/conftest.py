@@ -1,3 +1,4 @@
+import io
 import os
 import shutil
 import socket
@@ -13,7 +14,10 @@ import pytest
 import time_machine
 from aiosmtpd.controller import Controller
 from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management import call_command
 
+from gmc.permissions import ORGANISERS_GROUP, sync_organiser_group
 from tests.factories import UserFactory
 
 
@@ -194,3 +198,22 @@ def demo_time():
     """The clock at DEMO_NOW (ticking on from there) for the whole test."""
     with time_machine.travel(DEMO_NOW, tick=True):
         yield DEMO_NOW
+
+
+@pytest.fixture
+def demo(db, demo_time) -> str:
+    """The whole demo data set, loaded by the command newcomers run, on DEMO_NOW; its
+    output."""
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def staff_organiser(db):
+    """An organiser as the portal makes them: staff, in the Organisers group, not a
+    superuser."""
+    sync_organiser_group()
+    person = UserFactory(is_staff=True, is_superuser=False)
+    person.groups.add(Group.objects.get(name=ORGANISERS_GROUP))
+    return person

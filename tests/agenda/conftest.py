@@ -1,8 +1,6 @@
-import io
 import uuid
 
 import pytest
-from django.core.management import call_command
 
 from tests.factories import EditionFactory
 
@@ -18,13 +16,6 @@ def own_cache(settings):
         if "locmem" in settings.CACHES["default"]["BACKEND"]
         else {**settings.CACHES["default"], "KEY_PREFIX": name}
     }
-
-
-@pytest.fixture
-def demo(db, demo_time) -> str:
-    out = io.StringIO()
-    call_command("load_demo", stdout=out)
-    return out.getvalue()
 
 
 @pytest.fixture
