@@ -131,6 +131,11 @@ class RegistrationAdminForm(forms.ModelForm):
             elif edition is not None and attendee is not None and attendance:
                 existing = Registration.objects.filter(edition=edition, attendee=attendee).first()
                 services.check_registering(edition, existing, **details)
+                if existing is not None:
+                    # Cancelled: the service re-opens it. The form checks it as that row,
+                    # so the model's one-registration-per-person constraint, checked
+                    # after clean(), does not take it for a second registration.
+                    self.instance = existing
         except services.RegistrationError as error:
             refusal_on_form(self, error)
         if self.refused is not None and self.refused.message not in self.errors.get(

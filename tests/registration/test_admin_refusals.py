@@ -128,6 +128,26 @@ def test_adding_someone_already_registered_is_refused_on_the_form(client, staff_
     assert not LogEntry.objects.exists()
 
 
+def test_registering_someone_again_after_a_cancellation_reopens_it(client, staff_organiser):
+    edition = EditionFactory()
+    cancelled = RegistrationFactory(edition=edition, status="cancelled")
+    client.force_login(staff_organiser)
+
+    response = client.post(
+        ADD, add_data(edition, cancelled.attendee, attendance="online", dietary_needs="")
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Registration.objects.count() == 1
+    cancelled.refresh_from_db()
+    assert (cancelled.status, cancelled.attendance) == ("confirmed", "online")
+    entry = AuditEntry.objects.get()
+    assert (entry.action, entry.object_id) == (
+        "registration.added_by_organisers",
+        str(cancelled.pk),
+    )
+
+
 def test_the_service_refuses_an_organiser_registering_someone_registered(edition):
     existing = register(edition, attendance="online")
     organiser = UserFactory(is_staff=True)
