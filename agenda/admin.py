@@ -21,6 +21,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from gmc.admin_audit import AuditedAdmin
 from gmc.errors import show_refusal
 from gmc.models import Edition
 from gmc.query_numbers import is_plain_number
@@ -32,7 +33,7 @@ from .models import Room, Session, SessionSpeaker, Speaker
 
 
 @admin.register(Room)
-class RoomAdmin(admin.ModelAdmin):
+class RoomAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["name", "edition", "order", "links_published"]
     list_filter = ["edition", "links_published"]
     list_editable = ["order"]
@@ -41,7 +42,7 @@ class RoomAdmin(admin.ModelAdmin):
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(admin.ModelAdmin):
+class SpeakerAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["name", "title", "organisation_name", "organisation", "country"]
     search_fields = ["name", "organisation_name", "title"]
     prepopulated_fields = {"slug": ["name"]}
@@ -173,7 +174,10 @@ class RoomFilter(admin.SimpleListFilter):
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(AuditedAdmin, admin.ModelAdmin):
+    # Every save of a session goes through services.changing_sessions, which records
+    # each changed session (this one and the items of its block) itself.
+    audit_admin_changes = False
     list_display = [
         "display_title",
         "local_time",
@@ -253,7 +257,9 @@ class SessionAdmin(admin.ModelAdmin):
                 # The session and the items of its block, edited on this page, change
                 # as one (their SEQUENCE, the cached programme, the move notices).
                 on_page = Session.objects.filter(Q(pk=object_id) | Q(parent_id=object_id))
-                with services.changing_sessions(on_page.values_list("pk", flat=True)):
+                with services.changing_sessions(
+                    on_page.values_list("pk", flat=True), by=request.user
+                ):
                     response = super().changeform_view(request, object_id, form_url, extra_context)
             else:
                 response = super().changeform_view(request, object_id, form_url, extra_context)
@@ -263,7 +269,9 @@ class SessionAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Publish selected sessions"), permissions=["change"])
     def publish_selected(self, request, queryset):
-        result = services.publish_sessions(list(queryset.values_list("pk", flat=True)))
+        result = services.publish_sessions(
+            list(queryset.values_list("pk", flat=True)), by=request.user
+        )
         if result.changed:
             self.message_user(
                 request,
@@ -287,7 +295,9 @@ class SessionAdmin(admin.ModelAdmin):
         description=_("Unpublish selected sessions (back to drafts)"), permissions=["change"]
     )
     def unpublish_selected(self, request, queryset):
-        result = services.unpublish_sessions(list(queryset.values_list("pk", flat=True)))
+        result = services.unpublish_sessions(
+            list(queryset.values_list("pk", flat=True)), by=request.user
+        )
         self.message_user(
             request,
             ngettext(
@@ -320,7 +330,7 @@ class SessionAdmin(admin.ModelAdmin):
                 minutes = form.cleaned_data["minutes"]
                 try:
                     moved = services.shift_sessions(
-                        list(queryset.values_list("pk", flat=True)), minutes
+                        list(queryset.values_list("pk", flat=True)), minutes, by=request.user
                     )
                 except services.AgendaError as error:
                     show_refusal(request, error, about=_("Nothing was moved"))

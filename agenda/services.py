@@ -15,12 +15,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from gmc import audit
 from gmc.errors import RefusedMove
-from gmc.models import User
+from gmc.models import Edition, User
 
 from .cache import invalidate_programme
-from .models import CalendarFeed, Session, SessionSpeaker, Star
+from .models import CalendarFeed, Room, Session, SessionSpeaker, Speaker, Star
 from .notices import Placement, record_moves
 
 # A shift beyond a day is a new programme, not a last-minute change.
@@ -49,6 +51,18 @@ REVISED_FIELDS = (
     "theme",
     "is_published",
 )
+
+# Each changed session gets one audit entry, named by what happened to it: a change of
+# its publication first, then a change of its time or room alone, else any other edit.
+audit.declare_actions(
+    {
+        "session.published": gettext_lazy("Session published"),
+        "session.unpublished": gettext_lazy("Session unpublished (back to a draft)"),
+        "session.moved": gettext_lazy("Session moved (time or room)"),
+        "session.changed": gettext_lazy("Session edited"),
+    }
+)
+PLACEMENT_FIELDS = {"starts_at", "ends_at", "room"}
 
 
 @dataclass(frozen=True)
@@ -89,23 +103,27 @@ def session_states(session_ids: Iterable[int], *, lock: bool = False) -> dict[in
 
 
 @contextmanager
-def changing_sessions(session_ids: Iterable[int]) -> Iterator[None]:
+def changing_sessions(
+    session_ids: Iterable[int], *, by: User | None, note: str = ""
+) -> Iterator[None]:
     """The one way sessions change: wrap every write to existing sessions (an admin
     save, its block items, a shift, publishing) in it. In one transaction it locks the
     sessions and notes their state, runs the write, then, for each session that is not
-    as it was and was or is published, increases its iCalendar SEQUENCE by one (so
-    calendar apps replace the event), invalidates the cached programme of the editions
-    concerned, and tells those who starred a published session that moved
-    (``notices.record_moves``). A write that changes nothing, or raises, bumps nothing.
-    Sessions created inside are new (SEQUENCE 0) and left alone. One change, one bump:
-    each write needs its own block."""
+    as it was: writes one audit entry (``by``, the organiser, or None for the system;
+    the changed fields old and new; ``note``, e.g. why), and, when it was or is
+    published, increases its iCalendar SEQUENCE by one (so calendar apps replace the
+    event), invalidates the cached programme of the editions concerned, and tells those
+    who starred a published session that moved (``notices.record_moves``). A write that
+    changes nothing, or raises, bumps and logs nothing. Sessions created inside are new
+    (SEQUENCE 0) and left alone. One change, one bump, one entry: each write needs its
+    own block."""
     with transaction.atomic():
         before = session_states(session_ids, lock=True)
         yield
-        _record_changes(before)
+        _record_changes(before, by=by, note=note)
 
 
-def _record_changes(before: dict[int, SessionState]) -> None:
+def _record_changes(before: dict[int, SessionState], *, by: User | None, note: str) -> None:
     after = session_states(before)
     changed = {
         pk: old
@@ -114,6 +132,7 @@ def _record_changes(before: dict[int, SessionState]) -> None:
     }
     if not changed:
         return
+    _audit(changed, after, by=by, note=note)
     revised = [
         pk
         for pk, old in changed.items()
@@ -132,6 +151,63 @@ def _record_changes(before: dict[int, SessionState]) -> None:
     record_moves({pk: old.placement for pk, old in changed.items()})
 
 
+def _readable(states: Iterable[SessionState]) -> dict[str, dict]:
+    """Names for the related rows the states point at, read in one query per kind:
+    the log keeps what an organiser would read (a room's name, not its id)."""
+    ids: dict[str, set] = defaultdict(set)
+    for state in states:
+        row = dict(zip(REVISED_FIELDS, state.content, strict=True))
+        for name in ("edition_id", "room_id", "parent_id"):
+            ids[name].add(row[name])
+        ids["speaker"].update(part[0] for part in state.speakers)
+    rows = {
+        "edition_id": Edition.objects.filter(pk__in=ids["edition_id"]),
+        "room_id": Room.objects.filter(pk__in=ids["room_id"]).select_related("edition"),
+        "parent_id": Session.objects.filter(pk__in=ids["parent_id"]),
+        "speaker": Speaker.objects.filter(pk__in=ids["speaker"]),
+    }
+    return {name: {row.pk: str(row) for row in found} for name, found in rows.items()}
+
+
+def _audit_view(state: SessionState, names: dict[str, dict]) -> dict:
+    """A session's state as the audit log records it, by model field name."""
+    view = {}
+    for name, value in zip(REVISED_FIELDS, state.content, strict=True):
+        if name in names:
+            view[name.removesuffix("_id")] = names[name].get(value) if value else None
+        else:
+            view[name] = value
+    roles = dict(SessionSpeaker.Role.choices)
+    view["speakers"] = [
+        f"{names['speaker'].get(speaker_id, '')} ({roles.get(role, role)})"
+        for speaker_id, role, _order in sorted(state.speakers, key=lambda part: part[2])
+    ]
+    return view
+
+
+def _audit(
+    changed: dict[int, SessionState],
+    after: dict[int, SessionState],
+    *,
+    by: User | None,
+    note: str,
+) -> None:
+    """One entry per changed session, in the change's own transaction. A change the
+    log's view does not show (speakers renumbered in the same order) is still an edit."""
+    names = _readable([*changed.values(), *(after[pk] for pk in changed)])
+    sessions = Session.objects.in_bulk(list(changed))
+    for pk, old in sorted(changed.items()):
+        new = after[pk]
+        changes = audit.diff(_audit_view(old, names), _audit_view(new, names))
+        if old.placement.is_published != new.placement.is_published:
+            action = "session.published" if new.placement.is_published else "session.unpublished"
+        elif changes and set(changes) <= PLACEMENT_FIELDS:
+            action = "session.moved"
+        else:
+            action = "session.changed"
+        audit.record(by, action, sessions[pk], changes=changes, note=note)
+
+
 @dataclass
 class PublishResult:
     changed: list[int] = field(default_factory=list)  # ids whose state changed
@@ -139,14 +215,14 @@ class PublishResult:
 
 
 @transaction.atomic
-def publish_sessions(session_ids: Iterable[int]) -> PublishResult:
+def publish_sessions(session_ids: Iterable[int], *, by: User | None) -> PublishResult:
     """Publish drafts. Each is checked as the admin form checks it (edition dates, its
     block, a free room), and one that fails is left a draft with the reason; the others
-    are published and their SEQUENCE increases. Published ones are left alone, so a
-    repeat is a no-op."""
+    are published, their SEQUENCE increases and each gets a "session.published" audit
+    entry by ``by``. Published ones are left alone, so a repeat is a no-op."""
     result = PublishResult()
     ids = list(session_ids)
-    with changing_sessions(ids):
+    with changing_sessions(ids, by=by):
         drafts = list(
             Session.objects.filter(pk__in=ids, is_published=False)
             .select_related("edition", "room", "parent__parent")
@@ -168,11 +244,12 @@ def publish_sessions(session_ids: Iterable[int]) -> PublishResult:
 
 
 @transaction.atomic
-def unpublish_sessions(session_ids: Iterable[int]) -> PublishResult:
+def unpublish_sessions(session_ids: Iterable[int], *, by: User | None) -> PublishResult:
     """Make published sessions drafts again (they leave the public pages and calendar
-    feeds; their SEQUENCE increases). Drafts are left alone: a repeat is a no-op."""
+    feeds; their SEQUENCE increases; each gets a "session.unpublished" audit entry by
+    ``by``). Drafts are left alone: a repeat is a no-op."""
     ids = list(session_ids)
-    with changing_sessions(ids):
+    with changing_sessions(ids, by=by):
         published = list(
             Session.objects.filter(pk__in=ids, is_published=True)
             .order_by("pk")
@@ -222,13 +299,14 @@ def duplicate_session(session_id: int) -> Session:
 
 
 @transaction.atomic
-def shift_sessions(session_ids: Iterable[int], minutes: int) -> list[Session]:
+def shift_sessions(session_ids: Iterable[int], minutes: int, *, by: User | None) -> list[Session]:
     """Move sessions (and the sessions nested in them) by ``minutes``, later when
-    positive. Each moved published session's SEQUENCE increases. All or nothing: when a moved
-    session would leave the edition's dates or clash with another session in its room,
-    nothing moves and AgendaError names the problems. People who starred a moved
-    published session are told (``agenda.notices``). Not idempotent: each call shifts
-    again."""
+    positive. Each moved published session's SEQUENCE increases, and each moved session
+    gets a "session.moved" audit entry by ``by`` noting the shift. All or nothing: when
+    a moved session would leave the edition's dates or clash with another session in its
+    room, nothing moves (and nothing is logged) and AgendaError names the problems.
+    People who starred a moved published session are told (``agenda.notices``). Not
+    idempotent: each call shifts again."""
     if not minutes or abs(minutes) > MAX_SHIFT_MINUTES:
         raise AgendaError(
             _("Shift by 1 to %(max)d minutes, earlier or later.") % {"max": MAX_SHIFT_MINUTES}
@@ -238,7 +316,8 @@ def shift_sessions(session_ids: Iterable[int], minutes: int) -> list[Session]:
     ids |= set(Session.objects.filter(parent_id__in=ids).values_list("pk", flat=True))
     ids |= set(Session.objects.filter(parent__parent_id__in=ids).values_list("pk", flat=True))
     delta = timedelta(minutes=minutes)
-    with changing_sessions(ids):
+    note = _("Shifted by %(minutes)d minutes.") % {"minutes": minutes}
+    with changing_sessions(ids, by=by, note=note):
         Session.objects.filter(pk__in=ids).update(
             starts_at=F("starts_at") + delta,
             ends_at=F("ends_at") + delta,

@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -106,24 +106,42 @@ class RegistrationAdminForm(forms.ModelForm):
             "dietary_needs",
         ]
 
+    # A refusal the service gave when saving this form (see RegistrationAdmin's
+    # changeform_view): shown on the form sent again.
+    refused: services.RegistrationError | None = None
+
     def clean(self):
         cleaned = super().clean()
-        edition = cleaned.get("edition") or (self.instance.edition if self.instance.pk else None)
+        registration = self.instance
+        edition = cleaned.get("edition") or (registration.edition if registration.pk else None)
         attendance = cleaned.get("attendance")
-        if self.instance.pk is None and not cleaned.get("consent"):
-            self.add_error("consent", _("A registration needs the person's consent."))
-        if edition is not None and attendance:
-            try:
-                services.check_details(
-                    edition, attendance, cleaned.get("interpretation_language") or ""
-                )
-            except services.RegistrationError as error:
-                refusal_on_form(self, error)
         attendee = cleaned.get("attendee")
-        if self.instance.pk is None and edition is not None and attendee is not None:
-            existing = Registration.objects.filter(edition=edition, attendee=attendee).first()
-            if existing is not None and existing.is_active:
-                self.add_error("attendee", _("This person is already registered for the edition."))
+        if registration.pk is None and not cleaned.get("consent"):
+            self.add_error("consent", _("A registration needs the person's consent."))
+        # The service's own rules, asked before saving so that a refusal shows here with
+        # everything typed (organisers are not held to the registration window).
+        details = {
+            "attendance": attendance,
+            "interpretation_language": cleaned.get("interpretation_language") or "",
+            "enforce_window": False,
+        }
+        try:
+            if registration.pk is not None and attendance:
+                services.check_update(edition, registration, **details)
+            elif edition is not None and attendee is not None and attendance:
+                existing = Registration.objects.filter(edition=edition, attendee=attendee).first()
+                services.check_registering(edition, existing, **details)
+                if existing is not None:
+                    # Cancelled: the service re-opens it. The form checks it as that row,
+                    # so the model's one-registration-per-person constraint, checked
+                    # after clean(), does not take it for a second registration.
+                    self.instance = existing
+        except services.RegistrationError as error:
+            refusal_on_form(self, error)
+        if self.refused is not None and self.refused.message not in self.errors.get(
+            self.refused.field if self.refused.field in self.fields else NON_FIELD_ERRORS, []
+        ):
+            refusal_on_form(self, self.refused)
         return cleaned
 
     def validate_unique(self):
@@ -262,6 +280,23 @@ class RegistrationAdmin(AuditedAdmin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         # Registrations are cancelled (which frees the seat and tells the person), not deleted.
         return False
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        # A class of its own for this request: the refusal stays with this form.
+        form.refused = getattr(request, "_registration_refused", None)
+        return form
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.RegistrationError as refused:
+            # The service refused at saving what the form's check allowed a moment before
+            # (the last seat went, the person registered meanwhile). The admin's
+            # transaction is rolled back, so nothing was saved or logged: show the form
+            # again as it was sent, with the refusal on it.
+            request._registration_refused = refused
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj: Registration, form, change: bool) -> None:
         data = form.cleaned_data

@@ -172,6 +172,60 @@ def _check_window(edition: Edition) -> None:
         raise RegistrationError(_("Registration for this edition is closed."))
 
 
+def check_registering(
+    edition: Edition,
+    existing: Registration | None,
+    *,
+    attendance: str,
+    interpretation_language: str,
+    enforce_window: bool = True,
+) -> None:
+    """Raise RegistrationError when registering someone for ``edition`` is refused:
+    ``existing`` (their registration for it, if any) is active, the window is shut
+    (unless ``enforce_window`` is off), or the edition does not offer these details.
+    Writes nothing: ``register_attendee`` asks it under the edition lock, a form asks
+    it beforehand to show the refusal with what was typed."""
+    if existing is not None and existing.is_active:
+        raise RegistrationError(
+            _("This person is already registered for the edition."),
+            code="registration.already_registered",
+            field="attendee",
+        )
+    if enforce_window:
+        _check_window(edition)
+    check_details(edition, attendance, interpretation_language)
+
+
+def check_update(
+    edition: Edition,
+    registration: Registration,
+    *,
+    attendance: str,
+    interpretation_language: str,
+    enforce_window: bool = True,
+) -> None:
+    """Raise RegistrationError when ``update_registration`` would refuse to give
+    ``registration`` these details: it is cancelled, the window is shut (unless
+    ``enforce_window`` is off), the edition does not offer them, or it moves to in
+    person and no seat is free. Writes nothing; the seat count is exact only under the
+    edition lock, where ``update_registration`` asks it again."""
+    if not registration.is_active:
+        raise RegistrationError(_("A cancelled registration cannot be changed."))
+    if enforce_window and edition.registration_state() != "open":
+        raise RegistrationError(
+            _("Registration is closed; please write to the organisers to change it.")
+        )
+    check_details(edition, attendance, interpretation_language)
+    if attendance != registration.attendance and attendance == Registration.Attendance.IN_PERSON:
+        free = seats_left(edition)
+        if free is not None and free <= 0:
+            raise RegistrationError(
+                _("All in-person seats are taken; your registration stays online."),
+                code="registration.no_seat",
+                field="attendance",
+            )
+
+
 def _save_answers(registration: Registration, answers: Mapping[int, AnswerValue] | None) -> None:
     """Store the answers to the edition's questions; questions of other editions and
     unknown ids are ignored (a forged form cannot write into another edition), and so
@@ -222,21 +276,26 @@ def register_attendee(
     ``enforce_window=False`` is for organisers in the admin, who may register people
     outside the window; ``by`` is the organiser who registers someone else. Side
     effects: one email, "registration.confirmed" or "registration.waitlisted"; an audit
-    entry when ``by`` is someone else. Safe to repeat.
+    entry when ``by`` is someone else. Safe to repeat for the person themselves; an
+    organiser registering someone already registered is refused (``check_registering``).
     """
     edition = _lock_edition(edition_id)
     existing = (
         Registration.objects.select_for_update().filter(edition=edition, attendee=attendee).first()
     )
-    if existing is not None and existing.is_active:
+    if existing is not None and existing.is_active and (by is None or by.pk == attendee.pk):
         return existing
-    if enforce_window:
-        _check_window(edition)
+    check_registering(
+        edition,
+        existing,
+        attendance=attendance,
+        interpretation_language=interpretation_language,
+        enforce_window=enforce_window,
+    )
     if not consent:
         raise RegistrationError(
             _("Please agree to the privacy notice and the code of conduct."), field="consent"
         )
-    check_details(edition, attendance, interpretation_language)
     now = timezone.now()
     registration = existing or Registration(edition=edition, attendee=attendee)
     registration.edition = edition
@@ -303,19 +362,19 @@ def update_registration(
     """
     edition, registration = _lock_registration(registration_id)
     before = audit.snapshot(registration, AUDITED_FIELDS)
-    if not registration.is_active:
-        raise RegistrationError(_("A cancelled registration cannot be changed."))
-    if enforce_window and edition.registration_state() != "open":
-        raise RegistrationError(
-            _("Registration is closed; please write to the organisers to change it.")
-        )
     new_attendance = attendance or registration.attendance
     language = (
         registration.interpretation_language
         if interpretation_language is None
         else interpretation_language
     )
-    check_details(edition, new_attendance, language)
+    check_update(
+        edition,
+        registration,
+        attendance=new_attendance,
+        interpretation_language=language,
+        enforce_window=enforce_window,
+    )
     fields = ["attendance", "interpretation_language", "accessibility_needs", "dietary_needs"]
     old_attendance, old_status = registration.attendance, registration.status
     registration.attendance = new_attendance
@@ -329,24 +388,16 @@ def update_registration(
 
     freed_seat = False
     confirmed_now = False
-    if old_attendance != new_attendance:
-        if new_attendance == Registration.Attendance.ONLINE:
-            freed_seat = old_status == Registration.Status.CONFIRMED
-            if old_status == Registration.Status.WAITING:
-                fields += _set_status(
-                    registration,
-                    Registration.Status.CONFIRMED,
-                    confirmed_at=timezone.now(),
-                    waitlisted_at=None,
-                )
-                confirmed_now = True
-        else:
-            free = seats_left(edition)
-            if free is not None and free <= 0:
-                raise RegistrationError(
-                    _("All in-person seats are taken; your registration stays online."),
-                    field="attendance",
-                )
+    if old_attendance != new_attendance and new_attendance == Registration.Attendance.ONLINE:
+        freed_seat = old_status == Registration.Status.CONFIRMED
+        if old_status == Registration.Status.WAITING:
+            fields += _set_status(
+                registration,
+                Registration.Status.CONFIRMED,
+                confirmed_at=timezone.now(),
+                waitlisted_at=None,
+            )
+            confirmed_now = True
     registration.save(update_fields=list(dict.fromkeys([*fields, "updated_at"])))
     _save_answers(registration, answers)
     _record(

@@ -86,7 +86,7 @@ def test_every_agenda_object_invalidates(edition):
     assert "New Name" in anonymous_page()
     part.delete()
     assert "New Name" not in anonymous_page()
-    services.shift_sessions([session.pk], 30)  # a bulk update, no signals
+    services.shift_sessions([session.pk], 30, by=None)  # a bulk update, no signals
     assert ">09:30</time>" in anonymous_page()
     edition.time_zone = "Asia/Ho_Chi_Minh"
     edition.save()

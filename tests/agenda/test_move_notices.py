@@ -47,7 +47,7 @@ def test_a_moved_session_is_told_once_to_those_who_starred_it(edition, settings)
     starred_by(session, fan, declined)
     preferences.unsubscribe(declined.pk, EmailCategory.PROGRAMME_CHANGES)
 
-    services.shift_sessions([session.pk], 30)
+    services.shift_sessions([session.pk], 30, by=None)
     assert send_due_notices() == 0  # not before the window is over
     assert notices_sent() == 2
     [message] = moved_emails(fan)
@@ -85,14 +85,14 @@ def test_changes_in_a_window_make_one_email_per_person(edition, settings):
     starred_by(second, person)
     starred_by(back, person)
 
-    services.shift_sessions([first.pk], 15)
-    services.shift_sessions([first.pk], 15)
-    services.shift_sessions([second.pk], -30)
+    services.shift_sessions([first.pk], 15, by=None)
+    services.shift_sessions([first.pk], 15, by=None)
+    services.shift_sessions([second.pk], -30, by=None)
     first.refresh_from_db()
     first.room = annex
     first.save()  # the notice already open for it reports the new room too
-    services.shift_sessions([back.pk], 10)
-    services.shift_sessions([back.pk], -10)  # moved back: nothing to tell
+    services.shift_sessions([back.pk], 10, by=None)
+    services.shift_sessions([back.pk], -10, by=None)  # moved back: nothing to tell
 
     assert MoveNotice.objects.filter(user=person).count() == 1
     assert notices_sent() == 1
@@ -105,7 +105,7 @@ def test_changes_in_a_window_make_one_email_per_person(edition, settings):
     assert outbox.render(message).subject == "2 sessions in your agenda have moved"
 
     # A later change opens a new notice and a new email.
-    services.shift_sessions([second.pk], 5)
+    services.shift_sessions([second.pk], 5, by=None)
     assert notices_sent(after=2 * WINDOW) == 1
     assert len(moved_emails(person)) == 2
 
@@ -116,7 +116,7 @@ def test_drafts_and_other_changes_tell_nobody(edition):
     person = UserFactory()
     starred_by(draft, person)
     starred_by(published, person)
-    services.shift_sessions([draft.pk], 30)
+    services.shift_sessions([draft.pk], 30, by=None)
     published.title = "A better title"
     published.save()
     assert not MoveNotice.objects.exists()
@@ -180,8 +180,8 @@ def test_through_the_worker_people_get_one_email_for_several_changes(
     starred_by(first, person)
     starred_by(second, person)
 
-    services.shift_sessions([first.pk], 15)
-    services.shift_sessions([second.pk], 15)
+    services.shift_sessions([first.pk], 15, by=None)
+    services.shift_sessions([second.pk], 15, by=None)
     wait_for(lambda: smtp_sink.messages, message="no email about the moved sessions")
     # Another run of the beat job, then a sentinel: once it arrives, all is done.
     with transaction.atomic():

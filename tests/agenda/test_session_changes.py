@@ -175,21 +175,21 @@ def test_the_shift_action_bumps_each_moved_session_once(admin_client, block, ite
 def test_the_services_bump_once_per_change_and_invalidate(edition):
     session = SessionFactory(edition=edition, title="Late panel", is_published=False)
     assert "Late panel" not in anonymous_page()
-    services.publish_sessions([session.pk])
+    services.publish_sessions([session.pk], by=None)
     assert sequence(session) == 1
     assert "Late panel" in anonymous_page()
-    services.publish_sessions([session.pk])  # already published: no change
+    services.publish_sessions([session.pk], by=None)  # already published: no change
     assert sequence(session) == 1
-    services.shift_sessions([session.pk], 15)
+    services.shift_sessions([session.pk], 15, by=None)
     assert sequence(session) == 2
-    services.unpublish_sessions([session.pk])
+    services.unpublish_sessions([session.pk], by=None)
     assert sequence(session) == 3
     assert "Late panel" not in anonymous_page()
 
 
 def test_a_draft_never_published_keeps_its_sequence(admin_client, edition):
     draft = SessionFactory(edition=edition, is_published=False)
-    services.shift_sessions([draft.pk], 15)
+    services.shift_sessions([draft.pk], 15, by=None)
     draft.refresh_from_db()
     admin_client.post(change_url(draft), page_data(draft, title="Still a draft"))
     assert Session.objects.get(pk=draft.pk).title == "Still a draft"
@@ -198,7 +198,7 @@ def test_a_draft_never_published_keeps_its_sequence(admin_client, edition):
 
 def test_a_write_that_raises_inside_changes_nothing(edition):
     session = SessionFactory(edition=edition)
-    with pytest.raises(RuntimeError), services.changing_sessions([session.pk]):
+    with pytest.raises(RuntimeError), services.changing_sessions([session.pk], by=None):
         Session.objects.filter(pk=session.pk).update(title="Half done")
         raise RuntimeError
     session.refresh_from_db()

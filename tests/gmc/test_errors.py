@@ -39,7 +39,7 @@ def refused_upload():
 
 
 def refused_agenda_change():
-    agenda_services.shift_sessions([SessionFactory().pk], 0)
+    agenda_services.shift_sessions([SessionFactory().pk], 0, by=None)
 
 
 def refused_edition_change():

@@ -108,7 +108,7 @@ def sessions_moved_emails(organiser) -> None:
         edition=edition, starts_at=local(edition, 0, 9), room=RoomFactory(edition=edition)
     )
     Star.objects.create(user=UserFactory(time_zone="Asia/Ho_Chi_Minh"), session=session)
-    agenda_services.shift_sessions([session.pk], 30)
+    agenda_services.shift_sessions([session.pk], 30, by=None)
     later = timezone.now() + timedelta(
         seconds=django_settings.AGENDA_MOVE_NOTICE_DELAY_SECONDS + 1
     )
