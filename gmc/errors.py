@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest
 
 
@@ -42,3 +43,42 @@ def refusal_on_form(form: forms.BaseForm, error: RefusedMove) -> None:
     """Show a refusal on the form being sent again: by the field it concerns when the
     form has that field, otherwise above the form."""
     form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+# Where a refusal met while saving an admin form waits for that form to be shown again.
+_REFUSAL_ON_REQUEST = "_refused_at_saving"
+
+
+class RefusalOnFormAdmin:
+    """ModelAdmin mixin (put it before ``admin.ModelAdmin``) for admins that save through a
+    service which may refuse at saving what the form's check allowed a moment before (the
+    last seat went, the message's sending began). The admin's transaction is then rolled
+    back, so nothing is saved or logged, and the same form is shown again as it was sent,
+    with the refusal on it: nothing the organiser typed is lost."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except RefusedMove as refused:
+            if request.method != "POST" or hasattr(request, _REFUSAL_ON_REQUEST):
+                raise
+            setattr(request, _REFUSAL_ON_REQUEST, refused)
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change, **kwargs)
+        refused = getattr(request, _REFUSAL_ON_REQUEST, None)
+        if refused is None:
+            return form_class
+
+        class RefusedForm(form_class):
+            def clean(self):
+                cleaned = super().clean()
+                shown = self.errors.get(
+                    refused.field if refused.field in self.fields else NON_FIELD_ERRORS, []
+                )
+                if refused.message not in shown:
+                    refusal_on_form(self, refused)
+                return cleaned
+
+        return RefusedForm

@@ -269,7 +269,8 @@ class BroadcastAdmin(AuditedAdmin, admin.ModelAdmin):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except services.MessagingError as refused:
-            # Its transaction is rolled back: nothing of the edit is written.
+            # Its transaction is rolled back: nothing of the edit is written. The message
+            # is being sent, so its form is no longer offered: its page says so.
             show_refusal(request, refused)
             return redirect("admin:mailings_broadcast_change", object_id)
 

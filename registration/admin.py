@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -19,7 +19,7 @@ from django_countries import countries
 
 from gmc import spreadsheets
 from gmc.admin_audit import AuditedAdmin
-from gmc.errors import refusal_on_form, show_refusal
+from gmc.errors import RefusalOnFormAdmin, refusal_on_form, show_refusal
 
 from . import exports, selectors, services
 from .accounts import admin as accounts_admin  # noqa: F401  the User admin, with deletion
@@ -106,10 +106,6 @@ class RegistrationAdminForm(forms.ModelForm):
             "dietary_needs",
         ]
 
-    # A refusal the service gave when saving this form (see RegistrationAdmin's
-    # changeform_view): shown on the form sent again.
-    refused: services.RegistrationError | None = None
-
     def clean(self):
         cleaned = super().clean()
         registration = self.instance
@@ -138,10 +134,6 @@ class RegistrationAdminForm(forms.ModelForm):
                     self.instance = existing
         except services.RegistrationError as error:
             refusal_on_form(self, error)
-        if self.refused is not None and self.refused.message not in self.errors.get(
-            self.refused.field if self.refused.field in self.fields else NON_FIELD_ERRORS, []
-        ):
-            refusal_on_form(self, self.refused)
         return cleaned
 
     def validate_unique(self):
@@ -164,7 +156,9 @@ class ConfirmOutOfTurnForm(forms.Form):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(AuditedAdmin, admin.ModelAdmin):
+class RegistrationAdmin(RefusalOnFormAdmin, AuditedAdmin, admin.ModelAdmin):
+    # A seat taken, or the person registered, between the form's check and the save:
+    # the refusal is shown on the form sent again (RefusalOnFormAdmin).
     form = RegistrationAdminForm
     # Saves go through the services, which log the change with its consequences (a
     # move to online that confirms a waiting registration) themselves.
@@ -280,23 +274,6 @@ class RegistrationAdmin(AuditedAdmin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         # Registrations are cancelled (which frees the seat and tells the person), not deleted.
         return False
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
-        # A class of its own for this request: the refusal stays with this form.
-        form.refused = getattr(request, "_registration_refused", None)
-        return form
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except services.RegistrationError as refused:
-            # The service refused at saving what the form's check allowed a moment before
-            # (the last seat went, the person registered meanwhile). The admin's
-            # transaction is rolled back, so nothing was saved or logged: show the form
-            # again as it was sent, with the refusal on it.
-            request._registration_refused = refused
-            return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj: Registration, form, change: bool) -> None:
         data = form.cleaned_data
