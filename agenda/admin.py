@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from gmc.admin_audit import AuditedAdmin
+from gmc.admin_translation import TranslatedAdmin
 from gmc.errors import show_refusal
 from gmc.models import Edition
 from gmc.query_numbers import is_plain_number
@@ -42,7 +43,7 @@ class RoomAdmin(AuditedAdmin, admin.ModelAdmin):
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(AuditedAdmin, admin.ModelAdmin):
+class SpeakerAdmin(AuditedAdmin, TranslatedAdmin):
     list_display = ["name", "title", "organisation_name", "organisation", "country"]
     search_fields = ["name", "organisation_name", "title"]
     prepopulated_fields = {"slug": ["name"]}
@@ -75,8 +76,10 @@ class BlockItemInline(admin.TabularInline):
     fk_name = "parent"
     formset = BlockItemsFormSet
     extra = 1
-    fields = ["starts_at", "ends_at", "kind", "title", "slug", "room", "is_published"]
-    prepopulated_fields = {"slug": ["title"]}
+    # The English title only: a row per language would not fit; the item's own page
+    # has every language.
+    fields = ["starts_at", "ends_at", "kind", "title_en", "slug", "room", "is_published"]
+    prepopulated_fields = {"slug": ["title_en"]}
     ordering = ["starts_at", "title"]
     show_change_link = True
     verbose_name = _("item of this block")
@@ -174,7 +177,7 @@ class RoomFilter(admin.SimpleListFilter):
 
 
 @admin.register(Session)
-class SessionAdmin(AuditedAdmin, admin.ModelAdmin):
+class SessionAdmin(AuditedAdmin, TranslatedAdmin):
     # Every save of a session goes through services.changing_sessions, which records
     # each changed session (this one and the items of its block) itself.
     audit_admin_changes = False

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from gmc import audit
 from gmc.errors import RefusedMove
 from gmc.models import Edition, User
+from gmc.translation import texts_in_every_language
 
 from .cache import invalidate_programme
 from .models import CalendarFeed, Room, Session, SessionSpeaker, Speaker, Star
@@ -280,16 +281,15 @@ def duplicate_session(session_id: int) -> Session:
     copy = Session.objects.create(
         edition_id=original.edition_id,
         kind=original.kind,
-        title=original.title,
         slug=_free_slug(original.slug),
-        description=original.description,
         starts_at=original.starts_at,
         ends_at=original.ends_at,
         room_id=original.room_id,
         parent_id=original.parent_id,
         plenary_number=original.plenary_number,
-        theme=original.theme,
         is_published=False,
+        # Title, description and theme in every language they are written in.
+        **texts_in_every_language(original),
     )
     SessionSpeaker.objects.bulk_create(
         SessionSpeaker(session=copy, speaker_id=p.speaker_id, role=p.role, order=p.order)

@@ -16,22 +16,24 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries.filters import CountryFilter
+from modeltranslation.admin import TranslationStackedInline
 
 from gmc.admin_audit import AuditedAdmin
+from gmc.admin_translation import TranslatedAdmin
 from gmc.query_numbers import is_plain_number
 
 from . import services
 from .models import Answer, Attachment, Call, Submission, Tag, Topic
 
 
-class TopicInline(admin.StackedInline):
+class TopicInline(TranslationStackedInline):
     model = Topic
     extra = 0
-    fields = [("order", "title"), "guiding_question", "help_text", ("word_limit", "is_showcase")]
+    fields = ["order", "title", "guiding_question", "help_text", ("word_limit", "is_showcase")]
 
 
 @admin.register(Call)
-class CallAdmin(admin.ModelAdmin):
+class CallAdmin(TranslatedAdmin):
     list_display = ["edition", "opens_at", "deadline", "review_link"]
     list_select_related = ["edition"]
     inlines = [TopicInline]

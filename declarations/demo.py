@@ -16,8 +16,9 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from django.utils import timezone
+from modeltranslation.utils import build_localized_fieldname
 
-from gmc.demo_loading import demo_loader, prose, read_demo_data
+from gmc.demo_loading import demo_loader, prose, read_demo_data, translated_texts
 from gmc.models import Edition
 from gmc.selectors import current_edition
 from registration import selectors as registration_selectors
@@ -53,15 +54,22 @@ def _call(edition: Edition, now: datetime) -> Call | None:
     opens, closes = window
     on_record = edition.year == 2020
     data = _data("calls")
-    introduction = prose(data["introduction"])
-    if not on_record:
-        introduction += "\n\n" + prose(data["sample_note"])
+    texts = {"": data, **({} if on_record else data.get("translations", {}))}
+    introductions = {}
+    for language, text in texts.items():
+        introduction = prose(text["introduction"])
+        if not on_record:
+            introduction += "\n\n" + prose(text["sample_note"])
+        column = "introduction"
+        if language:
+            column = build_localized_fieldname(column, language)
+        introductions[column] = introduction
     if edition.declaration_deadline != closes:
         # The call closes at the edition's deadline: a sample one where none is on record.
         edition.declaration_deadline = closes
         edition.save(update_fields=["declaration_deadline", "updated_at"])
     call, _created = Call.objects.update_or_create(
-        edition=edition, defaults={"opens_at": opens, "introduction": introduction}
+        edition=edition, defaults={"opens_at": opens, **introductions}
     )
     for topic in data["topic_2020"] if on_record else data["topic"]:
         fields = {
@@ -70,6 +78,7 @@ def _call(edition: Edition, now: datetime) -> Call | None:
             "help_text": prose(topic["help_text"]),
             "word_limit": topic["word_limit"],
             "is_showcase": topic["is_showcase"],
+            **translated_texts(topic, ["guiding_question", "help_text"]),
         }
         Topic.objects.update_or_create(call=call, order=topic["order"], defaults=fields)
     return call

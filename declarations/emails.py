@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.conf import settings
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from gmc import email_kinds
@@ -49,7 +50,13 @@ email_kinds.register(RECEIPT)
 
 def receipt_context(submission: Submission) -> dict:
     """A copy of the input as sent: the answers, the attachments' names and the consents,
-    with the moments in the edition's zone."""
+    with the moments in the edition's zone, written in the contributor's language (the
+    organisers' titles too, else in English)."""
+    with translation.override(submission.contributor.language or settings.LANGUAGE_CODE):
+        return _receipt_context(submission)
+
+
+def _receipt_context(submission: Submission) -> dict:
     call = submission.call
     edition = call.edition
     topics = list(call.topics.all())

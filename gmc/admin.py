@@ -11,6 +11,7 @@ from gmc import outbox, services
 
 # Also registers the audit log's own admin.
 from gmc.admin_audit import AuditedAdmin
+from gmc.admin_translation import TranslatedAdmin
 from gmc.errors import show_refusal
 from gmc.models import (
     AllianceMember,
@@ -184,7 +185,7 @@ class EditionForm(forms.ModelForm):
 
 
 @admin.register(Edition)
-class EditionAdmin(AuditedAdmin, PreviewOnSite, admin.ModelAdmin):
+class EditionAdmin(AuditedAdmin, PreviewOnSite, TranslatedAdmin):
     form = EditionForm
 
     class Media:
@@ -356,7 +357,7 @@ class AllianceMemberAdmin(PreviewOnSite, admin.ModelAdmin):
 
 
 @admin.register(Publication)
-class PublicationAdmin(AuditedAdmin, PreviewOnSite, admin.ModelAdmin):
+class PublicationAdmin(AuditedAdmin, PreviewOnSite, TranslatedAdmin):
     list_display = ["title", "kind", "edition", "published_on", "has_file", "has_link"]
     list_filter = ["kind", "edition"]
     search_fields = ["title", "summary", "slug"]
@@ -376,7 +377,7 @@ class PublicationAdmin(AuditedAdmin, PreviewOnSite, admin.ModelAdmin):
 
 
 @admin.register(NewsArticle)
-class NewsArticleAdmin(PreviewOnSite, admin.ModelAdmin):
+class NewsArticleAdmin(PreviewOnSite, TranslatedAdmin):
     list_display = ["title", "edition", "status", "published_at"]
     list_filter = ["status", "edition"]
     search_fields = ["title", "summary", "body", "slug"]

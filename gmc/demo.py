@@ -20,7 +20,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from gmc.demo_loading import demo_loader, prose, read_demo_data
+from gmc.demo_loading import demo_loader, prose, read_demo_data, translated_texts
 from gmc.models import (
     AllianceMember,
     Edition,
@@ -119,8 +119,10 @@ def edition_rows(today: date) -> list[dict]:
     rows = []
     for row in _data("editions")["edition"]:
         zone = ZoneInfo(row["time_zone"])
-        fields = {}
+        fields = translated_texts(row, EDITION_PROSE)
         for key, value in row.items():
+            if key == "translations":
+                continue
             if isinstance(value, datetime):
                 value = value.replace(tzinfo=zone)
             elif key in EDITION_PROSE:

@@ -17,6 +17,7 @@ from importlib.resources import files
 from typing import IO, Any
 
 from django.utils.module_loading import autodiscover_modules
+from modeltranslation.utils import build_localized_fieldname
 
 Loader = Callable[[IO[str]], None]
 
@@ -66,6 +67,17 @@ def discover_loaders() -> list[DemoLoader]:
 def read_demo_data(package: str, name: str) -> dict[str, Any]:
     """The TOML file ``<package>/demo_data/<name>.toml``."""
     return tomllib.loads(files(package).joinpath("demo_data", f"{name}.toml").read_text("utf-8"))
+
+
+def translated_texts(row: dict, prose_fields: Iterable[str] = ()) -> dict[str, str]:
+    """The texts of a demo row in other languages (its ``translations.<language>``
+    tables), by column name (``summary_es``), the ``prose_fields`` unwrapped."""
+    prose_fields = set(prose_fields)
+    return {
+        build_localized_fieldname(field, language): prose(text) if field in prose_fields else text
+        for language, texts in row.get("translations", {}).items()
+        for field, text in texts.items()
+    }
 
 
 def prose(text: str) -> str:

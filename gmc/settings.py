@@ -13,7 +13,6 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("GMC_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -59,6 +58,8 @@ if PRODUCTION and not SITE_URL.startswith("https://"):
 
 # --- Applications -------------------------------------------------------------------
 INSTALLED_APPS = [
+    # Before the admin, whose forms it extends with one field per language.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -234,7 +235,25 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 LANGUAGE_CODE = "en"
 # A language is offered once its catalogue is translated; the switcher appears with the
 # second one. Right-to-left languages are handled by the base layout (LANGUAGE_BIDI).
-LANGUAGES = [("en", _("English"))]
+LANGUAGES = [
+    ("en", "English"),
+    ("es", "Español"),
+    ("fr", "Français"),
+    ("zh-hans", "简体中文"),
+    ("ru", "Русский"),
+    ("ar", "العربية"),
+    ("vi", "Tiếng Việt"),
+]
+# Organisers' texts (edition, programme, news, declaration call) are written per
+# language in the admin: <app>/translation.py names the fields. The original column
+# keeps the English text; a missing translation reads as the English one.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+# Slugs are made from the English title, whatever the organiser's admin language.
+MODELTRANSLATION_PREPOPULATE_LANGUAGE = "en"
+# Code (factories, demo loaders, services) that creates a row with `title=...` fills
+# the English column too, so the English read never finds it empty.
+MODELTRANSLATION_AUTO_POPULATE = "default"
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 # How each language writes dates and times, everywhere: gmc/formats/<language>/formats.py.

@@ -4,6 +4,8 @@ reminders declare theirs beside the code that sends them (``mailings.reminders``
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from gmc import email_kinds
@@ -40,12 +42,15 @@ email_kinds.register(BROADCAST)
 
 def broadcast_context(broadcast: Broadcast, person: User, *, test: bool = False) -> dict:
     """The message as ``person`` receives it; ``test`` marks the author's test copy."""
+    with translation.override(person.language or settings.LANGUAGE_CODE):
+        # The edition's title in the person's language, else in English.
+        edition_title = broadcast.edition.title
     return {
         "name": person.display_name,
         # The templates open with "Dear {{ name }}," unless the author said otherwise;
         # rows queued before this option existed lack the key and keep the greeting.
         "greeting": broadcast.greeting,
-        "edition_title": broadcast.edition.title,
+        "edition_title": edition_title,
         "subject": broadcast.subject,
         "body": broadcast.body,
         "contact_email": broadcast.edition.contact_email,

@@ -124,9 +124,7 @@ class ReminderContexts:
         self.occurrence = occurrence
         edition = occurrence.rule.edition
         self._shared = {
-            "edition_title": edition.title,
             "action_url": absolute_url(_action_path(occurrence)),
-            "session_title": occurrence.session.display_title if occurrence.session else "",
             "contact_email": edition.contact_email,
         }
         self._written: dict[tuple[str, str], dict[str, str]] = {}
@@ -139,7 +137,11 @@ class ReminderContexts:
             with translation.override(language):
                 local = self.occurrence.event_at.astimezone(zone)
                 date_and_time = formats.date_format(local, "DATETIME_FORMAT")
+                session = self.occurrence.session
                 self._written[wanted] = {
+                    # The organisers' titles in the person's language, else in English.
+                    "edition_title": self.occurrence.rule.edition.title,
+                    "session_title": session.display_title if session else "",
                     "event": str(self.occurrence.rule.get_event_display()),
                     "when": f"{date_and_time}, {zone_label(zone, local)}",
                     "zone": zone.key,

@@ -80,13 +80,16 @@ def email_context(registration: Registration) -> dict:
         if online and opens_at and opens_at > timezone.now():
             moment = formats.date_format(opens_at.astimezone(edition.tz), "DATETIME_FORMAT")
             links_open = f"{moment}, {zone_label(edition.tz, opens_at)}"
+        # The organisers' texts in that language too, else in English.
+        edition_title = edition.title
+        venue = ", ".join(part for part in (edition.venue, edition.city) if part)
     return {
         "name": registration.attendee.display_name,
-        "edition_title": edition.title,
+        "edition_title": edition_title,
         "edition_year": edition.year,
         "dates": dates,
         "dates_provisional": edition.dates_provisional,
-        "venue": ", ".join(part for part in (edition.venue, edition.city) if part),
+        "venue": venue,
         "attendance": registration.attendance,
         "position": waiting_position(registration),
         "ticket_code": registration.ticket_code,

@@ -1,8 +1,10 @@
+import importlib
 import io
 import os
 import shutil
 import socket
 import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -16,6 +18,7 @@ from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.utils import formats, translation
 
 from gmc.permissions import ORGANISERS_GROUP, sync_organiser_group
 from tests.factories import UserFactory
@@ -217,3 +220,30 @@ def staff_organiser(db):
     person = UserFactory(is_staff=True, is_superuser=False)
     person.groups.add(Group.objects.get(name=ORGANISERS_GROUP))
     return person
+
+
+@pytest.fixture
+def english_afterwards():
+    """A request in another language leaves it active in the thread: back to English
+    after the test, so that no later test builds rows in that language."""
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture
+def language_formats(monkeypatch, settings):
+    """Pages and emails in other languages use the project's own format names: where a
+    language has no formats module yet, the English one stands in."""
+    english = importlib.import_module("gmc.formats.en")
+    for code, _name in settings.LANGUAGES:
+        package = f"gmc.formats.{translation.to_locale(code)}"
+        try:
+            importlib.import_module(f"{package}.formats")
+        except ImportError:
+            monkeypatch.setitem(sys.modules, package, english)
+            monkeypatch.setitem(sys.modules, f"{package}.formats", english.formats)
+    formats._format_modules_cache.clear()
+    formats._format_cache.clear()
+    yield
+    formats._format_modules_cache.clear()
+    formats._format_cache.clear()

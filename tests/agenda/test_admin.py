@@ -27,9 +27,9 @@ def form_data(edition, room=None, start=(0, "10:00"), end=(0, "11:00"), **extra)
     data = {
         "edition": edition.pk,
         "kind": Session.Kind.PANEL,
-        "title": "A new panel",
+        "title_en": "A new panel",
         "slug": "a-new-panel",
-        "description": "",
+        "description_en": "",
         "starts_at_0": start_day,
         "starts_at_1": start_time,
         "ends_at_0": end_day,

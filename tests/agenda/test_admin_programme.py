@@ -64,7 +64,7 @@ def block_data(block, **extra):
     data = {
         "edition": block.edition_id,
         "kind": block.kind,
-        "title": block.title,
+        "title_en": block.title,
         "slug": block.slug,
         "starts_at_0": start.date().isoformat(),
         "starts_at_1": start.strftime("%H:%M"),
@@ -84,7 +84,7 @@ def item_fields(index, edition, title, start, end, **extra):
     day = edition.start_date.isoformat()
     fields = {
         "kind": Session.Kind.OPENING_ITEM,
-        "title": title,
+        "title_en": title,
         "slug": title.lower().replace(" ", "-"),
         "starts_at_0": day,
         "starts_at_1": start,

@@ -196,7 +196,7 @@ def test_changing_the_speakers_in_the_admin_is_logged(admin_client, edition):
 
 def test_an_item_edited_on_its_block_page_is_logged_alone(admin_client, organiser, block, item):
     data = page_data(block, items=[item])
-    data |= {"children-0-title": "Welcome film"}
+    data |= {"children-0-title_en": "Welcome film"}
 
     assert admin_client.post(change_url(block), data).status_code == 302
 

@@ -53,7 +53,7 @@ def test_organiser_edit_shows_at_the_next_request(client, organiser, edition):
         {
             "edition": edition.pk,
             "kind": session.kind,
-            "title": "New title",
+            "title_en": "New title",
             "slug": session.slug,
             "starts_at_0": day,
             "starts_at_1": "10:00",
@@ -155,3 +155,18 @@ def test_pages_with_a_form_token_are_never_shared(edition, settings):
             "/i18n/setlang/", {"language": "en", "next": "/agenda/", "csrfmiddlewaretoken": token}
         )
         assert response.status_code == 302
+
+
+def test_cache_is_kept_per_language(edition, language_formats, english_afterwards):
+    SessionFactory(edition=edition, title="Opening panel", title_es="Panel de apertura")
+    SessionFactory(edition=edition, title="Closing panel")
+
+    def page(language):
+        return Client().get("/agenda/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    assert "Opening panel" in page("en")
+    spanish = page("es")
+    assert "Panel de apertura" in spanish and "Opening panel" not in spanish
+    # Where no Spanish title is written, the English one.
+    assert "Closing panel" in spanish
+    assert "Opening panel" in page("en") and "Panel de apertura" in page("es")

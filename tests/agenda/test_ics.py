@@ -57,9 +57,9 @@ def test_uid_is_stable_and_sequence_increases_after_an_edit(client, organiser, e
         {
             "edition": edition.pk,
             "kind": session.kind,
-            "title": "Renamed panel",
+            "title_en": "Renamed panel",
             "slug": session.slug,
-            "description": session.description,
+            "description_en": session.description,
             "starts_at_0": local(edition, 0, 10).date().isoformat(),
             "starts_at_1": "10:30",
             "ends_at_0": local(edition, 0, 10).date().isoformat(),

@@ -145,7 +145,7 @@ def test_a_time_changed_in_the_admin_is_told(client, organiser, edition, setting
         "children-0-id": item.pk,
         "children-0-parent": block.pk,
         "children-0-kind": item.kind,
-        "children-0-title": item.title,
+        "children-0-title_en": item.title,
         "children-0-slug": item.slug,
         "children-0-starts_at_0": day,
         "children-0-starts_at_1": "09:40",

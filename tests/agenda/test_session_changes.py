@@ -33,15 +33,18 @@ def moment(session, value):
     return local_value.date().isoformat(), local_value.strftime("%H:%M")
 
 
+ENGLISH = {"title": "title_en", "description": "description_en", "theme": "theme_en"}
+
+
 def page_data(session, *, items=(), speakers=(), **changes):
     """The change page of ``session`` sent back as shown, with ``changes``."""
     start, end = moment(session, session.starts_at), moment(session, session.ends_at)
     data = {
         "edition": session.edition_id,
         "kind": session.kind,
-        "title": session.title,
+        "title_en": session.title,
         "slug": session.slug,
-        "description": session.description,
+        "description_en": session.description,
         "starts_at_0": start[0],
         "starts_at_1": start[1],
         "ends_at_0": end[0],
@@ -49,7 +52,7 @@ def page_data(session, *, items=(), speakers=(), **changes):
         "room": session.room_id or "",
         "parent": session.parent_id or "",
         "plenary_number": session.plenary_number or "",
-        "theme": session.theme,
+        "theme_en": session.theme,
         "is_published": "on" if session.is_published else "",
         "session_speakers-TOTAL_FORMS": str(len(speakers)),
         "session_speakers-INITIAL_FORMS": str(len(speakers)),
@@ -70,7 +73,7 @@ def page_data(session, *, items=(), speakers=(), **changes):
             f"children-{index}-id": item.pk,
             f"children-{index}-parent": session.pk,
             f"children-{index}-kind": item.kind,
-            f"children-{index}-title": item.title,
+            f"children-{index}-title_en": item.title,
             f"children-{index}-slug": item.slug,
             f"children-{index}-starts_at_0": item_start[0],
             f"children-{index}-starts_at_1": item_start[1],
@@ -79,7 +82,8 @@ def page_data(session, *, items=(), speakers=(), **changes):
             f"children-{index}-room": item.room_id or "",
             f"children-{index}-is_published": "on" if item.is_published else "",
         }
-    data.update(changes)
+    # The texts are written per language: a change of ``title`` is of the English one.
+    data.update({ENGLISH.get(name, name): value for name, value in changes.items()})
     return data
 
 
@@ -149,7 +153,7 @@ def test_a_refused_admin_save_bumps_nothing(admin_client, block, item):
 def test_an_item_edited_on_its_block_page_bumps_the_item_alone(admin_client, block, item):
     assert "Welcome video" in anonymous_page()
     data = page_data(block, items=[item])
-    data |= {"children-0-title": "Welcome film", "children-0-starts_at_1": "09:05",
+    data |= {"children-0-title_en": "Welcome film", "children-0-starts_at_1": "09:05",
              "children-0-ends_at_1": "09:15"}  # fmt: skip
     assert admin_client.post(change_url(block), data).status_code == 302
     assert sequence(item) == 1

@@ -51,8 +51,8 @@ def test_make_current_refuses_unpublished_and_several_editions(client, staff_org
 def edition_form_data(**overrides) -> dict:
     data = {
         "year": 2026,
-        "title": "GMC 2026",
-        "theme": "",
+        "title_en": "GMC 2026",
+        "theme_en": "",
         "is_published": "on",
         "time_zone": "Asia/Ho_Chi_Minh",
         "start_date": "2026-12-02",
@@ -62,7 +62,7 @@ def edition_form_data(**overrides) -> dict:
         "closing_at_0": "",
         "closing_at_1": "",
         "format": "in_person",
-        "venue": "",
+        "venue_en": "",
         "city": "Hanoi",
         "country": "VN",
         "capacity": "150",
@@ -74,14 +74,15 @@ def edition_form_data(**overrides) -> dict:
         "declaration_deadline_1": "",
         "working_language": "en",
         "contact_email": "",
-        "summary": "",
-        "background": "",
-        "aims": "",
-        "expected_outcomes": "",
-        "target_audience": "",
-        "outcomes": "",
+        "summary_en": "",
+        "background_en": "",
+        "aims_en": "",
+        "expected_outcomes_en": "",
+        "target_audience_en": "",
+        "outcomes_en": "",
         "online_joining_details": "",
     }
+    # The edition's texts are written per language: the English fields here.
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
 
