@@ -95,6 +95,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After the account is known: a signed-in person's profile language, else the
+    # cookie, else Accept-Language, for addresses without a language prefix.
+    "gmc.languages.PreferredLanguageMiddleware",
     "gmc.privacy.PrivateResponsesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -232,9 +235,22 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 
 # --- Internationalisation and time ---------------------------------------------------
 LANGUAGE_CODE = "en"
-# A language is offered once its catalogue is translated; the switcher appears with the
-# second one. Right-to-left languages are handled by the base layout (LANGUAGE_BIDI).
-LANGUAGES = [("en", _("English"))]
+# English, the six UN languages but English, and Vietnamese (the 2026 host's). The
+# switcher names each in its own language (Django's name_local); these names are the
+# translated ones the admin shows. Right-to-left languages (Arabic) get dir="rtl" and
+# the mirrored Bootstrap from the base layout (LANGUAGE_BIDI).
+LANGUAGES = [
+    ("en", _("English")),
+    ("es", _("Spanish")),
+    ("fr", _("French")),
+    ("zh-hans", _("Simplified Chinese")),
+    ("ru", _("Russian")),
+    ("ar", _("Arabic")),
+    ("vi", _("Vietnamese")),
+]
+# Our catalogues (locale/<code>/LC_MESSAGES/django.po, re-extracted by `make messages`);
+# the .mo files are built from them by `make run`, `make test` and the release step,
+# never committed.
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 # How each language writes dates and times, everywhere: gmc/formats/<language>/formats.py.
