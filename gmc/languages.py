@@ -4,8 +4,9 @@ An address with a language prefix (``/es/agenda/``) is in that language, for eve
 it is what people share. An address without one is in the visitor's language: a
 signed-in person's profile language, else the one kept in the language cookie (set by
 the switcher), else the browser's ``Accept-Language``, else English. A public page
-asked for without a prefix by someone whose language is not English is redirected to
-its address in their language, so the address bar always names the language shown;
+a browser asks for without a prefix, for someone whose language is not English, is
+redirected to its address in their language, so the address bar always names the
+language shown (calendar apps and scripts are answered where they asked);
 the addresses outside ``i18n_patterns`` (the admin, calendar feeds, health check,
 sitemap) have no prefixed form and are simply answered in that language.
 
@@ -73,15 +74,23 @@ class PreferredLanguageMiddleware:
                 # One address for every language (the admin, a feed): answered in theirs.
                 translation.activate(language)
                 request.LANGUAGE_CODE = language
-            elif request.method in ("GET", "HEAD"):
+            elif request.method in ("GET", "HEAD") and _browser_page(request):
                 response = HttpResponseRedirect(target)
                 patch_vary_headers(response, ("Cookie", "Accept-Language"))
                 return response
-            # A form sent to a page's English address (from a page opened before) is
-            # answered at that address, in English: only English resolves there.
+            # A form sent to a page's English address (from a page opened before), or a
+            # calendar app or script reading one, is answered at that address, in
+            # English: only English resolves there. (The private calendar feed is
+            # written in its owner's language whatever the address.)
         response = self.get_response(request)
         patch_vary_headers(response, ("Cookie",))
         return response
+
+
+def _browser_page(request: HttpRequest) -> bool:
+    """A browser asking for a page (its Accept names HTML), not a calendar app, feed
+    reader or script, which keep the address they were given."""
+    return "text/html" in request.headers.get("Accept", "")
 
 
 def _prefixed_path(request: HttpRequest, language: str) -> str | None:

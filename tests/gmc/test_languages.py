@@ -14,6 +14,8 @@ from django.utils import translation
 from tests.agenda.factories import SessionFactory
 from tests.factories import EditionFactory, UserFactory
 
+# What a browser sends when it opens a page.
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 ALTERNATE = re.compile(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">')
 
 
@@ -113,7 +115,8 @@ def test_sitemap_lists_every_page_in_every_language(client, db):
     assert f'hreflang="x-default" href="{site}/about/"' in xml
 
 
-def test_switcher_keeps_the_choice_in_the_cookie(client, db):
+def test_switcher_keeps_the_choice_in_the_cookie(db):
+    client = Client(HTTP_ACCEPT=BROWSER_ACCEPT)
     response = client.post("/i18n/setlang/", {"language": "vi", "next": "/agenda/"})
     assert response.status_code == 302
     assert response["Location"] == "/vi/agenda/"
@@ -145,22 +148,31 @@ def test_switcher_ignores_a_language_not_offered(client, user):
 
 
 def test_accept_language_decides_without_a_choice(db):
-    browser = Client(HTTP_ACCEPT_LANGUAGE="vi-VN,vi;q=0.9,en;q=0.5")
+    browser = Client(HTTP_ACCEPT_LANGUAGE="vi-VN,vi;q=0.9,en;q=0.5", HTTP_ACCEPT=BROWSER_ACCEPT)
     response = browser.get("/agenda/?zone=UTC")
     assert response.status_code == 302
     assert response["Location"] == "/vi/agenda/?zone=UTC"
     assert "Accept-Language" in response["Vary"] and "Cookie" in response["Vary"]
-    english = Client(HTTP_ACCEPT_LANGUAGE="de-DE,en;q=0.5")
+    english = Client(HTTP_ACCEPT_LANGUAGE="de-DE,en;q=0.5", HTTP_ACCEPT=BROWSER_ACCEPT)
     assert html_lang(english.get("/agenda/")) == "en"
 
 
+def test_calendar_apps_and_scripts_keep_the_address_they_were_given(db):
+    EditionFactory(is_current=True)
+    reader = Client(HTTP_ACCEPT_LANGUAGE="es", HTTP_ACCEPT="text/calendar, */*")
+    response = reader.get("/agenda.ics")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+
+
 def test_the_cookie_wins_over_accept_language(db):
-    browser = Client(HTTP_ACCEPT_LANGUAGE="vi")
+    browser = Client(HTTP_ACCEPT_LANGUAGE="vi", HTTP_ACCEPT=BROWSER_ACCEPT)
     browser.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     assert browser.get("/").status_code == 200
 
 
-def test_profile_language_wins_unless_the_address_has_a_prefix(client, db):
+def test_profile_language_wins_unless_the_address_has_a_prefix(db):
+    client = Client(HTTP_ACCEPT=BROWSER_ACCEPT)
     EditionFactory(is_current=True)
     person = UserFactory(language="ru")
     client.force_login(person)

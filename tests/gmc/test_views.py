@@ -44,7 +44,7 @@ def test_language_switcher_appears_with_a_second_language(client, db, settings):
     assert '<label for="language-select"' in html
     response = client.post("/i18n/setlang/", {"language": "ar", "next": "/"})
     assert response.status_code == 302
-    html = client.get("/", follow=True).content.decode()
+    html = client.get("/", follow=True, HTTP_ACCEPT="text/html").content.decode()
     assert '<html lang="ar" dir="rtl">' in html
     assert "bootstrap.rtl.min.css" in html
 
