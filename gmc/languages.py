@@ -72,9 +72,13 @@ class PreferredLanguageMiddleware:
             target = _prefixed_path(request, language)
             if target is None:
                 # One address for every language (the admin, a feed): answered in theirs.
-                translation.activate(language)
                 request.LANGUAGE_CODE = language
-            elif request.method in ("GET", "HEAD") and _browser_page(request):
+                with translation.override(language):
+                    response = self.get_response(request)
+                response.headers["Content-Language"] = language
+                patch_vary_headers(response, ("Cookie", "Accept-Language"))
+                return response
+            if request.method in ("GET", "HEAD") and _browser_page(request):
                 response = HttpResponseRedirect(target)
                 patch_vary_headers(response, ("Cookie", "Accept-Language"))
                 return response

@@ -16,6 +16,7 @@ from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.utils import translation
 
 from gmc.permissions import ORGANISERS_GROUP, sync_organiser_group
 from tests.factories import UserFactory
@@ -76,6 +77,14 @@ class SmtpSink:
     def messages(self):
         with self._lock:
             return [item["message"] for item in self.received]
+
+
+@pytest.fixture(autouse=True)
+def _language_of_each_test():
+    """Each test starts in the default language, as each request does: a page asked for
+    with a language prefix leaves that language active in the test's thread."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

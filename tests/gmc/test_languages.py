@@ -198,6 +198,7 @@ def test_admin_speaks_the_organisers_language(client, db):
     response = client.get("/admin/")
     assert response.status_code == 200
     assert html_lang(response) == "fr"
+    assert response["Content-Language"] == "fr"
     assert "Déconnexion" in response.content.decode()  # Django's own catalogue
 
 
