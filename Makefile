@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PORT
 
-.PHONY: setup run test lint security migrations-check browser-setup clean bench
+.PHONY: setup run test lint security migrations-check browser-setup clean bench messages compilemessages
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -21,14 +21,14 @@ node_modules/.installed: package.json package-lock.json
 
 # The settings are production's unless DEBUG=1 says otherwise: the development targets
 # say it themselves.
-run test migrations-check bench: export DEBUG = 1
+run test migrations-check bench messages compilemessages: export DEBUG = 1
 # Links in emails and calendar files name the address the portal is served on: the web
 # process and the worker that renders emails both read it (unless SITE_URL is set).
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 
 # The embedded portal: SQLite, a Celery worker and scheduler on the filesystem
 # transport, emails as files under var/mail/ (listed at /dev/mail/).
-run: setup
+run: setup compilemessages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo --if-empty
 	@echo "Serving on http://127.0.0.1:$(PORT)/, links in emails to $$SITE_URL/ (Ctrl-C stops web, worker and scheduler)"
@@ -57,7 +57,7 @@ browser-setup:
 	fi
 
 # The whole suite, against PostgreSQL and Redis on loopback (see tests/services.py).
-test: lint security migrations-check browser-setup
+test: lint security migrations-check browser-setup compilemessages
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # Requests per second of /agenda/ against /healthz on one local gunicorn (bench/agenda.py);
@@ -67,6 +67,20 @@ bench: setup
 	$(PY) bench/agenda.py
 	$(PY) bench/messaging.py
 	$(PY) bench/signup.py
+
+# The directories makemessages and compilemessages leave alone, and our catalogues.
+LOCALE_IGNORE := --ignore=.venv --ignore=node_modules --ignore=tests --ignore=bench --ignore=build
+LANGUAGE_DIRS := es fr zh_Hans ru ar vi
+
+# Our catalogues (locale/) are built into .mo files, never committed: from the .po files
+# every translator edits, only those newer than their .mo (needs gettext's msgfmt).
+compilemessages: setup
+	$(PY) manage.py compilemessages $(LOCALE_IGNORE) --verbosity 0
+
+# Re-extract every marked string into the catalogues, with the options the catalogue
+# check (tests/test_catalogues.py) compares against.
+messages: setup
+	$(PY) manage.py makemessages --no-location $(LOCALE_IGNORE) $(addprefix --locale=,$(LANGUAGE_DIRS))
 
 clean:
 	rm -rf var/ .pytest_cache .ruff_cache

@@ -18,13 +18,14 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from gmc.languages import offered
 from gmc.links import absolute_url
 from gmc.models import Edition
 from gmc.selectors import current_edition
@@ -320,6 +321,9 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     if subscription is None or not subscription.user.is_active:
         raise Http404
     sessions = selectors.starred_sessions(subscription.user)
-    response = _ics_response(calendar_ics(sessions, name=_("My GMC agenda")), "my-agenda.ics")
+    # Calendar apps send no cookie and rarely a language: the file is in its owner's.
+    with translation.override(offered(subscription.user.language) or get_language()):
+        content = calendar_ics(sessions, name=_("My GMC agenda"))
+    response = _ics_response(content, "my-agenda.ics")
     response["Cache-Control"] = "private, no-store"
     return response

@@ -27,6 +27,7 @@ from django.utils.html import escape, format_html
 from django.utils.translation import gettext
 
 from gmc import outbox_hooks, sealing
+from gmc.languages import offered
 from gmc.links import site_url
 from gmc.models import OutboxMessage, User
 from gmc.outbox_hooks import Wording
@@ -107,7 +108,11 @@ def queue(
         raise OutboxError("A message needs a recipient address.")
     key = key or make_key(kind, obj, to_email)
     if language is None:
-        language = (user.language if user else "") or translation.get_language() or ""
+        # The recipient's profile language (also for a plain address that belongs to an
+        # account, such as the old one after a change), else the language of the page
+        # that caused the message.
+        person = user or account
+        language = offered(person.language if person else "") or translation.get_language() or ""
     secret = {}
     if sensitive:
         secret = {
@@ -182,7 +187,7 @@ def queue_many(
             template=template,
             to_email=item.to.email,
             recipient=item.to,
-            language=item.to.language or settings.LANGUAGE_CODE,
+            language=offered(item.to.language) or settings.LANGUAGE_CODE,
             context=item.context,
             category=category,
             source=obj,

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("GMC_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -96,6 +97,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After the account is known: a signed-in person's profile language, else the
+    # cookie, else Accept-Language, for addresses without a language prefix.
+    "gmc.languages.PreferredLanguageMiddleware",
     "gmc.privacy.PrivateResponsesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -233,17 +237,22 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 
 # --- Internationalisation and time ---------------------------------------------------
 LANGUAGE_CODE = "en"
-# A language is offered once its catalogue is translated; the switcher appears with the
-# second one. Right-to-left languages are handled by the base layout (LANGUAGE_BIDI).
+# English, the six UN languages but English, and Vietnamese (the 2026 host's). The
+# switcher names each in its own language (Django's name_local); these names are the
+# translated ones the admin shows. Right-to-left languages (Arabic) get dir="rtl" and
+# the mirrored Bootstrap from the base layout (LANGUAGE_BIDI).
 LANGUAGES = [
-    ("en", "English"),
-    ("es", "Español"),
-    ("fr", "Français"),
-    ("zh-hans", "简体中文"),
-    ("ru", "Русский"),
-    ("ar", "العربية"),
-    ("vi", "Tiếng Việt"),
+    ("en", _("English")),
+    ("es", _("Spanish")),
+    ("fr", _("French")),
+    ("zh-hans", _("Simplified Chinese")),
+    ("ru", _("Russian")),
+    ("ar", _("Arabic")),
+    ("vi", _("Vietnamese")),
 ]
+# Our catalogues (locale/<code>/LC_MESSAGES/django.po, re-extracted by `make messages`);
+# the .mo files are built from them by `make run`, `make test` and the release step,
+# never committed.
 # Organisers' texts (edition, programme, news, declaration call) are written per
 # language in the admin: <app>/translation.py names the fields. The original column
 # keeps the English text; a missing translation reads as the English one.

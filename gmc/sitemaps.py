@@ -15,7 +15,12 @@ from gmc.models import Edition, NewsArticle
 
 class SiteSitemap(sitemaps.Sitemap):
     """Addresses built from SITE_URL, the one setting that names the public address,
-    rather than from the Site row (which nobody edits)."""
+    rather than from the Site row (which nobody edits). Every address is listed once
+    per language, with its alternates in the others and English as the x-default."""
+
+    i18n = True
+    alternates = True
+    x_default = True
 
     def get_domain(self, site=None) -> str:
         return urlsplit(site_url()).netloc

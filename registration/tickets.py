@@ -7,9 +7,10 @@ from datetime import UTC, datetime, time, timedelta
 import icalendar
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.db.models import Max, Min
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -23,8 +24,11 @@ from .selectors import joining_details
 
 def checkin_address(registration: Registration) -> str:
     """What the QR code holds: the check-in lookup of this ticket. An organiser's phone
-    camera opens it straight in the check-in page; anyone else gets a refusal."""
-    return absolute_url(f"{reverse('registration:checkin')}?q={registration.ticket_code}")
+    camera opens it straight in the check-in page, in the organiser's own language (the
+    address has no language prefix, whatever the ticket's); anyone else gets a refusal."""
+    with translation.override(settings.LANGUAGE_CODE):
+        path = reverse("registration:checkin")
+    return absolute_url(f"{path}?q={registration.ticket_code}")
 
 
 def qr_svg(data: str, *, label: str) -> SafeString:

@@ -81,6 +81,14 @@ class SmtpSink:
             return [item["message"] for item in self.received]
 
 
+@pytest.fixture(autouse=True)
+def _language_of_each_test():
+    """Each test starts in the default language, as each request does: a page asked for
+    with a language prefix leaves that language active in the test's thread."""
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def smtp_sink(settings):
     """The portal sends over real SMTP to a server on loopback (started)."""

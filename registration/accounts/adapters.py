@@ -22,6 +22,7 @@ from django.utils import formats, timezone, translation
 from django.utils.http import urlencode
 
 from gmc import outbox
+from gmc.languages import offered
 from gmc.models import User
 
 # The values of allauth's email contexts that are kept; everything else (the request,
@@ -86,6 +87,12 @@ class AccountAdapter(DefaultAccountAdapter):
         url = super().get_email_confirmation_url(request, emailconfirmation)
         destination = get_next_redirect_url(request) if request is not None else None
         return f"{url}?{urlencode({'next': destination})}" if destination else url
+
+    def save_user(self, request, user, form, commit=True):
+        """A new account starts in the language it was opened in: the reminders and
+        notices a worker sends later, away from any page, are then in it too."""
+        user.language = user.language or offered(translation.get_language()) or ""
+        return super().save_user(request, user, form, commit=commit)
 
     def send_notification_mail(self, template_prefix, user, context=None, email=None) -> None:
         """A security notice names its account even when it goes to another address (the

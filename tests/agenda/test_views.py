@@ -123,7 +123,10 @@ def test_zones_are_shown_as_people_say_them_and_found_by_city(client, db):
     assert ">10:00</time>" in html and "<strong>Beijing time (UTC+8)</strong>" in html
     assert "is not a time zone we know" not in html
     assert 'value="Beijing, China (UTC+8)"' in html  # as the list names it, cached as such
-    assert html == Client().get("/agenda/", {"tz": "Asia/Shanghai"}).content.decode()
+    same = Client().get("/agenda/", {"tz": "Asia/Shanghai"}).content.decode()
+    # The same page but for the footer's language switcher, which returns to the address
+    # as typed.
+    assert html.split("<footer")[0] == same.split("<footer")[0]
     html = client.get("/agenda/session/opening/", {"tz": "Ciudad de México"}).content.decode()
     assert "Mexico City time (UTC-6)" in html and ">20:00</time>" in html
     html = client.get("/agenda/", {"tz": "Mexico"}).content.decode()

@@ -25,3 +25,17 @@ def test_layout_fits_a_phone_screen_without_sideways_scrolling(phone_page):
     width = phone_page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360
     assert phone_page.locator("nav").is_visible()
+
+
+def test_arabic_page_is_mirrored(page):
+    page.goto("/ar/")
+    assert page.evaluate("document.documentElement.dir") == "rtl"
+    assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
+    # The mirrored build is the one loaded: the skip link and the header's name sit on
+    # the right.
+    name = page.locator(".site-name").bounding_box()
+    width = page.viewport_size["width"]
+    assert name["x"] + name["width"] > width / 2
+    assert page.evaluate(
+        "[...document.styleSheets].some(s => (s.href || '').endsWith('bootstrap.rtl.min.css'))"
+    )

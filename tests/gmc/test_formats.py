@@ -64,7 +64,7 @@ def test_date_range_leaves_out_what_the_first_day_shares_with_the_last(start, en
 
 def test_every_offered_language_has_all_the_formats():
     for code, _name in settings.LANGUAGES:
-        module = import_module(f"gmc.formats.{code}.formats")
+        module = import_module(f"gmc.formats.{translation.to_locale(code)}.formats")
         for name in [*DJANGO_DISPLAY_FORMATS, *PORTAL_FORMATS]:
             assert isinstance(getattr(module, name, None), str), (code, name)
 
