@@ -52,6 +52,7 @@ urlpatterns += [
     path("sitemap.xml", sitemap, {"sitemaps": all_sitemaps()}, name="sitemap"),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/setlang/", languages.set_language, name="set_language"),
+    path("i18n/choose/<str:code>/", languages.choose_language, name="choose_language"),
     # Before the admin's own: its login form is replaced by the account sign-in.
     path("admin/login/", admin_login.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),

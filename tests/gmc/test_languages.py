@@ -37,12 +37,52 @@ def test_seven_languages_are_offered_each_named_in_its_own():
     assert settings.LOCALE_PATHS == [settings.BASE_DIR / "locale"]
 
 
-def test_switcher_names_each_language_in_its_own(client, db):
+def test_switcher_names_each_language_in_its_own(client, user):
+    client.force_login(user)
     html = client.get("/").content.decode()
     for code, _name in settings.LANGUAGES[1:]:
         name = translation.get_language_info(code)["name_local"]
         assert f'<option value="{code}" lang="{code}">{name}</option>' in html
     assert ">español<" in html and ">简体中文<" in html and ">Русский<" in html
+
+
+def test_visitors_not_signed_in_switch_by_links_without_a_form_token(client, db):
+    """A page served from the cache to everyone must carry nobody's form token: the
+    switcher is a link per language, named in its own."""
+    html = client.get("/about/").content.decode()
+    assert "csrfmiddlewaretoken" not in html
+    for code, _name in settings.LANGUAGES[1:]:
+        name = translation.get_language_info(code)["name_local"]
+        link = (
+            f'href="/i18n/choose/{code}/?next=/about/" lang="{code}" hreflang="{code}">{name}</a>'
+        )
+        assert link in html
+
+
+def test_a_language_link_keeps_the_choice_in_the_cookie_and_opens_the_page_in_it(db):
+    client = Client(HTTP_ACCEPT=BROWSER_ACCEPT)
+    response = client.get("/i18n/choose/vi/", {"next": "/agenda/?zone=UTC"})
+    assert response.status_code == 302
+    assert response["Location"] == "/vi/agenda/?zone=UTC"
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "vi"
+    assert client.get("/about/")["Location"] == "/vi/about/"
+    # English again, from the Vietnamese page: English addresses open in English.
+    response = client.get("/i18n/choose/en/", {"next": "/vi/about/"})
+    assert response["Location"] == "/about/"
+    assert html_lang(client.get("/about/")) == "en"
+
+
+def test_a_language_link_goes_nowhere_else_and_knows_only_the_offered_languages(client, db):
+    response = client.get("/i18n/choose/es/", {"next": "https://elsewhere.example/"})
+    assert response["Location"] == "/es/"
+    assert client.get("/i18n/choose/de/", {"next": "/"}).status_code == 404
+
+
+def test_a_language_link_leaves_a_signed_in_persons_profile_alone(client, user):
+    client.force_login(user)
+    client.get("/i18n/choose/ru/", {"next": "/"})
+    user.refresh_from_db()
+    assert user.language == ""
 
 
 def test_english_addresses_are_unchanged(client, db):
