@@ -2,13 +2,15 @@
 a serious accessibility violation, without a sideways scroll, and photographed
 (build/screenshots/ar-*.png) so a reader sees them without running the portal."""
 
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 
 from agenda.models import Session
-from tests.browser.test_accessibility import demo, signed_in, violations_on  # noqa: F401
+from tests.browser.test_accessibility import signed_in, violations_on
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,6 +22,11 @@ PUBLIC = {
     "programme": "/ar/agenda/2025/",
     "signup": "/ar/accounts/signup/",
 }
+
+
+@pytest.fixture
+def demo():
+    call_command("load_demo", stdout=StringIO())
 
 
 def check(page, name: str, path: str, width: str) -> list[str]:
@@ -38,7 +45,7 @@ def test_arabic_key_pages_are_mirrored_accessible_and_photographed(
     browser,
     live_server,
     demo,
-    width,  # noqa: F811
+    width,
 ):
     session = Session.objects.public().filter(edition__year=2025).order_by("starts_at").first()
     pages = {**PUBLIC, "session": f"/ar{session.get_absolute_url()}"}
