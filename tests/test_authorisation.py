@@ -109,6 +109,8 @@ TABLE: dict[str, tuple] = {
     "sitemap": PUBLIC,
     "healthz": PUBLIC,
     "set_language": (to("home"),) * 5,  # GET changes nothing and goes back
+    # A language link: keeps the choice in a cookie and opens the page in it.
+    "choose_language": (to("home"),) * 5,
     # Email preferences: the signed token in the address is the key (RFC 8058 one-click
     # unsubscribe, no cookies); GET only asks for confirmation.
     "mailings:unsubscribe": PUBLIC,
@@ -568,6 +570,7 @@ def arguments(key: str, w: World) -> dict:
         "edition_detail@unpublished": lambda: {"year": o["unpublished"].year},
         "publication_download": lambda: {"slug": o["publication"].slug},
         "news_detail": lambda: {"slug": o["article"].slug},
+        "choose_language": lambda: {"code": "en"},
         "news_detail@draft": lambda: {"slug": o["draft"].slug},
         "mailings:unsubscribe": lambda: {
             "token": preferences.make_token(w.attendee.pk, "reminders")

@@ -61,8 +61,8 @@ def test_render_has_text_and_html_in_recipients_language(db):
     user = UserFactory(language="ar")
     message = outbox.queue(kind="outbox.test", to=user, context={"note": "<b>x</b>"})
     email = outbox.render(message)
-    assert email.subject == "Test message from the GMC portal"
-    assert "email delivery works" in email.body
+    assert email.subject == "رسالة تجريبية من بوابة GMC"
+    assert "فإن تسليم البريد الإلكتروني يعمل" in email.body
     html, mimetype = email.alternatives[0]
     assert mimetype == "text/html"
     assert 'lang="ar" dir="rtl"' in html
