@@ -19,6 +19,7 @@ from django_countries import countries
 
 from gmc import spreadsheets
 from gmc.admin_audit import AuditedAdmin
+from gmc.admin_translation import TranslatedAdmin
 from gmc.errors import RefusalOnFormAdmin, refusal_on_form, show_refusal
 
 from . import exports, selectors, services
@@ -27,7 +28,7 @@ from .models import Answer, Question, Registration
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(TranslatedAdmin):
     list_display = ["label", "edition", "kind", "required", "in_person_only", "order"]
     list_editable = ["required", "order"]
     list_filter = ["edition", "kind", "required"]
