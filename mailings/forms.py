@@ -8,23 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from gmc.models import Edition
 
 from .models import Broadcast, EmailCategory
+from .services import DRAFT_FIELDS
 
 
 class BroadcastForm(forms.ModelForm):
     class Meta:
         model = Broadcast
-        fields = [
-            "edition",
-            "registration_status",
-            "attendance",
-            "check_in",
-            "country",
-            "organisation_type",
-            "declaration_status",
-            "subject",
-            "greeting",
-            "body",
-        ]
+        # The fields the draft service lets organisers change, and no others.
+        fields = list(DRAFT_FIELDS)
         labels = {
             "registration_status": _("Registration status"),
             "attendance": _("Attendance"),

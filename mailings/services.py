@@ -50,20 +50,19 @@ class MessagingError(RefusedMove):
     code = "mailings.refused"
 
 
-# What organisers may change in a draft: its segment and its wording.
-DRAFT_FIELDS = frozenset(
-    {
-        "edition",
-        "registration_status",
-        "attendance",
-        "check_in",
-        "country",
-        "organisation_type",
-        "declaration_status",
-        "greeting",
-        "subject",
-        "body",
-    }
+# What organisers may change in a draft, in the order their form asks it: its segment
+# and its wording.
+DRAFT_FIELDS = (
+    "edition",
+    "registration_status",
+    "attendance",
+    "check_in",
+    "country",
+    "organisation_type",
+    "declaration_status",
+    "subject",
+    "greeting",
+    "body",
 )
 
 
@@ -152,7 +151,7 @@ def update_draft(broadcast_id: int, *, changes: dict[str, Any], by: User) -> Bro
     started: an edit begun before the send must not turn it back into a draft or
     change what is being sent. Side effect: an audit entry with the changed fields.
     Repeating it is harmless."""
-    unknown = set(changes) - DRAFT_FIELDS
+    unknown = set(changes).difference(DRAFT_FIELDS)
     if unknown:
         raise ValueError(f"not fields of a draft: {sorted(unknown)}")
     broadcast = Broadcast.objects.select_for_update().get(pk=broadcast_id)
