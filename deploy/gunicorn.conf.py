@@ -26,6 +26,10 @@ logconfig_dict = {
             "filters": ["redact"],
         },
     },
+    # gunicorn merges this over its own defaults, whose root logger names a "console"
+    # handler these handlers replace: without a root of its own it refuses to start.
+    # (The portal's LOGGING takes the root logger over once Django is set up.)
+    "root": {"handlers": ["error"], "level": "INFO"},
     "loggers": {
         "gunicorn.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
         "gunicorn.error": {"handlers": ["error"], "level": "INFO", "propagate": False},
