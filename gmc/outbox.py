@@ -25,14 +25,19 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.html import escape, format_html
 from django.utils.translation import gettext
+from kombu.exceptions import OperationalError as BrokerOperationalError
 
 from gmc import outbox_hooks, sealing
+from gmc.circuit import Breaker, breaker_for
 from gmc.languages import offered
 from gmc.links import site_url
 from gmc.models import OutboxMessage, User
 from gmc.outbox_hooks import Wording
 
 logger = logging.getLogger(__name__)
+
+# A broker that does not answer (kombu reports redis-py's connection errors as these).
+BROKER_DOWN: tuple[type[BaseException], ...] = (BrokerOperationalError, OSError, TimeoutError)
 
 # Errors worth another try later: the mail server or the network is down or busy.
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (smtplib.SMTPException, OSError, TimeoutError)
@@ -212,19 +217,21 @@ def queue_many(
     return len(rows)
 
 
-def enqueue_delivery(message_id: int) -> bool:
+def enqueue_delivery(message_id: int, *, insist: bool = False) -> bool:
     """Hand the message to a worker. A broker that is down is logged, not raised: the
-    request that caused the message has already committed, and ``sweep`` catches up."""
+    request that caused the message has already committed, and ``sweep`` catches up.
+    ``insist`` tries even while this process is skipping the broker (see ``_publish``)."""
     from gmc.tasks import deliver_message
 
     try:
-        deliver_message.delay(message_id)
+        if _publish(deliver_message, message_id, insist=insist):
+            return True
+        logger.info("outbox: message %s left to the sweep (no broker)", message_id)
     except Exception:
         logger.warning(
             "outbox: could not enqueue message %s; the sweep will retry", message_id, exc_info=True
         )
-        return False
-    return True
+    return False
 
 
 def enqueue_batch(message_ids: list[int]) -> bool:
@@ -233,14 +240,39 @@ def enqueue_batch(message_ids: list[int]) -> bool:
     from gmc.tasks import deliver_batch
 
     try:
-        deliver_batch.delay(message_ids)
+        if _publish(deliver_batch, message_ids):
+            return True
+        logger.info("outbox: a batch of %s left to the sweep (no broker)", len(message_ids))
     except Exception:
         logger.warning(
             "outbox: could not enqueue a batch of %s; the sweep will retry",
             len(message_ids),
             exc_info=True,
         )
+    return False
+
+
+def _broker() -> Breaker:
+    from gmc.celery import app
+
+    return breaker_for("the broker", app.conf.broker_url)
+
+
+def _publish(task, *args, insist: bool = False) -> bool:
+    """Publish ``task`` unless the broker failed moments ago in this process; returns
+    whether it was published. Each publish waits at most REDIS_TIMEOUT for the broker
+    (the Celery settings), and after a failure the process skips the broker for
+    REDIS_RETRY_AFTER seconds (``gmc.circuit``): a request that queues ten emails while
+    Redis is down waits once, not ten times, and one warning is logged."""
+    broker, retry_after = _broker(), settings.REDIS_RETRY_AFTER
+    if not (insist or broker.allows(retry_after)):
         return False
+    try:
+        task.delay(*args)
+    except BROKER_DOWN as error:
+        broker.failed(error, retry_after)
+        return False
+    broker.succeeded()
     return True
 
 
@@ -491,7 +523,16 @@ def sweep(limit: int = 500) -> int:
     (``deliver`` claims it under a lock)."""
     expire_secrets()
     ids = list(due_messages().values_list("pk", flat=True)[:limit])
-    return sum(enqueue_delivery(pk) for pk in ids)
+    enqueued = 0
+    for position, pk in enumerate(ids):
+        # The first one tries the broker even while this process is skipping it: nobody
+        # waits on the sweep, and it is how messages reach a broker that is back. When
+        # the broker fails, this round ends instead of waiting for it once per message.
+        if enqueue_delivery(pk, insist=position == 0):
+            enqueued += 1
+        elif _broker().is_open:
+            break
+    return enqueued
 
 
 def expire_secrets(now=None) -> int:

@@ -161,13 +161,28 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# Redis answers within a millisecond: one that has not answered (or connected) within
+# REDIS_TIMEOUT seconds counts as down, for the cache and for publishing to the broker.
+# After a failure each process goes without it for REDIS_RETRY_AFTER seconds (then one
+# call tries again), so a page or an action pays the timeout once (gmc/circuit.py).
+REDIS_TIMEOUT = env.float("REDIS_TIMEOUT", default=1.0)
+REDIS_RETRY_AFTER = env.float("REDIS_RETRY_AFTER", default=5.0)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache, read as empty while Redis is down (gmc/cache.py):
+            # pages render uncached; rate limits count in each process's memory.
+            "BACKEND": "gmc.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="gmc"),
             "TIMEOUT": 300,
+            "OPTIONS": {
+                "socket_timeout": REDIS_TIMEOUT,
+                "socket_connect_timeout": REDIS_TIMEOUT,
+                "RETRY_AFTER": REDIS_RETRY_AFTER,
+                # allauth's rate limits: never unlimited, even while Redis is down.
+                "LOCAL_FALLBACK_PREFIXES": ["allauth:rl:"],
+            },
         }
     }
 else:
@@ -194,7 +209,8 @@ ACCOUNT_FORMS = {"signup": "registration.accounts.signup.SignupForm"}
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
-# allauth's built-in rate limits stay on; they count in the cache (Redis in production).
+# allauth's built-in rate limits stay on; they count in the cache (Redis in production),
+# and in each web process's memory while Redis is down (gmc/cache.py): never unlimited.
 # Behind the TLS proxy every request comes from the proxy's address: the client's is read
 # from X-Forwarded-For, trusting as many proxies in front of gunicorn as
 # TRUSTED_PROXY_COUNT says, or from the one header TRUSTED_CLIENT_IP_HEADER names (e.g.
@@ -350,8 +366,9 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # Longer than the longest retry countdown, so late-acked tasks are not redelivered early.
         "visibility_timeout": OUTBOX_RETRY_MAX_SECONDS + 600,
-        "socket_connect_timeout": 3,
-        "socket_timeout": 5,
+        # A publish from a request waits at most this long for an unanswering broker.
+        "socket_connect_timeout": REDIS_TIMEOUT,
+        "socket_timeout": REDIS_TIMEOUT,
     }
 elif PRODUCTION:
     raise ImproperlyConfigured(
@@ -380,10 +397,14 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=120
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=180)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # Publishing happens inside web requests (on commit): fail fast when the broker is down,
-# the outbox sweep sends what could not be enqueued.
+# the outbox sweep sends what could not be enqueued. One attempt, bounded by REDIS_TIMEOUT
+# (each retry would wait that long again: with two, a paused Redis held a publish for
+# 4 s); redis-py itself reconnects once when a pooled connection was closed by a
+# restarted Redis. The policy also becomes the connection's reconnection policy in
+# kombu, so a later publish does not sleep between connection attempts either.
 CELERY_TASK_PUBLISH_RETRY = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
-    "max_retries": 2,
+    "max_retries": 0,
     "interval_start": 0,
     "interval_step": 0.2,
     "interval_max": 0.5,

@@ -2,6 +2,7 @@ import importlib
 import io
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -138,7 +139,8 @@ def celery_worker(redis_url, transactional_db):
 
 @pytest.fixture
 def private_redis():
-    """A Redis server of the test's own, which the test may stop and start again."""
+    """A Redis server of the test's own, which the test may stop and start again, or
+    pause (SIGSTOP: connections are accepted and never answered) and resume."""
     binary = shutil.which("redis-server")
     if binary is None:
         if os.environ.get("CI"):
@@ -169,8 +171,15 @@ def private_redis():
             )
             wait_for(lambda: _port_open(self.port), timeout=10, message="redis did not start")
 
+        def pause(self):
+            self.process.send_signal(signal.SIGSTOP)
+
+        def resume(self):
+            self.process.send_signal(signal.SIGCONT)
+
         def stop(self):
             if self.process is not None:
+                self.resume()  # a paused server would never act on the SIGTERM
                 self.process.terminate()
                 self.process.wait(timeout=10)
                 self.process = None
@@ -178,6 +187,19 @@ def private_redis():
     server = PrivateRedis()
     yield server
     server.stop()
+
+
+def use_broker(url: str) -> None:
+    """Point the Celery app at another broker, dropping its pooled connections and
+    producers."""
+    import kombu.pools
+
+    from gmc.celery import app
+
+    kombu.pools.reset()  # kombu keeps connection and producer pools per process
+    app._pool = None
+    app.amqp._producer_pool = None
+    app.conf.broker_url = url
 
 
 def _port_open(port: int) -> bool:

@@ -1,7 +1,6 @@
 import threading
 from datetime import timedelta
 
-import kombu.pools
 import pytest
 import time_machine
 from django.db import connection, transaction
@@ -12,7 +11,7 @@ from gmc import outbox
 from gmc.celery import app as celery_app
 from gmc.models import OutboxMessage
 from gmc.tasks import deliver_message
-from tests.conftest import wait_for
+from tests.conftest import use_broker, wait_for
 from tests.factories import UserFactory
 
 
@@ -237,14 +236,6 @@ def test_sweep_picks_only_overdue_pending_messages(db, settings):
     OutboxMessage.objects.filter(pk=done.pk).update(status=OutboxMessage.Status.SENT)
     outbox.queue(kind="outbox.test", to="fresh@example.org")
     assert list(outbox.due_messages()) == [old]
-
-
-def use_broker(url: str) -> None:
-    """Point the app at another broker, dropping its pooled connections and producers."""
-    kombu.pools.reset()  # kombu keeps connection and producer pools per process
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-    celery_app.conf.broker_url = url
 
 
 @pytest.mark.delivery
