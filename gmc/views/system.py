@@ -12,6 +12,8 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from .email_frame import email_frame, email_html_response
 
@@ -26,7 +28,12 @@ def check_database() -> str:
 
 
 def check_broker() -> str:
-    client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
+    client = redis.Redis.from_url(
+        settings.REDIS_URL,
+        socket_connect_timeout=settings.REDIS_TIMEOUT,
+        socket_timeout=settings.REDIS_TIMEOUT,
+        retry=Retry(NoBackoff(), 0),  # one try: redis-py's default retries 3 times
+    )
     try:
         client.ping()
     finally:
@@ -37,21 +44,27 @@ def check_broker() -> str:
 @never_cache
 @require_GET
 def healthz(request):
-    """200 when the database (and the broker, where one is configured) answers, else 503."""
+    """Whether this process can serve pages: 200 when the database answers, else 503.
+
+    Redis (the broker and the cache), where one is configured, is checked and reported
+    too, but the site serves without it (pages uncached, emails sent once it is back):
+    its failure answers 200 with status "degraded", never a 503 that would make the load
+    balancer take every web process out at once."""
     checks = {"database": check_database}
     if settings.REDIS_URL:
         checks["broker"] = check_broker
-    results, healthy = {}, True
+    results, failed = {}, set()
     for name, check in checks.items():
         try:
             results[name] = check()
         except Exception as exc:
             results[name] = f"error: {type(exc).__name__}"
-            healthy = False
-    return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", "checks": results},
-        status=200 if healthy else 503,
-    )
+            failed.add(name)
+    if "database" in failed:
+        status, code = "unavailable", 503
+    else:
+        status, code = ("degraded" if failed else "ok"), 200
+    return JsonResponse({"status": status, "checks": results}, status=code)
 
 
 def _from_this_machine(request) -> bool:

@@ -453,6 +453,7 @@ def test_gunicorn_answers_while_redis_is_paused(private_redis, redis_url, tmp_pa
         for path, expected in [
             ("/agenda/", "Served keynote"),
             ("/", "GMC served edition"),
+            ("/healthz", '"degraded"'),
         ]:
             status, html, elapsed = fetch(path)
             assert (status, expected in html) == (200, True), path

@@ -1,3 +1,8 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -15,14 +20,42 @@ def test_healthz_is_ok_with_database_and_broker(client, db, settings):
         assert body["checks"]["broker"] == "ok"
 
 
-def test_healthz_is_503_when_the_broker_is_down(client, db, settings):
+def test_healthz_is_degraded_not_503_when_the_broker_is_down(client, db, settings):
+    # The site serves without Redis (tests/gmc/test_redis_faults.py): a 503 here would
+    # make the load balancer take every web process out at once.
     settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
     response = client.get("/healthz")
-    assert response.status_code == 503
+    assert response.status_code == 200
     body = response.json()
-    assert body["status"] == "unavailable"
+    assert body["status"] == "degraded"
     assert body["checks"]["database"] == "ok"
     assert body["checks"]["broker"].startswith("error")
+
+
+def test_healthz_is_503_when_the_database_is_down(tmp_path):
+    # In a process of its own, whose database is a port where nothing listens.
+    code = (
+        "from django.test import Client; r = Client().get('/healthz'); "
+        "print(r.status_code, r.json()['status'])"
+    )
+    own = {"DJANGO_SETTINGS_MODULE", "REDIS_URL"}
+    keep = {k: v for k, v in os.environ.items() if k not in own}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=Path(__file__).resolve().parents[2],
+        env={
+            **keep,
+            "DJANGO_SETTINGS_MODULE": "gmc.settings",
+            "DEBUG": "1",
+            "GMC_VAR_DIR": str(tmp_path),
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:1/nothing",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.stdout.split()[-2:] == ["503", "unavailable"], result.stderr
 
 
 def test_base_layout_is_accessible(client, db):
