@@ -115,9 +115,9 @@ class RedisCache(DjangoRedisCache):
     def _is_local(self, key) -> bool:
         return bool(self.local_prefixes) and str(key).startswith(self.local_prefixes)
 
-    def _guarded(self, call, fallback, written: tuple[str, ...] | list[str] = ()):
+    def _guarded(self, call, fallback, written=None):
         """``call()`` on Redis, or ``fallback()`` when Redis is down or being skipped.
-        ``written`` names the keys ``call`` would change, deleted once Redis is back."""
+        ``written()`` names the keys ``call`` would change, deleted once Redis is back."""
         outage = self._outage
         if not outage.breaker.allows(self.retry_after):
             self._remember(written)
@@ -132,7 +132,8 @@ class RedisCache(DjangoRedisCache):
         outage.breaker.succeeded()
         return result
 
-    def _remember(self, keys) -> None:
+    def _remember(self, written) -> None:
+        keys = written() if written is not None else ()
         if not keys:
             return
         outage = self._outage
@@ -155,10 +156,10 @@ class RedisCache(DjangoRedisCache):
 
     # -- Django's cache API -------------------------------------------------------------
 
-    def _fallback(self, key, local_call, remote_value):
-        """What a call answers without Redis: the local store's answer for a key counted
-        locally, ``remote_value()`` for any other."""
-        return local_call if self._is_local(key) else remote_value
+    def _fallback(self, key, local_call, otherwise):
+        """What a call answers without Redis: ``local_call`` (the process's own store)
+        for a key counted locally, ``otherwise`` for any other."""
+        return local_call if self._is_local(key) else otherwise
 
     def _written(self, keys, version) -> list[str]:
         """The Redis keys of ``keys`` (those not counted locally), as a write names them."""
@@ -187,7 +188,7 @@ class RedisCache(DjangoRedisCache):
         return self._guarded(
             lambda: parent.set(key, value, timeout, version),
             self._fallback(key, lambda: self._local.set(key, value, timeout, version), _none),
-            written=self._written([key], version),
+            written=lambda: self._written([key], version),
         )
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
@@ -202,7 +203,7 @@ class RedisCache(DjangoRedisCache):
         return self._guarded(
             lambda: parent.delete(key, version),
             self._fallback(key, lambda: self._local.delete(key, version), _false),
-            written=self._written([key], version),
+            written=lambda: self._written([key], version),
         )
 
     def get_many(self, keys, version=None):
@@ -229,7 +230,7 @@ class RedisCache(DjangoRedisCache):
         return self._guarded(
             lambda: parent.incr(key, delta, version),
             self._fallback(key, lambda: self._local.incr(key, delta, version), missing),
-            written=self._written([key], version),
+            written=lambda: self._written([key], version),
         )
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
@@ -245,7 +246,7 @@ class RedisCache(DjangoRedisCache):
         return self._guarded(
             lambda: parent.set_many(data, timeout, version),
             fallback,
-            written=self._written(data, version),
+            written=lambda: self._written(data, version),
         )
 
     def delete_many(self, keys, version=None):
@@ -256,7 +257,7 @@ class RedisCache(DjangoRedisCache):
         self._guarded(
             lambda: parent.delete_many(keys, version),
             lambda: self._local.delete_many(local, version),
-            written=self._written(keys, version),
+            written=lambda: self._written(keys, version),
         )
 
     def clear(self):
