@@ -7,7 +7,10 @@ class AgendaConfig(AppConfig):
     verbose_name = _("Agenda")
 
     def ready(self) -> None:
-        from . import (
-            emails,  # noqa: F401  registers the programme-change email
-            signals,  # noqa: F401  connects the cache invalidation receivers
-        )
+        from gmc import page_cache
+
+        from . import emails  # noqa: F401  registers the programme-change email
+        from .models import Room, Session, SessionSpeaker, Speaker
+
+        # What the programme, session, speaker pages and calendar files show.
+        page_cache.invalidated_by(Room, Session, SessionSpeaker, Speaker)

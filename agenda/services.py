@@ -17,12 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gmc import audit
+from gmc import audit, page_cache
 from gmc.errors import RefusedMove
 from gmc.models import Edition, User
 from gmc.translation import texts_in_every_language
 
-from .cache import invalidate_programme
 from .models import CalendarFeed, Room, Session, SessionSpeaker, Speaker, Star
 from .notices import Placement, record_moves
 
@@ -37,7 +36,7 @@ class AgendaError(RefusedMove):
 
 
 # What an organiser edits on a session besides its speakers: a change to any of these is
-# a new revision for calendar apps (SEQUENCE) and for the cached programme.
+# a new revision for calendar apps (SEQUENCE) and for the cached public pages.
 REVISED_FIELDS = (
     "edition_id",
     "kind",
@@ -113,7 +112,7 @@ def changing_sessions(
     as it was: writes one audit entry (``by``, the organiser, or None for the system;
     the changed fields old and new; ``note``, e.g. why), and, when it was or is
     published, increases its iCalendar SEQUENCE by one (so calendar apps replace the
-    event), invalidates the cached programme of the editions concerned, and tells those
+    event), invalidates the cached public pages (``gmc.page_cache``), and tells those
     who starred a published session that moved (``notices.record_moves``). A write that
     changes nothing, or raises, bumps and logs nothing. Sessions created inside are new
     (SEQUENCE 0) and left alone. One change, one bump, one entry: each write needs its
@@ -140,15 +139,8 @@ def _record_changes(before: dict[int, SessionState], *, by: User | None, note: s
         if old.placement.is_published or after[pk].placement.is_published
     ]
     Session.objects.filter(pk__in=revised).update(sequence=F("sequence") + 1)
-    publication_changed = any(
-        old.placement.is_published != after[pk].placement.is_published
-        or old.edition_id != after[pk].edition_id
-        for pk, old in changed.items()
-    )
-    invalidate_programme(
-        {old.edition_id for old in changed.values()} | {after[pk].edition_id for pk in changed},
-        everywhere=publication_changed,
-    )
+    # Written with update(), which sends no signal: the public pages are told here.
+    page_cache.invalidate()
     record_moves({pk: old.placement for pk, old in changed.items()})
 
 

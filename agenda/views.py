@@ -1,19 +1,18 @@
 """Public programme pages, calendar files, and an attendee's own agenda.
 
-Anonymous visitors share one cached rendering of each programme per edition, language
-and time zone; logged-in visitors get theirs rendered on each request, because it holds
-their stars, their stream links and a CSRF token that must never reach anyone else.
+The public pages and calendar files come from the cache for visitors not signed in
+(``gmc.page_cache``: per language, address, zone asked for and zone remembered);
+logged-in visitors get theirs rendered on each request, because it holds their stars,
+their stream links and a CSRF token that must never reach anyone else.
 """
 
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -28,11 +27,19 @@ from django.views.decorators.http import require_POST, require_safe
 from gmc.languages import offered
 from gmc.links import absolute_url
 from gmc.models import Edition
+from gmc.page_cache import public_page
 from gmc.selectors import current_edition
-from gmc.timezones import ZoneChoice, profile_zone, remember_zone, zone_choice
+from gmc.timezones import (
+    PARAMETER,
+    ZoneChoice,
+    profile_zone,
+    remembered_zone_name,
+    remembers_zone,
+    zone_choice,
+    zone_parameter,
+)
 
 from . import selectors, services
-from .cache import cache_programme, cached_programme, programme_key
 from .forms import ZoneForm
 from .ics import calendar_ics
 from .models import CalendarFeed, Session
@@ -84,53 +91,27 @@ def _programme_body(request: HttpRequest, edition: Edition, choice: ZoneChoice) 
     return render_to_string("agenda/includes/programme_body.html", context)
 
 
-def _page_is_shared(request: HttpRequest) -> bool:
-    """An anonymous visitor with no session and no pending messages is shown exactly
-    what every such visitor is shown, so their whole page can come from the cache."""
-    return (
-        not request.user.is_authenticated
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and CookieStorage.cookie_name not in request.COOKIES
-    )
+# Pages that show times: they read the zone asked for and the one remembered.
+zone_page = public_page(query={PARAMETER: zone_parameter}, vary=remembered_zone_name)
 
 
 def _programme_page(request: HttpRequest, edition: Edition) -> HttpResponse:
     choice = zone_choice(request, edition)
-    remember_zone(request, choice)
-    cacheable = not (request.user.is_authenticated or choice.invalid_value)
-    shared = cacheable and _page_is_shared(request)
     with timezone.override(choice.zone):
-        if not cacheable:
-            # Personal, or an unknown zone echoed back: rendered for this request only.
-            body = _programme_body(request, edition, choice)
-        else:
-            key = programme_key(
-                edition.pk, get_language(), choice.name, choice.source, request.path
-            )
-            page_key = f"{key}:page"
-            found, version = cached_programme(edition.pk, *([key, page_key] if shared else [key]))
-            if found.get(page_key) is not None:
-                return HttpResponse(found[page_key])
-            body = found[key]
-            if body is None:
-                body = _programme_body(request, edition, choice)
-                cache_programme(key, version, body)
-        response = render(
+        return render(
             request,
             "agenda/programme.html",
             {
                 "edition": edition,
-                "body": body,
+                "body": _programme_body(request, edition, choice),
                 "meta": {"title": _("Programme %(year)s") % {"year": edition.year}},
             },
         )
-    # A page that asked for a CSRF token (a form in the layout) belongs to its visitor.
-    if shared and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
-        cache_programme(page_key, version, response.content)
-    return response
 
 
 @require_safe
+@remembers_zone
+@zone_page
 def index(request: HttpRequest) -> HttpResponse:
     edition = current_edition()
     if edition is None:
@@ -139,6 +120,8 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@remembers_zone
+@zone_page
 def edition_programme(request: HttpRequest, year: int) -> HttpResponse:
     edition = selectors.published_edition(year)
     if edition is None:
@@ -147,13 +130,14 @@ def edition_programme(request: HttpRequest, year: int) -> HttpResponse:
 
 
 @require_safe
+@remembers_zone
+@zone_page
 def session_detail(request: HttpRequest, slug: str) -> HttpResponse:
     session = selectors.public_session(slug)
     if session is None:
         raise Http404
     edition = session.edition
     choice = zone_choice(request, edition)
-    remember_zone(request, choice)
     with timezone.override(choice.zone):
         return render(
             request,
@@ -177,6 +161,7 @@ def _ics_response(content: bytes, filename: str) -> HttpResponse:
 
 
 @require_safe
+@public_page()
 def session_ics(request: HttpRequest, slug: str) -> HttpResponse:
     session = selectors.public_session(slug)
     if session is None:
@@ -194,6 +179,7 @@ def _edition_ics(edition: Edition) -> HttpResponse:
 
 
 @require_safe
+@public_page()
 def current_ics(request: HttpRequest) -> HttpResponse:
     edition = current_edition()
     if edition is None:
@@ -202,6 +188,7 @@ def current_ics(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@public_page()
 def edition_ics(request: HttpRequest, year: int) -> HttpResponse:
     edition = selectors.published_edition(year)
     if edition is None:
@@ -210,6 +197,7 @@ def edition_ics(request: HttpRequest, year: int) -> HttpResponse:
 
 
 @require_safe
+@public_page()
 def speaker_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -219,6 +207,7 @@ def speaker_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@zone_page
 def speaker_detail(request: HttpRequest, slug: str) -> HttpResponse:
     speaker = selectors.public_speaker(slug)
     if speaker is None:

@@ -17,3 +17,10 @@ class GmcConfig(AppConfig):
         from gmc.sites import sync_site
 
         post_migrate.connect(sync_site, dispatch_uid="gmc.sync_site")
+
+        from gmc import page_cache
+        from gmc.models import AllianceMember, Edition, NewsArticle, Organisation, Publication
+
+        # What the site's own public pages show (the apps declare theirs); the editions'
+        # hosts and co-organisers are many-to-many relations, followed as well.
+        page_cache.invalidated_by(Edition, Organisation, AllianceMember, Publication, NewsArticle)

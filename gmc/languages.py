@@ -80,14 +80,16 @@ class PreferredLanguageMiddleware:
                 return response
             if request.method in ("GET", "HEAD") and _browser_page(request):
                 response = HttpResponseRedirect(target)
-                patch_vary_headers(response, ("Cookie", "Accept-Language"))
+                patch_vary_headers(response, ("Cookie", "Accept-Language", "Accept"))
                 return response
             # A form sent to a page's English address (from a page opened before), or a
             # calendar app or script reading one, is answered at that address, in
             # English: only English resolves there. (The private calendar feed is
             # written in its owner's language whatever the address.)
         response = self.get_response(request)
-        patch_vary_headers(response, ("Cookie",))
+        # Whether this address answered or redirected depended on the cookie, the
+        # languages and whether a browser asked: a shared cache must tell them apart.
+        patch_vary_headers(response, ("Cookie", "Accept-Language", "Accept"))
         return response
 
 

@@ -68,6 +68,21 @@ def public_news() -> QuerySet[NewsArticle]:
     return NewsArticle.objects.public().select_related("edition")
 
 
+def next_news_publication() -> datetime | None:
+    """When the next article scheduled for later appears (None if none is): the news
+    pages change by themselves then."""
+    return (
+        NewsArticle.objects.filter(
+            status=NewsArticle.Status.PUBLISHED,
+            published_at__gt=timezone.now(),
+            edition__is_published=True,
+        )
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+
+
 def news_article_for_page(slug: str, *, include_drafts: bool = False) -> NewsArticle | None:
     articles = NewsArticle.objects.all() if include_drafts else NewsArticle.objects.public()
     return articles.select_related("edition").filter(slug=slug).first()

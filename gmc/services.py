@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from gmc import page_cache
 from gmc.errors import RefusedMove
 from gmc.models import Edition
 
@@ -36,4 +37,6 @@ def make_current_edition(edition_id: int) -> Edition:
     Edition.objects.filter(is_current=True).update(is_current=False)
     edition.is_current = True
     edition.save(update_fields=["is_current", "updated_at"])
+    # The update() above sends no signal: every public page names the current edition.
+    page_cache.invalidate()
     return edition

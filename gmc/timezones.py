@@ -1,9 +1,11 @@
 """Which time zone a visitor reads times in, and how zones are named and found.
 
 Every page that shows times of an edition starts in the event's zone and lets the
-visitor choose another. A ``?tz=`` parameter wins (and is remembered in the visitor's
-session, so the next page keeps it), then the choice remembered earlier, then a
-logged-in person's profile zone (a default, never a lock), then the edition's own zone.
+visitor choose another. A ``?tz=`` parameter wins (and is remembered in a cookie for the
+rest of the visit, so the next page keeps it: a cookie, not the session, so that
+visitors not signed in are still served the cached pages), then the choice remembered
+earlier, then a logged-in person's profile zone (a default, never a lock), then the
+edition's own zone.
 An unknown ``?tz=`` value never fails a page: it falls back and is reported so the page
 can say so.
 
@@ -15,6 +17,7 @@ few common city aliases (Hanoi, Beijing, Delhi...), ignoring case and accents, a
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 import zoneinfo
@@ -24,7 +27,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from django.http import HttpRequest
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext, override
 from django.utils.translation import gettext_lazy as _
@@ -34,8 +38,9 @@ UTC = zoneinfo.ZoneInfo("UTC")
 
 # Query parameter carrying a visitor's chosen zone on public pages.
 PARAMETER = "tz"
-# Where the visitor's last explicit choice is kept for the rest of their visit.
-SESSION_KEY = "gmc_time_zone"
+# Where the visitor's last explicit choice is kept for the rest of their visit (a
+# browser-session cookie holding an IANA name).
+COOKIE_NAME = "gmc_time_zone"
 
 # Zones people call after another city than the one the zone database names them by.
 PLACE_NAMES = {
@@ -377,7 +382,7 @@ def option_value(name: str, at: datetime | None = None) -> str:
 
 @dataclass(frozen=True)
 class ZoneChoice:
-    """The zone a page shows times in, where it came from (``query``, ``session``,
+    """The zone a page shows times in, where it came from (``query``, ``remembered``,
     ``profile`` or ``event``), and a rejected ``?tz=`` value, if any, to tell the
     visitor about. ``at`` is the moment offsets are given for (the event's start)."""
 
@@ -425,23 +430,52 @@ def profile_zone(user) -> zoneinfo.ZoneInfo | None:
     return parse_zone(getattr(user, "time_zone", ""))
 
 
-def _session_zone(request: HttpRequest) -> zoneinfo.ZoneInfo | None:
-    session = getattr(request, "session", None)
-    if session is None:
-        return None
-    return parse_zone(session.get(SESSION_KEY, ""))
+def _remembered_zone(request: HttpRequest) -> zoneinfo.ZoneInfo | None:
+    return parse_zone(request.COOKIES.get(COOKIE_NAME, ""))
 
 
-def remember_zone(request: HttpRequest, choice: ZoneChoice) -> None:
-    """Keep a zone chosen with ``?tz=`` for the rest of the visit (only a change is
-    written, so reading pages in the same zone writes nothing)."""
-    session = getattr(request, "session", None)
-    if (
-        choice.source == "query"
-        and session is not None
-        and session.get(SESSION_KEY) != choice.name
-    ):
-        session[SESSION_KEY] = choice.name
+def zone_parameter(value: str) -> str | None:
+    """The ``?tz=`` value as the one IANA name it stands for ("beijing" and
+    "Asia/Shanghai" are both "Asia/Shanghai"), "" for an empty one (read as absent), or
+    None for a value that names no zone (the page shows it back with a warning)."""
+    value = value.strip()
+    if not value:
+        return ""
+    zone = resolve_zone(value)
+    return zone.key if zone is not None else None
+
+
+def remembered_zone_name(request: HttpRequest) -> str:
+    """What a page showing times depends on besides its address for a visitor not
+    signed in: the zone remembered from an earlier choice, unless the address names
+    one."""
+    if request.GET.get(PARAMETER, "").strip():
+        return ""
+    zone = _remembered_zone(request)
+    return zone.key if zone is not None else ""
+
+
+def remembers_zone(view):
+    """Keep a zone chosen with ``?tz=`` for the rest of the visit, in a cookie, whether
+    the page was rendered or came from the cache (only a change is written)."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if response.status_code not in (200, 304):
+            return response
+        zone = resolve_zone(request.GET.get(PARAMETER, "").strip())
+        if zone is not None and request.COOKIES.get(COOKIE_NAME) != zone.key:
+            response.set_cookie(
+                COOKIE_NAME,
+                zone.key,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+        return response
+
+    return wrapper
 
 
 def zone_choice(request: HttpRequest, edition) -> ZoneChoice:
@@ -453,9 +487,9 @@ def zone_choice(request: HttpRequest, edition) -> ZoneChoice:
     invalid = requested if requested and from_query is None else ""
     if from_query is not None:
         return ZoneChoice(from_query, "query", default, at=at)
-    from_session = _session_zone(request)
-    if from_session is not None:
-        return ZoneChoice(from_session, "session", default, invalid, at)
+    remembered = _remembered_zone(request)
+    if remembered is not None:
+        return ZoneChoice(remembered, "remembered", default, invalid, at)
     from_profile = profile_zone(getattr(request, "user", None))
     if from_profile is not None:
         return ZoneChoice(from_profile, "profile", default, invalid, at)

@@ -18,9 +18,11 @@ import time_machine
 from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import formats, translation
 
+from gmc import page_cache
 from gmc.permissions import ORGANISERS_GROUP, sync_organiser_group
 from tests.factories import UserFactory
 
@@ -88,6 +90,14 @@ def _language_of_each_test():
     with a language prefix leaves that language active in the test's thread."""
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_public_pages():
+    """Each test starts with no public page cached: a test's rows are rolled back
+    without a signal, so what an earlier test cached would otherwise still look current
+    (the cache, unlike the database, outlives the test)."""
+    cache.delete(page_cache.VERSION_KEY)
 
 
 @pytest.fixture

@@ -4,10 +4,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from gmc import selectors
+from gmc.page_cache import public_page
 from gmc.views.public import page_meta
 
 
 @require_GET
+@public_page()
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -22,6 +24,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@public_page()
 def code_of_conduct(request: HttpRequest) -> HttpResponse:
     return render(
         request,

@@ -1,18 +1,38 @@
 """The public conference site: the current edition, the archive, the alliance,
-publications and news. Every page answers in a fixed number of queries."""
+publications and news. Every page answers in a fixed number of queries, and from the
+cache for visitors not signed in (``gmc.page_cache``)."""
+
+from datetime import timedelta
 
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from gmc import selectors
 from gmc.links import absolute_url
+from gmc.page_cache import not_stored, public_page, valid_until
 
 NEWS_PER_PAGE = 12
+# How stale a countdown ("3 days, 4 hours left") may be read from the cache.
+COUNTDOWN_STALENESS = timedelta(minutes=1)
+
+
+def page_number(value: str) -> str | None:
+    """The news list's ``?page=``: a page after the first as its number, "" for the
+    first or a value that is no number (the list shows the first page), None for what
+    the list would show as another page (0, negative: the last one)."""
+    value = value.strip()
+    if not (value.isascii() and value.isdigit()):
+        return None if value.startswith("-") else ""
+    number = int(value)
+    if number == 0:
+        return None
+    return "" if number == 1 else str(number)
 
 
 def page_meta(title: str = "", description: str = "", kind: str = "website") -> dict:
@@ -30,6 +50,7 @@ def _can_preview(request: HttpRequest, permission: str) -> bool:
 
 
 @require_GET
+@public_page()
 def home(request: HttpRequest) -> HttpResponse:
     edition = selectors.current_edition_for_home()
     context = {
@@ -37,13 +58,23 @@ def home(request: HttpRequest) -> HttpResponse:
         "latest_news": list(selectors.public_news()[:3]),
         "meta": page_meta(description=edition.summary or edition.theme if edition else ""),
     }
+    changes = [selectors.next_news_publication()]
     if edition is not None:
         context["registration"] = selectors.registration_call(edition)
         context["declaration"] = selectors.declaration_call(edition)
-    return render(request, "gmc/home.html", context)
+        calls = (context["registration"], context["declaration"])
+        # The calls change state at their moments, and their countdowns with the clock.
+        changes += [call.moment for call in calls if call.moment and call.moment > timezone.now()]
+        if any(call.state != "closed" and call.moment for call in calls):
+            changes.append(timezone.now() + COUNTDOWN_STALENESS)
+    response = render(request, "gmc/home.html", context)
+    for moment in changes:
+        valid_until(response, moment)
+    return response
 
 
 @require_GET
+@public_page()
 def about(request: HttpRequest) -> HttpResponse:
     edition = selectors.current_edition()
     return render(
@@ -63,6 +94,7 @@ def about(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@public_page()
 def alliance(request: HttpRequest) -> HttpResponse:
     overview = selectors.alliance_overview()
     return render(
@@ -82,6 +114,7 @@ def alliance(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@public_page()
 def edition_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -97,13 +130,14 @@ def edition_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@public_page()
 def edition_detail(request: HttpRequest, year: int) -> HttpResponse:
     edition = selectors.edition_for_page(
         year, include_unpublished=_can_preview(request, "gmc.view_edition")
     )
     if edition is None:
         raise Http404(_("There is no edition of that year."))
-    return render(
+    response = render(
         request,
         "gmc/edition_detail.html",
         {
@@ -111,9 +145,12 @@ def edition_detail(request: HttpRequest, year: int) -> HttpResponse:
             "meta": page_meta(edition.title, edition.theme or edition.summary),
         },
     )
+    # Its news list grows when a scheduled article's time comes.
+    return valid_until(response, selectors.next_news_publication())
 
 
 @require_GET
+@public_page()
 def publication_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -141,9 +178,11 @@ def publication_download(request: HttpRequest, slug: str) -> FileResponse:
 
 
 @require_GET
+@public_page(query={"page": page_number})
 def news_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.public_news(), NEWS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(
+    asked = request.GET.get("page")
+    page = Paginator(selectors.public_news(), NEWS_PER_PAGE).get_page(asked)
+    response = render(
         request,
         "gmc/news_list.html",
         {
@@ -151,9 +190,13 @@ def news_list(request: HttpRequest) -> HttpResponse:
             "meta": page_meta(_("News"), _("News of the conference and the alliance.")),
         },
     )
+    if asked and asked != str(page.number):
+        not_stored(response)  # a page past the last, shown as the last one
+    return valid_until(response, selectors.next_news_publication())
 
 
 @require_GET
+@public_page()
 def news_detail(request: HttpRequest, slug: str) -> HttpResponse:
     article = selectors.news_article_for_page(
         slug, include_drafts=_can_preview(request, "gmc.view_newsarticle")
@@ -172,6 +215,7 @@ def news_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@public_page()
 def contact(request: HttpRequest) -> HttpResponse:
     edition = selectors.current_edition_for_home()
     return render(
