@@ -45,14 +45,18 @@ security: setup
 migrations-check: setup
 	$(PY) manage.py makemigrations --check --dry-run
 
-# Browser tests drive Debian's chromium; installed here when missing (as root), never
-# a browser downloaded by a test tool.
+# Browser tests drive Debian's chromium, and the proxy's tests run Debian's nginx with
+# deploy/nginx.conf; installed here when missing (as root), never a browser downloaded by
+# a test tool.
+SYSTEM_PACKAGES := chromium nginx
 browser-setup:
-	@if ! command -v chromium >/dev/null; then \
+	@missing="$$(for command in $(SYSTEM_PACKAGES); do \
+	  command -v $$command >/dev/null || [ -x /usr/sbin/$$command ] || echo $$command; done)"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	  else \
-	    echo "chromium is missing: run 'sudo apt-get install chromium' (browser tests will skip)"; \
+	    echo "missing: run 'sudo apt-get install $$missing' (their tests will skip)"; \
 	  fi; \
 	fi
 
