@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.utils.formats import date_format, get_format
+from django.utils.translation import ngettext_lazy
 
 
 def date_range(start: date | None, end: date | None = None) -> str:
@@ -61,3 +62,16 @@ def day_with_times(start: datetime, end: datetime | None = None) -> str:
         return date_format(start, "WEEKDAY_DATETIME_FORMAT")
     first, last = time_span(start, end)
     return day_and_times(date_format(start, "WEEKDAY_DATE_FORMAT"), f"{first}\N{EN DASH}{last}")
+
+
+# The words of Django's ``timeuntil`` ("3 weeks left"), with Django's own msgids: marked
+# here, they are in the portal's catalogues, which come before Django's (LOCALE_PATHS).
+# Django's Vietnamese catalogue lacks them, and a Vietnamese page printed them in English.
+TIMEUNTIL_WORDS = (
+    ngettext_lazy("%(num)d year", "%(num)d years", "num"),
+    ngettext_lazy("%(num)d month", "%(num)d months", "num"),
+    ngettext_lazy("%(num)d week", "%(num)d weeks", "num"),
+    ngettext_lazy("%(num)d day", "%(num)d days", "num"),
+    ngettext_lazy("%(num)d hour", "%(num)d hours", "num"),
+    ngettext_lazy("%(num)d minute", "%(num)d minutes", "num"),
+)

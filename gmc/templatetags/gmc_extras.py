@@ -25,6 +25,12 @@ def language_name(code: str) -> str:
 
 
 @register.filter
+def language_names(codes) -> list[str]:
+    """``{{ codes|language_names|join_list }}``: the names of language codes."""
+    return [language_name(code) for code in codes or []]
+
+
+@register.filter
 def date_range(start, end=None) -> str:
     """``{{ edition.start_date|date_range:edition.end_date }}``: see gmc.dates.date_range."""
     return dates.date_range(start, end)

@@ -185,3 +185,89 @@ def test_no_arabic_translation_writes_arabic_indic_digits():
     catalogue = Path(settings.BASE_DIR, "locale", "ar", "LC_MESSAGES", "django.po")
     found = [line for line in catalogue.read_text().splitlines() if ARABIC_INDIC.search(line)]
     assert not found, found
+
+
+# --- pages and emails of the demo in Arabic, Chinese and Vietnamese ------------------
+
+ENGLISH_DATE_WORDS = re.compile(
+    r"\b(?:January|February|March|April|June|July|August|September|October|November|"
+    r"December|weeks?|days?|hours?|minutes?|months?)\b"
+)
+
+
+def visible_text(page: str) -> str:
+    page = re.sub(r"(?s)<(script|style|head)\b.*?</\1>", " ", page)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+
+
+@pytest.fixture
+def demo_pages(client, demo):
+    """The public pages with dates, times, counts and lists, in one language."""
+    from agenda.models import Session
+
+    session = Session.objects.filter(edition__year=2025, session_speakers__isnull=False).first()
+
+    def pages(code: str) -> dict[str, str]:
+        paths = ["/", "/editions/2025/", "/agenda/2025/", f"/agenda/session/{session.slug}/"]
+        return {path: client.get(f"/{code}{path}").content.decode() for path in paths}
+
+    return pages
+
+
+@pytest.mark.parametrize(
+    ("code", "hosts", "range_2025", "time_left"),
+    [
+        ("ar", "National Autonomous University of Mexico</a> و<a", "2–4 ديسمبر، 2025", "أسابيع"),
+        (
+            "zh-hans",
+            "National Autonomous University of Mexico</a>和<a",
+            "2025年12月2日 – 4日",
+            "周",
+        ),
+        (
+            "vi",
+            "National Autonomous University of Mexico</a> và <a",
+            "2 – 4 tháng 12, 2025",
+            "tuần",
+        ),
+    ],
+)
+def test_demo_pages_write_dates_numbers_and_lists_in_the_language(
+    demo_pages, code, hosts, range_2025, time_left
+):
+    pages = demo_pages(code)
+    for path, page in pages.items():
+        text = visible_text(page)
+        assert not ARABIC_INDIC.findall(text), (path, ARABIC_INDIC.findall(text))
+        # Dates, durations and lists in the language: no English words for them (the
+        # organisers' own texts, such as the editions' summaries, are in English).
+        stray = [
+            word
+            for word in ENGLISH_DATE_WORDS.findall(text)
+            if not re.search(rf"(?:[Ff]rom|on|before|of|evening of) \d+ (?:to \d+ )?{word}", text)
+        ]
+        assert not stray, (path, stray)
+    assert hosts in pages["/editions/2025/"]
+    assert range_2025 in pages["/editions/2025/"]
+    assert time_left in visible_text(pages["/"])
+
+
+def test_an_email_writes_its_dates_in_the_language_it_is_written_in(db):
+    """Someone without a profile language gets the email in the page's language: its
+    dates too, not English ones."""
+    from django.core import mail
+
+    from gmc.models import OutboxMessage
+    from tests.factories import EditionFactory, UserFactory
+    from tests.registration.helpers import deliver_pending, register
+
+    edition = EditionFactory(
+        is_current=True, start_date=date(2027, 1, 3), end_date=date(2027, 1, 5)
+    )
+    with translation.override("fr"):
+        register(edition, UserFactory(language=""))
+    deliver_pending()
+    [email] = mail.outbox
+    assert OutboxMessage.objects.get().language == "fr"
+    assert "3–5 janvier 2027" in email.body
+    assert "January" not in email.body
