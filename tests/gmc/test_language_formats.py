@@ -271,3 +271,38 @@ def test_an_email_writes_its_dates_in_the_language_it_is_written_in(db):
     assert OutboxMessage.objects.get().language == "fr"
     assert "3–5 janvier 2027" in email.body
     assert "January" not in email.body
+
+
+@pytest.mark.parametrize(
+    ("code", "sentence"),
+    [
+        ("en", "Interpretation: Spanish, French and Arabic."),
+        ("zh-hans", "同声传译：西班牙语、法语和阿拉伯语。"),
+        ("ru", "Перевод: Испанский, Французский и Арабский."),
+    ],
+)
+def test_interpretation_languages_are_one_sentence_in_the_language(client, db, code, sentence):
+    from tests.factories import EditionFactory
+
+    edition = EditionFactory(working_language="en", interpretation_languages=["es", "fr", "ar"])
+    prefix = "" if code == "en" else f"/{code}"
+    page = client.get(f"{prefix}/editions/{edition.year}/").content.decode()
+    assert sentence in page
+
+
+@pytest.mark.parametrize(
+    ("code", "people", "expected"),
+    [
+        ("en", 1234, "1,230+"),
+        ("fr", 1234, "1\u202f230+"),
+        ("vi", 1234, "1.230+"),
+        ("ar", 1234, "1,230+"),
+        ("en", 187, "180+"),
+        ("en", 12, "12"),
+    ],
+)
+def test_the_statistics_headline_groups_thousands_in_the_language(code, people, expected):
+    from registration.selectors import Headline
+
+    headline = Headline(people=people, in_person=0, online=0, institutions=0, countries=0)
+    assert written(code, lambda: headline.people_rounded) == expected
