@@ -35,8 +35,8 @@ RECEIPT = email_kinds.EmailKind(
     {
         "name": "Amina Otieno",
         "edition_title": "Global MOOC and Online Education Conference 2026",
-        "submitted_at": "1 December 2026, 10:00 (Asia/Ho_Chi_Minh)",
-        "closes_at": "14 December 2026, 23:59 (Asia/Ho_Chi_Minh)",
+        "submitted_at": "1 December 2026, 10:00, Hanoi time (UTC+7)",
+        "closes_at": "14 December 2026, 23:59, Hanoi time (UTC+7)",
         "resubmission": False,
         "answers": [{"topic": "Role and impact", "text": "Courses reached new students."}],
         "attachments": ["Course report.pdf"],
@@ -64,7 +64,8 @@ def _receipt_context(submission: Submission) -> dict:
 
     def moment(value: datetime) -> str:
         local = timezone.localtime(value, edition.tz)
-        return f"{formats.date_format(local, 'DATETIME_FORMAT')} ({zone_label(edition.tz, value)})"
+        # As the other emails write a moment: "1 December 2026, 10:00, Hanoi time (UTC+7)".
+        return f"{formats.date_format(local, 'DATETIME_FORMAT')}, {zone_label(edition.tz, value)}"
 
     return {
         "name": submission.contributor.display_name,

@@ -86,6 +86,8 @@ def test_an_arabic_emails_html_is_right_to_left_with_the_quote_border_on_the_rig
     [style] = QUOTE.findall(html)
     assert "border-right:3px solid" in style and "padding-right:" in style
     assert "left" not in style
+    # Its moments name the zone as people say it, in Arabic, not by its identifier.
+    assert "America/Mexico_City" not in html and "(UTC-6)" in html
 
 
 def test_an_english_emails_quote_border_stays_on_the_left(db):
