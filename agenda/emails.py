@@ -10,10 +10,10 @@ from datetime import datetime
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from gmc import email_kinds
+from gmc.dates import day_with_times
 from gmc.links import absolute_url
 from gmc.models import Edition, User
 from gmc.timezones import parse_zone, zone_label
@@ -55,9 +55,8 @@ SESSIONS_MOVED = email_kinds.EmailKind(
 email_kinds.register(SESSIONS_MOVED)
 
 
-def _moment(value: datetime, zone, with_day: bool = True) -> str:
-    local = value.astimezone(zone)
-    return date_format(local, "l j F Y, H:i" if with_day else "H:i")
+def _moment(value: datetime, zone) -> str:
+    return day_with_times(value.astimezone(zone))
 
 
 def _line(item: MoveNoticeItem, zone) -> dict | None:
@@ -68,10 +67,9 @@ def _line(item: MoveNoticeItem, zone) -> dict | None:
     same_room = session.room_id == item.was_room_id
     if same_time and same_room:
         return None
-    ends = _moment(session.ends_at, zone, False)
     return {
         "title": session.display_title,
-        "when": f"{_moment(session.starts_at, zone)}\N{EN DASH}{ends}",
+        "when": day_with_times(session.starts_at.astimezone(zone), session.ends_at),
         "was_when": "" if same_time else _moment(item.was_starts_at, zone),
         "room": session.room.name if session.room_id else "",
         "was_room": "" if same_room else item.was_room_name,

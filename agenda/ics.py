@@ -15,6 +15,7 @@ import icalendar
 from django.utils import timezone
 
 from gmc.links import absolute_url, site_host
+from gmc.lists import join_list
 
 from .models import Session
 
@@ -36,7 +37,7 @@ def _event(session: Session) -> icalendar.Event:
     lines = [session.description] if session.description else []
     names = [part.speaker.name for part in session.session_speakers.all()]
     if names:
-        lines.append(", ".join(names))
+        lines.append(join_list(names))
     lines.append(address)
     event.add("description", "\n\n".join(lines))
     event.add("url", address)

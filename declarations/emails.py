@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from gmc import email_kinds
+from gmc import email_kinds, outbox
+from gmc.timezones import zone_label
 
 from .models import Submission
 
@@ -35,8 +35,8 @@ RECEIPT = email_kinds.EmailKind(
     {
         "name": "Amina Otieno",
         "edition_title": "Global MOOC and Online Education Conference 2026",
-        "submitted_at": "1 December 2026, 10:00 (Asia/Ho_Chi_Minh)",
-        "closes_at": "14 December 2026, 23:59 (Asia/Ho_Chi_Minh)",
+        "submitted_at": "1 December 2026, 10:00, Hanoi time (UTC+7)",
+        "closes_at": "14 December 2026, 23:59, Hanoi time (UTC+7)",
         "resubmission": False,
         "answers": [{"topic": "Role and impact", "text": "Courses reached new students."}],
         "attachments": ["Course report.pdf"],
@@ -52,7 +52,7 @@ def receipt_context(submission: Submission) -> dict:
     """A copy of the input as sent: the answers, the attachments' names and the consents,
     with the moments in the edition's zone, written in the contributor's language (the
     organisers' titles too, else in English)."""
-    with translation.override(submission.contributor.language or settings.LANGUAGE_CODE):
+    with translation.override(outbox.message_language(submission.contributor)):
         return _receipt_context(submission)
 
 
@@ -64,7 +64,8 @@ def _receipt_context(submission: Submission) -> dict:
 
     def moment(value: datetime) -> str:
         local = timezone.localtime(value, edition.tz)
-        return f"{formats.date_format(local, 'DATETIME_FORMAT')} ({edition.time_zone})"
+        # As the other emails write a moment: "1 December 2026, 10:00, Hanoi time (UTC+7)".
+        return f"{formats.date_format(local, 'DATETIME_FORMAT')}, {zone_label(edition.tz, value)}"
 
     return {
         "name": submission.contributor.display_name,

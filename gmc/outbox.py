@@ -113,11 +113,7 @@ def queue(
         raise OutboxError("A message needs a recipient address.")
     key = key or make_key(kind, obj, to_email)
     if language is None:
-        # The recipient's profile language (also for a plain address that belongs to an
-        # account, such as the old one after a change), else the language of the page
-        # that caused the message.
-        person = user or account
-        language = offered(person.language if person else "") or translation.get_language() or ""
+        language = message_language(user or account)
     secret = {}
     if sensitive:
         secret = {
@@ -232,6 +228,18 @@ def enqueue_delivery(message_id: int, *, insist: bool = False) -> bool:
             "outbox: could not enqueue message %s; the sweep will retry", message_id, exc_info=True
         )
     return False
+
+
+def message_language(person: User | None) -> str:
+    """The language a message to ``person`` is written in when its sender does not say:
+    their profile's (also for a plain address that belongs to an account, such as the old
+    one after a change), else the language of the page that caused the message. A sender
+    that writes dates into the context writes them in this language."""
+    return (
+        offered(person.language if person else "")
+        or translation.get_language()
+        or settings.LANGUAGE_CODE
+    )
 
 
 def enqueue_batch(message_ids: list[int]) -> bool:

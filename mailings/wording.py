@@ -20,6 +20,7 @@ _BODY_BLOCK = re.compile(r"{%\s*block body\s*%}(.*){%\s*endblock\s*%}", re.DOTAL
 _BLOCK_SUPER = re.compile(r"\n?{{\s*block\.super\s*}}")
 _INCLUDE = re.compile(r"{%\s*include\s+\"([^\"]+)\"\s*%}")
 _LOAD_I18N = re.compile(r"^{%\s*load i18n\s*%}")
+_LOAD = re.compile(r"{%\s*load\s[^%]*%}")
 # The unsubscribe link is added to every email that needs one (gmc.outbox).
 _UNSUBSCRIBE = re.compile(r"\n?{%\s*include\s+\"emails/messages/unsubscribe\.(txt|html)\"\s*%}")
 
@@ -48,8 +49,10 @@ def file_wording(kind: str) -> dict[str, str]:
     html = ""
     if found:
         html = _inline_includes(_BLOCK_SUPER.sub("", found.group(1)), "django").strip("\n")
-        if "{% load i18n %}" in page:
-            html = "{% load i18n %}" + html
+        # The libraries the page loads (i18n; gmc_extras for a side that turns in Arabic).
+        load = _LOAD.search(page)
+        if load:
+            html = load.group(0) + html
     return {"subject": subject, "text": text, "html": html}
 
 

@@ -3,12 +3,11 @@ context every one of them is sent with (``email_context``, called by the service
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from gmc import email_kinds
+from gmc import email_kinds, outbox
 from gmc.dates import date_range
 from gmc.links import absolute_url
 from gmc.timezones import zone_label
@@ -74,7 +73,7 @@ def email_context(registration: Registration) -> dict:
     links_open = ""
     opens_at = online_links_open_at(edition)
     # Dates are written now, in the language the email will be rendered in.
-    with translation.override(registration.attendee.language or settings.LANGUAGE_CODE):
+    with translation.override(outbox.message_language(registration.attendee)):
         dates = date_range(edition.start_date, edition.end_date)
         online = registration.attendance == Registration.Attendance.ONLINE
         if online and opens_at and opens_at > timezone.now():

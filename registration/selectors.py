@@ -346,10 +346,11 @@ class Headline:
 
     @property
     def people_rounded(self) -> str:
-        """As a report writes it: 187 -> "180+" (exact below 20)."""
+        """As a report writes it: 187 -> "180+" (exact below 20), in the current
+        language's digits and grouping ("1,230+", "1 230+")."""
         if self.people < 20 or self.people % 10 == 0:
-            return str(self.people)
-        return f"{self.people - self.people % 10}+"
+            return formats.number_format(self.people, force_grouping=True)
+        return f"{formats.number_format(self.people - self.people % 10, force_grouping=True)}+"
 
 
 @dataclass(frozen=True)
@@ -503,7 +504,13 @@ def _y_ticks(points: list[DayPoint], height: int = 200) -> list[Tick]:
     values = list(range(0, top + 1, step))
     if top - values[-1] > step / 3:
         values.append(top)
-    return [Tick(str(value), round(height - height * value / top, 1)) for value in values]
+    return [
+        Tick(
+            formats.number_format(value, force_grouping=True),
+            round(height - height * value / top, 1),
+        )
+        for value in values
+    ]
 
 
 def _x_ticks(points: list[DayPoint], width: int = 600) -> list[Tick]:

@@ -54,3 +54,58 @@ def test_our_stylesheets_use_logical_sides():
         if physical.search(line)
     ]
     assert not found, found
+
+
+def _receipt(language: str):
+    from django.core import mail
+
+    from declarations import services
+    from tests.declarations.factories import call_with_topics
+    from tests.factories import EditionFactory, UserFactory
+    from tests.registration.factories import RegistrationFactory
+    from tests.registration.helpers import deliver_pending
+
+    call = call_with_topics(edition=EditionFactory(is_current=True))
+    person = UserFactory(language=language)
+    RegistrationFactory(edition=call.edition, attendee=person)
+    services.save_input(
+        call.pk, contributor=person, answers={call.topics.first().pk: "My input"}, send=True
+    )
+    deliver_pending()
+    [email] = mail.outbox
+    return email.alternatives[0][0]
+
+
+QUOTE = re.compile(r'<div class="quote" style="([^"]*)"')
+
+
+def test_an_arabic_emails_html_is_right_to_left_with_the_quote_border_on_the_right(db):
+    html = _receipt("ar")
+    assert '<html lang="ar" dir="rtl">' in html
+    assert re.search(r'<body dir="rtl"', html)
+    [style] = QUOTE.findall(html)
+    assert "border-right:3px solid" in style and "padding-right:" in style
+    assert "left" not in style
+    # Its moments name the zone as people say it, in Arabic, not by its identifier.
+    assert "America/Mexico_City" not in html and "(UTC-6)" in html
+
+
+def test_an_english_emails_quote_border_stays_on_the_left(db):
+    html = _receipt("en")
+    assert '<html lang="en" dir="ltr">' in html and '<body dir="ltr"' in html
+    [style] = QUOTE.findall(html)
+    assert "border-left:3px solid" in style and "right" not in style
+
+
+def test_email_templates_take_their_sides_from_the_language():
+    """Emails may use inline styles, but a side written in one (border-left, text-align:
+    right) would not turn in Arabic: it comes from {% start_side %} instead."""
+    physical = re.compile(r"\b(?:left|right)\b")
+    style = re.compile(r'style="([^"]*)"')
+    found = [
+        f"{path.name}: {value}"
+        for path in sorted(Path(settings.BASE_DIR, "templates", "emails").rglob("*.html"))
+        for value in style.findall(path.read_text())
+        if physical.search(value)
+    ]
+    assert not found, found
