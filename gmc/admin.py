@@ -339,7 +339,7 @@ class OrganisationAdmin(PreviewOnSite, admin.ModelAdmin):
 
 
 @admin.register(AllianceMember)
-class AllianceMemberAdmin(PreviewOnSite, admin.ModelAdmin):
+class AllianceMemberAdmin(PreviewOnSite, TranslatedAdmin):
     list_display = ["organisation", "organisation_type", "country", "year_joined", "is_active"]
     list_filter = ["is_active", "organisation__type", "organisation__country", "year_joined"]
     search_fields = ["organisation__name", "organisation__short_name"]

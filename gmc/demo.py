@@ -69,7 +69,12 @@ def load_organisations() -> dict[str, Organisation]:
         organisation = _organisation(row)
         AllianceMember.objects.update_or_create(
             organisation=organisation,
-            defaults={"year_joined": row.get("year_joined"), "is_active": True},
+            defaults={
+                "year_joined": row.get("year_joined"),
+                "is_active": True,
+                "description": prose(row.get("description", "")),
+                **translated_texts(row, ["description"]),
+            },
         )
         organisations[organisation.slug] = organisation
     for row in data["other"]:

@@ -72,13 +72,18 @@ ORGANISER_PERMISSIONS: list[str] = [
     "agenda.view_speaker",
     # registration: follow and change registrations (status changes go through admin
     # actions that call the services), check people in, edit the extra questions, read
-    # the answers. No deletes: registrations are cancelled, which frees the seat.
+    # the answers. No deletes: registrations are cancelled, which frees the seat. The
+    # choices of a question are edited on the question's page.
+    "registration.add_choice",
     "registration.add_question",
     "registration.add_registration",
+    "registration.change_choice",
     "registration.change_question",
     "registration.change_registration",
+    "registration.delete_choice",
     "registration.delete_question",
     "registration.view_answer",
+    "registration.view_choice",
     "registration.view_question",
     "registration.view_registration",
     # declarations: edit the calls and their topics, read the input and review it (status,

@@ -8,7 +8,7 @@ from django.db import models
 from modeltranslation.translator import TranslationOptions, register, translator
 from modeltranslation.utils import build_localized_fieldname
 
-from .models import Edition, NewsArticle, Publication
+from .models import AllianceMember, Edition, NewsArticle, Publication
 
 
 def texts_in_every_language(obj: models.Model) -> dict[str, str | None]:
@@ -46,3 +46,8 @@ class PublicationTranslation(TranslationOptions):
 @register(NewsArticle)
 class NewsArticleTranslation(TranslationOptions):
     fields = ("title", "summary", "body")
+
+
+@register(AllianceMember)
+class AllianceMemberTranslation(TranslationOptions):
+    fields = ("description",)

@@ -9,6 +9,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -16,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries import countries
+from modeltranslation.admin import TranslationTabularInline
 
 from gmc import spreadsheets
 from gmc.admin_audit import AuditedAdmin
@@ -24,11 +26,88 @@ from gmc.errors import RefusalOnFormAdmin, refusal_on_form, show_refusal
 
 from . import exports, selectors, services
 from .accounts import admin as accounts_admin  # noqa: F401  the User admin, with deletion
-from .models import Answer, Question, Registration
+from .models import Answer, Choice, Question, Registration, choice_key
+
+
+class ChoiceForm(forms.ModelForm):
+    """A choice's key is made from its English wording when left empty, and cannot be
+    changed once saved: the answers keep it."""
+
+    def __init__(self, *args, taken_keys: set[str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.taken_keys = set() if taken_keys is None else taken_keys
+        if self.instance.pk is not None:
+            self.fields["key"].disabled = True
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("key") and self.instance.pk is None:
+            wording = cleaned.get("label_en") or cleaned.get("label") or ""
+            cleaned["key"] = choice_key(wording, self.taken_keys)
+        if cleaned.get("key"):
+            self.taken_keys.add(cleaned["key"])
+        return cleaned
+
+
+class ChoiceFormSet(BaseInlineFormSet):
+    """A choice question offers at least two choices; a choice that answers picked is
+    withdrawn, not deleted, so that those answers keep their meaning."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Shared by the forms: each new key is unlike the saved ones and those before it.
+        self.taken_keys = (
+            set(self.instance.choices.values_list("key", flat=True))
+            if self.instance.pk is not None
+            else set()
+        )
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "taken_keys": self.taken_keys}
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        for form in self.deleted_forms:
+            choice = form.instance
+            if choice.pk is None:
+                continue
+            picked = Answer.objects.filter(question_id=choice.question_id).choosing(choice.key)
+            count = picked.count()
+            if count:
+                raise forms.ValidationError(
+                    ngettext(
+                        "%(count)d answer picked “%(choice)s”: untick “offered” to stop "
+                        "offering it instead of deleting it.",
+                        "%(count)d answers picked “%(choice)s”: untick “offered” to stop "
+                        "offering it instead of deleting it.",
+                        count,
+                    )
+                    % {"count": count, "choice": choice.label}
+                )
+        if self.instance.has_choices:
+            kept = [
+                form
+                for form in self.forms
+                if form not in self.deleted_forms
+                and (form.instance.pk is not None or form.has_changed())
+            ]
+            if sum(1 for form in kept if form.cleaned_data.get("offered")) < 2:
+                raise forms.ValidationError(_("Offer at least two choices for this question."))
+
+
+class ChoiceInline(TranslationTabularInline):
+    model = Choice
+    form = ChoiceForm
+    formset = ChoiceFormSet
+    fields = ["label", "key", "offered", "order"]
+    extra = 2
 
 
 @admin.register(Question)
 class QuestionAdmin(TranslatedAdmin):
+    inlines = [ChoiceInline]
     list_display = ["label", "edition", "kind", "required", "in_person_only", "order"]
     list_editable = ["required", "order"]
     list_filter = ["edition", "kind", "required"]
@@ -47,7 +126,12 @@ class AnswerInline(admin.TabularInline):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("question")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("question")
+            .prefetch_related("question__choices")
+        )
 
     @admin.display(description=_("answer"))
     def display_value(self, answer: Answer) -> str:

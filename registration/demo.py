@@ -19,13 +19,14 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from functools import cache
 
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
-from gmc.demo_loading import demo_loader, read_demo_data
+from gmc.demo_loading import demo_loader, read_demo_data, translated_texts
 from gmc.models import Edition, OrganisationType, User
 from gmc.selectors import current_edition
 
-from .models import Answer, Question, Registration
+from .models import Answer, Choice, Question, Registration
 
 WAITING = 5
 # Seats left at loading: more than the people waiting, so a newcomer still gets one.
@@ -42,12 +43,26 @@ def _people() -> dict:
 def load_questions(edition: Edition) -> list[Question]:
     questions = []
     for order, row in enumerate(read_demo_data("registration", "questions")["question"], 1):
-        fields = {**row, "kind": Question.Kind(row["kind"]), "order": order}
-        fields["choices"] = "\n".join(row.get("choices", []))
+        fields = {
+            key: value for key, value in row.items() if key not in ("choice", "translations")
+        }
+        fields.update(kind=Question.Kind(row["kind"]), order=order, **translated_texts(row))
         question, _created = Question.objects.update_or_create(
             edition=edition, label=row["label"], defaults=fields
         )
+        for position, choice in enumerate(row.get("choice", []), 1):
+            Choice.objects.update_or_create(
+                question=question,
+                key=choice["key"],
+                defaults={
+                    "label": choice["label"],
+                    "order": position,
+                    "offered": True,
+                    **translated_texts(choice),
+                },
+            )
         questions.append(question)
+    prefetch_related_objects(questions, "choices")
     return questions
 
 
@@ -145,15 +160,20 @@ def _registration_fields(index: int, attendance: str, status: str, moment: datet
 
 
 def _answer(registration: Registration, questions: list[Question], index: int) -> None:
-    """The answers of sample person ``index``: each theme in turn, mostly yes to being
-    listed, and now and then a line for the declaration."""
-    themes = questions[0].choices.split("\n")
+    """The answers of sample person ``index``: each theme in turn (by its key, as the
+    form stores it), mostly yes to being listed, now and then a line for the
+    declaration, and a dinner menu for most people who come in person."""
+    theme, listed, declaration, dinner = questions
+    themes = [choice.key for choice in theme.choices.all()]
+    menus = [choice.key for choice in dinner.choices.all()]
     answers = {
-        questions[0]: themes[index % len(themes)],
-        questions[1]: "yes" if index % 5 else "no",
+        theme: themes[index % len(themes)],
+        listed: "yes" if index % 5 else "no",
     }
     if index % 9 == 0:
-        answers[questions[2]] = "Recognition of online learning across borders."
+        answers[declaration] = "Recognition of online learning across borders."
+    if registration.attendance == Registration.Attendance.IN_PERSON and index % 7:
+        answers[dinner] = menus[index % len(menus)]
     for question, value in answers.items():
         Answer.objects.update_or_create(
             registration=registration, question=question, defaults={"value": value}

@@ -1,5 +1,6 @@
 """Organisers' exports of registrations: CSV and XLSX, one row a registration, the
-extra questions as columns."""
+extra questions as columns, the answers in the organiser's language (a choice is
+stored by its key, so it reads the same whatever language the person registered in)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ def export_questions(registrations: QuerySet[Registration]) -> list[Question]:
     return list(
         Question.objects.filter(edition_id__in=editions)
         .select_related("edition")
+        .prefetch_related("choices")
         .order_by("edition__year", "order", "pk")
     )
 
@@ -60,12 +62,12 @@ def table(registrations: QuerySet[Registration]) -> tuple[list[str], Iterator[li
     def rows() -> Iterator[list[str]]:
         queryset = (
             registrations.select_related("attendee", "edition")
-            .prefetch_related("answers__question")
+            .prefetch_related("answers")
             .order_by("edition__year", "created_at", "pk")
         )
         for registration in queryset.iterator(chunk_size=500):
             attendee = registration.attendee
-            answers = {a.question_id: a.display_value for a in registration.answers.all()}
+            answers = {a.question_id: a.value for a in registration.answers.all()}
             yield [
                 str(value)
                 for value in [
@@ -89,7 +91,7 @@ def table(registrations: QuerySet[Registration]) -> tuple[list[str], Iterator[li
                     _moment(registration, registration.confirmed_at),
                     _moment(registration, registration.waitlisted_at),
                     _moment(registration, registration.cancelled_at),
-                    *[answers.get(q.pk, "") for q in questions],
+                    *[q.display_answer(answers.get(q.pk, "")) for q in questions],
                 ]
             ]
 

@@ -77,6 +77,11 @@ class PersonForm(forms.ModelForm):
         return {field: self.cleaned_data.get(field) or "" for field in self.Meta.fields}
 
 
+NOT_OFFERED = _(
+    "“%(value)s” is not one of the choices offered. Please pick one of the choices shown."
+)
+
+
 def language_name(code: str) -> str:
     try:
         return str(get_language_info(code)["name_translated"])
@@ -131,14 +136,16 @@ class RegistrationForm(forms.Form):
     ):
         initial = kwargs.pop("initial", {}) or {}
         initial["edition"] = edition.pk
+        answered: dict[int, str] = {}
         if registration is not None:
+            answered = {a.question_id: a.value for a in registration.answers.all()}
             initial.update(
                 attendance=registration.attendance,
                 interpretation_language=registration.interpretation_language,
                 accessibility_needs=registration.accessibility_needs,
                 dietary_needs=registration.dietary_needs,
             )
-            initial.update(self._initial_answers(registration, questions))
+            initial.update(self._initial_answers(answered, questions))
         super().__init__(*args, initial=initial, **kwargs)
         self.edition = edition
         self.questions = questions
@@ -173,7 +180,9 @@ class RegistrationForm(forms.Form):
         for question in questions:
             if question.in_person_only and not self.asks_in_person:
                 continue
-            field = self._question_field(question)
+            # A choice no longer offered that the person picked before stays theirs.
+            held = answered.get(question.pk, "").splitlines()
+            field = self._question_field(question, held)
             if question.in_person_only:
                 # Required of in-person attendees only: checked in clean().
                 field.required = False
@@ -198,19 +207,24 @@ class RegistrationForm(forms.Form):
 
     @staticmethod
     def question_field(question: Question) -> str:
-        return f"question_{question.pk}"
+        return question.field_name
 
     @staticmethod
-    def _question_field(question: Question) -> forms.Field:
+    def _question_field(question: Question, held: list[str]) -> forms.Field:
         common = {
             "label": question.label,
             "help_text": question.help_text,
             "required": question.required,
         }
-        choices = [(c, c) for c in question.choice_list]
-        if question.kind == Question.Kind.CHOICE:
-            return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
-        if question.kind == Question.Kind.MULTIPLE:
+        if question.has_choices:
+            # The value sent is the choice's key; the wording is the page's language.
+            choices = [(choice.key, choice.label) for choice in question.offered_choices()]
+            offered = {key for key, _label in choices}
+            wording = {choice.key: choice.label for choice in question.choices.all()}
+            choices += [(v, wording.get(v, v)) for v in held if v not in offered]
+            common["error_messages"] = {"invalid_choice": NOT_OFFERED}
+            if question.kind == Question.Kind.CHOICE:
+                return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
             return forms.MultipleChoiceField(
                 choices=choices, widget=forms.CheckboxSelectMultiple, **common
             )
@@ -220,8 +234,7 @@ class RegistrationForm(forms.Form):
             )
         return forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), **common)
 
-    def _initial_answers(self, registration: Registration, questions: list[Question]) -> dict:
-        values = {answer.question_id: answer.value for answer in registration.answers.all()}
+    def _initial_answers(self, values: dict[int, str], questions: list[Question]) -> dict:
         initial = {}
         for question in questions:
             value = values.get(question.pk)

@@ -6,11 +6,13 @@ constraints and cheap derived properties.
 
 from __future__ import annotations
 
+import re
 import secrets
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 # Crockford's base32: digits and capital letters without I, L, O and U, so that no
@@ -244,7 +246,8 @@ ACTIVE_STATUSES = (Registration.Status.CONFIRMED, Registration.Status.WAITING)
 
 
 class Question(models.Model):
-    """An organisers' extra question of an edition's registration form."""
+    """An organisers' extra question of an edition's registration form. The choices of a
+    choice question are ``Choice`` rows; the answers keep their keys."""
 
     class Kind(models.TextChoices):
         TEXT = "text", _("Text")
@@ -261,9 +264,6 @@ class Question(models.Model):
     label = models.CharField(_("question"), max_length=200)
     help_text = models.CharField(_("help text"), max_length=300, blank=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.TEXT)
-    choices = models.TextField(
-        _("choices"), blank=True, help_text=_("For choice questions: one choice a line.")
-    )
     required = models.BooleanField(_("required"), default=False)
     in_person_only = models.BooleanField(
         _("in-person attendance only"),
@@ -284,19 +284,111 @@ class Question(models.Model):
         return self.label
 
     @property
-    def choice_list(self) -> list[str]:
-        return [line.strip() for line in self.choices.splitlines() if line.strip()]
+    def has_choices(self) -> bool:
+        return self.kind in (self.Kind.CHOICE, self.Kind.MULTIPLE)
 
-    def clean(self) -> None:
-        from django.core.exceptions import ValidationError
+    @property
+    def field_name(self) -> str:
+        """The name of the question's field on the registration form: refusals of an
+        answer name it, so that the form shows them beside the question."""
+        return f"question_{self.pk}"
 
-        if self.kind in (self.Kind.CHOICE, self.Kind.MULTIPLE) and len(self.choice_list) < 2:
-            raise ValidationError({"choices": _("Give at least two choices, one a line.")})
+    def offered_choices(self) -> list[Choice]:
+        """The choices a person may pick now, in order (reads ``choices`` once, so a
+        prefetch serves it)."""
+        return [choice for choice in self.choices.all() if choice.offered]
+
+    def display_answer(self, value: str) -> str:
+        """A stored answer on one line, in the active language: a choice's key reads as
+        the choice's wording (English where it is not written), a line that is no key
+        (text kept from before choices had keys) as it is."""
+        if self.kind == self.Kind.YES_NO:
+            return str(_("Yes")) if value == "yes" else str(_("No")) if value else ""
+        lines = [line for line in value.splitlines() if line]
+        if self.has_choices:
+            labels = {choice.key: choice.label for choice in self.choices.all()}
+            lines = [labels.get(line, line) for line in lines]
+        return "; ".join(lines)
+
+
+def choice_key(label: str, taken: set[str]) -> str:
+    """A key for a new choice, made from its (English) wording and unlike the ``taken``
+    ones: "Digital equity and inclusion" -> "digital-equity-and-inclusion", then
+    "...-2" if that one is taken; cut at a word within the length; "choice" for a
+    wording without Latin letters."""
+    base, limit = slugify(label), Choice.KEY_LENGTH - 4  # room for "-999"
+    if len(base) > limit:
+        cut = base[: limit + 1]
+        base = cut.rsplit("-", 1)[0] if "-" in cut else base[:limit]
+    base = base.strip("-") or "choice"
+    key, n = base, 1
+    while key in taken:
+        n += 1
+        key = f"{base}-{n}"
+    return key
+
+
+class Choice(models.Model):
+    """One choice of a choice question, its wording written per language.
+
+    An answer stores the ``key``, never the wording: the same choice picked on the
+    Arabic or the Spanish page is one answer, shown in the reader's language, and
+    rewording a choice does not change what past answers mean. The key is set when the
+    choice is added and then kept; a choice no longer wanted is withdrawn (``offered``
+    off), so the answers that picked it keep their wording.
+    """
+
+    KEY_LENGTH = 50
+
+    question = models.ForeignKey(
+        Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="choices"
+    )
+    key = models.SlugField(
+        _("key"),
+        max_length=KEY_LENGTH,
+        blank=True,
+        allow_unicode=False,
+        help_text=_(
+            "What the answers keep: set when the choice is added and never changed. Left "
+            "empty, it is made from the English wording."
+        ),
+    )
+    label = models.CharField(_("choice"), max_length=200)
+    offered = models.BooleanField(
+        _("offered"),
+        default=True,
+        help_text=_("Untick to stop offering it: the answers that picked it keep it."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("choice")
+        verbose_name_plural = _("choices")
+        ordering = ["question", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "key"],
+                name="one_key_per_choice_of_a_question",
+                violation_error_message=_("Another choice of this question has this key."),
+            ),
+            models.CheckConstraint(condition=~models.Q(key=""), name="choice_has_a_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class AnswerQuerySet(models.QuerySet):
+    def choosing(self, key: str) -> AnswerQuerySet:
+        """Answers that picked the choice ``key`` (alone or among others)."""
+        return self.filter(value__regex=rf"(^|\n){re.escape(key)}(\n|$)")
 
 
 class Answer(models.Model):
-    """A registration's answer to an extra question. Multiple choices are stored one a
-    line; yes/no as "yes" or "no". Written by the registration services only."""
+    """A registration's answer to an extra question. A choice is stored as its key,
+    multiple choices one key a line (a line that is no key is text kept from before
+    choices had keys); yes/no as "yes" or "no". Written by the registration services
+    only."""
 
     registration = models.ForeignKey(
         Registration,
@@ -308,6 +400,8 @@ class Answer(models.Model):
         Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="answers"
     )
     value = models.TextField(_("answer"), max_length=2000, blank=True)
+
+    objects = AnswerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("answer")
@@ -324,7 +418,6 @@ class Answer(models.Model):
 
     @property
     def display_value(self) -> str:
-        """The answer on one line, as shown to organisers and in exports."""
-        if self.question.kind == Question.Kind.YES_NO:
-            return str(_("Yes")) if self.value == "yes" else str(_("No")) if self.value else ""
-        return "; ".join(line for line in self.value.splitlines() if line)
+        """The answer on one line, in the active language, as shown to organisers and in
+        exports (``Question.display_answer``)."""
+        return self.question.display_answer(self.value)

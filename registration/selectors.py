@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce, Concat, Lower, Trim, TruncDate
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -15,7 +26,7 @@ from agenda.models import Room
 from gmc.models import Edition, OrganisationType, User
 
 from .folding import Folded
-from .models import Registration, normalise_ticket_code
+from .models import Answer, Question, Registration, normalise_ticket_code
 
 Status = Registration.Status
 Attendance = Registration.Attendance
@@ -281,7 +292,9 @@ def checkin_search(edition: Edition, query: str, limit: int = 50) -> QuerySet[Re
     QR code holds), or every word of the query in the names, organisation, email or
     ticket code, ignoring case and accents ("thi lan" finds Nguyễn Thị Lan); confirmed
     ones first. A ticket code is also found as typed from the page: in lower case, with
-    spaces or dashes, O for zero and I or L for one."""
+    spaces or dashes, O for zero and I or L for one. Each comes with its answers to the
+    in-person questions (``door_answers``: the dinner, a visit...), which the door may
+    need."""
     query = query.strip()
     if not query:
         return Registration.objects.none()
@@ -301,10 +314,19 @@ def checkin_search(edition: Edition, query: str, limit: int = 50) -> QuerySet[Re
         .alias(searched=haystack)
         .filter(Q(ticket_code=query) | Q(ticket_code=code) | every_word)
     )
+    door_answers = Prefetch(
+        "answers",
+        queryset=Answer.objects.filter(question__in_person_only=True)
+        .exclude(value="")
+        .select_related("question")
+        .prefetch_related("question__choices"),
+        to_attr="door_answers",
+    )
     return (
         matches.active()
         .select_related("attendee")
         .order_by("status", "attendee__full_name", "pk")[:limit]
+        .prefetch_related(door_answers)
     )
 
 
@@ -360,6 +382,58 @@ class Tick:
 
 
 @dataclass(frozen=True)
+class AnswerChart:
+    """How people answered one question with choices."""
+
+    question: Question
+    bars: list[Bar]
+
+
+def answer_charts(edition: Edition) -> list[AnswerChart]:
+    """The answers of the active registrations to each question with choices (one,
+    several, yes or no), in the question's order, read in the active language. A choice
+    is counted by its key, so picking it on the Arabic or the Spanish page is the same
+    answer; a line that is no key (text kept from before choices had keys) is counted
+    under its own text, after the choices. Withdrawn choices appear when someone
+    picked them. Three queries."""
+    questions = list(
+        Question.objects.filter(edition=edition)
+        .exclude(kind=Question.Kind.TEXT)
+        .prefetch_related("choices")
+        .order_by("order", "pk")
+    )
+    rows = (
+        Answer.objects.filter(
+            registration__in=Registration.objects.for_edition(edition).active(),
+            question__in=questions,
+        )
+        .exclude(value="")
+        .values("question_id", "value")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts: dict[int, Counter] = {question.pk: Counter() for question in questions}
+    for row in rows:
+        for line in set(row["value"].splitlines()):
+            if line:
+                counts[row["question_id"]][line] += row["n"]
+    charts = []
+    for question in questions:
+        tally = counts[question.pk]
+        if question.kind == Question.Kind.YES_NO:
+            bars = [(str(_("Yes")), tally.pop("yes", 0)), (str(_("No")), tally.pop("no", 0))]
+        else:
+            bars = [
+                (choice.label, tally.pop(choice.key, 0))
+                for choice in question.choices.all()
+                if choice.offered or tally[choice.key]
+            ]
+        bars += sorted(tally.items(), key=lambda item: (-item[1], item[0]))
+        charts.append(AnswerChart(question, _bars(bars)))
+    return charts
+
+
+@dataclass(frozen=True)
 class Statistics:
     seats: SeatSummary
     headline: Headline
@@ -368,6 +442,7 @@ class Statistics:
     by_attendance: list[Bar]
     by_status: list[Bar]
     over_time: list[DayPoint]
+    answers: list[AnswerChart]
     line_points: str  # SVG polyline points of the running total, in a 600 x 200 box
     y_ticks: list[Tick]  # running totals, ``at`` from the top of the box
     x_ticks: list[Tick]  # days, ``at`` from the left
@@ -440,6 +515,7 @@ def statistics(edition: Edition) -> Statistics:
         by_attendance=_bars(by_attendance),
         by_status=_bars(by_status),
         over_time=over_time,
+        answers=answer_charts(edition),
         line_points=_line_points(over_time),
         y_ticks=_y_ticks(over_time),
         x_ticks=_x_ticks(over_time),

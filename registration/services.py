@@ -229,25 +229,57 @@ def check_update(
 def _save_answers(registration: Registration, answers: Mapping[int, AnswerValue] | None) -> None:
     """Store the answers to the edition's questions; questions of other editions and
     unknown ids are ignored (a forged form cannot write into another edition), and so
-    are in-person questions for online attendance, whose earlier answers are cleared."""
+    are in-person questions for online attendance, whose earlier answers are cleared.
+    A choice is stored as its key. Refuses (RegistrationError on the question's field)
+    a choice that is not offered, unless the registration already holds it (a choice
+    withdrawn after the person picked it stays theirs), and a yes/no answer that is
+    neither."""
     online = registration.attendance == Registration.Attendance.ONLINE
     if online:
         Answer.objects.filter(registration=registration, question__in_person_only=True).delete()
     if not answers:
         return
-    questions = {q.pk: q for q in Question.objects.filter(edition_id=registration.edition_id)}
+    questions = {
+        q.pk: q
+        for q in Question.objects.filter(edition_id=registration.edition_id).prefetch_related(
+            "choices"
+        )
+    }
+    held = dict(
+        Answer.objects.filter(registration=registration).values_list("question_id", "value")
+    )
     for question_id, value in answers.items():
         question = questions.get(int(question_id))
         if question is None or (online and question.in_person_only):
             continue
         if isinstance(value, bool):
-            text = "yes" if value else "no"
+            lines = ["yes" if value else "no"]
         elif isinstance(value, list | tuple):
-            text = "\n".join(str(v) for v in value)
+            lines = [str(v) for v in value if v]
         else:
-            text = str(value or "")
+            lines = [str(value)] if value else []
+        if question.has_choices:
+            allowed = {choice.key for choice in question.offered_choices()}
+            allowed.update(held.get(question.pk, "").splitlines())
+        elif question.kind == Question.Kind.YES_NO:
+            allowed = {"yes", "no"}
+        else:
+            allowed = None
+        for line in lines if allowed is not None else []:
+            if line not in allowed:
+                raise RegistrationError(
+                    _(
+                        "“%(value)s” is not one of the choices of “%(question)s”. Please "
+                        "pick one of the choices shown."
+                    )
+                    % {"value": line, "question": question.label},
+                    code="registration.not_a_choice",
+                    field=question.field_name,
+                )
         Answer.objects.update_or_create(
-            registration=registration, question=question, defaults={"value": text[:2000]}
+            registration=registration,
+            question=question,
+            defaults={"value": "\n".join(lines)[:2000]},
         )
 
 

@@ -1,12 +1,17 @@
-"""The registration questions' wording written per language: see gmc/translation.py.
-Their choices stay one list for every language: an answer keeps the choice's text, and
-the organisers' lists and exports group answers by it."""
+"""The registration questions' wording and their choices' wording, written per
+language: see gmc/translation.py. An answer keeps a choice's key, not its wording, so
+the same choice picked in any language is one answer."""
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Question
+from .models import Choice, Question
 
 
 @register(Question)
 class QuestionTranslation(TranslationOptions):
     fields = ("label", "help_text")
+
+
+@register(Choice)
+class ChoiceTranslation(TranslationOptions):
+    fields = ("label",)

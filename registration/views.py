@@ -39,7 +39,8 @@ def _published_edition(year: int) -> Edition:
 
 
 def _questions(edition: Edition) -> list[Question]:
-    return list(Question.objects.filter(edition=edition).order_by("order", "pk"))
+    questions = Question.objects.filter(edition=edition).order_by("order", "pk")
+    return list(questions.prefetch_related("choices"))
 
 
 def _own_registration(request: HttpRequest, year: int) -> Registration:

@@ -66,6 +66,11 @@ class AllianceMember(models.Model):
         help_text=_("Leave empty when the year is not on record."),
     )
     is_active = models.BooleanField(_("active member"), default=True)
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        help_text=_("A few sentences about the member, shown on the alliance page."),
+    )
 
     class Meta:
         verbose_name = _("alliance member")

@@ -87,11 +87,13 @@ def account_data(user: User) -> dict[str, Any]:
                 "cancelled_at": _iso(registration.cancelled_at),
                 "checked_in_at": _iso(registration.checked_in_at),
                 "answers": [
-                    {"question": answer.question.label, "answer": answer.value}
+                    {"question": answer.question.label, "answer": answer.display_value}
                     for answer in registration.answers.all()
                 ],
             }
-            for registration in my_registrations(user).prefetch_related("answers__question")
+            for registration in my_registrations(user).prefetch_related(
+                "answers__question__choices"
+            )
         ],
         "registration_history": registration_history(user),
         "emails_sent": [

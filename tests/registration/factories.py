@@ -1,7 +1,7 @@
 import factory
 from django.utils import timezone
 
-from registration.models import Question, Registration
+from registration.models import Choice, Question, Registration, choice_key
 from tests.factories import EditionFactory, UserFactory
 
 
@@ -23,7 +23,36 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
 class QuestionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Question
+        skip_postgeneration_save = True
 
     edition = factory.SubFactory(EditionFactory)
     label = factory.Sequence(lambda n: f"Question {n}")
     kind = Question.Kind.TEXT
+
+    @factory.post_generation
+    def choices(question, create, extracted, **kwargs):
+        """``choices="Policy\\nResearch"`` (or a list of wordings): choices keyed as the
+        admin keys them ("policy", "research"); a dict {key: wording} keeps its keys."""
+        if not extracted:
+            return
+        if isinstance(extracted, str):
+            extracted = extracted.splitlines()
+        if isinstance(extracted, dict):
+            items = list(extracted.items())
+        else:
+            items = [(None, wording) for wording in extracted]
+        taken: set[str] = set()
+        for order, (key, wording) in enumerate(items, 1):
+            key = key or choice_key(wording, taken)
+            taken.add(key)
+            ChoiceFactory(question=question, key=key, label=wording, order=order)
+
+
+class ChoiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Choice
+
+    question = factory.SubFactory(QuestionFactory, kind=Question.Kind.CHOICE)
+    label = factory.Sequence(lambda n: f"Choice {n}")
+    key = factory.LazyAttribute(lambda choice: choice_key(choice.label, set()))
+    order = 0

@@ -343,7 +343,7 @@ def test_exports_have_the_extra_questions_as_columns(client, staff_organiser, ed
     register(
         edition,
         UserFactory(full_name="Ana Example", country="MX"),
-        answers={track.pk: "B", topics.pk: ["X", "Y"]},
+        answers={track.pk: "b", topics.pk: ["x", "y"]},
     )
     register(edition, UserFactory(full_name="=HYPERLINK(1)"), attendance="online")
     client.force_login(staff_organiser)

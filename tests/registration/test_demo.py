@@ -9,7 +9,7 @@ from gmc import demo as gmc_demo
 from gmc.models import OutboxMessage, User
 from gmc.selectors import current_edition
 from registration import demo
-from registration.models import Answer, Question, Registration
+from registration.models import Answer, Choice, Question, Registration
 from registration.selectors import seat_summary
 from tests.factories import UserFactory
 from tests.registration.test_views import form_data
@@ -34,7 +34,8 @@ def test_demo_registrations_are_consistent_and_load_twice_the_same(demo_time):
         == first
     )
     assert Answer.objects.count() == answers
-    assert Question.objects.count() == 3
+    assert Question.objects.count() == 4
+    assert Choice.objects.count() == 8
     edition = current_edition()
     seats = seat_summary(edition)
     # A few seats left, more than the few who wait; some cancelled; the event is ahead,

@@ -366,7 +366,7 @@ def test_answers_are_stored_and_questions_of_other_editions_ignored(small):
     yes_no = QuestionFactory(edition=small, kind="yes_no")
     foreign = QuestionFactory(edition=EditionFactory())
     registration = register(
-        small, answers={mine.pk: ["A", "C"], yes_no.pk: "yes", foreign.pk: "forged"}
+        small, answers={mine.pk: ["a", "c"], yes_no.pk: "yes", foreign.pk: "forged"}
     )
     answers = {a.question_id: a for a in Answer.objects.filter(registration=registration)}
     assert set(answers) == {mine.pk, yes_no.pk}

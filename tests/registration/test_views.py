@@ -65,7 +65,7 @@ def test_register_through_the_form(client, user, edition):
             interpretation_language="es",
             accessibility_needs="Step-free access",
             dietary_needs="Vegetarian",
-            **{f"question_{question.pk}": "Research"},
+            **{f"question_{question.pk}": "research"},
         ),
     )
     assert response.status_code == 302 and response["Location"] == MINE
@@ -74,7 +74,8 @@ def test_register_through_the_form(client, user, edition):
     assert registration.interpretation_language == "es"
     assert registration.dietary_needs == "Vegetarian"
     assert registration.consent_at is not None
-    assert Answer.objects.get(registration=registration).value == "Research"
+    # The choice's key is kept, not its wording.
+    assert Answer.objects.get(registration=registration).value == "research"
     assert kinds_for(user) == ["registration.confirmed"]
 
     # Coming back to the form sends people to their registration.
@@ -135,7 +136,7 @@ def test_invalid_answers_to_extra_questions_get_field_errors(client, user, editi
         REGISTER,
         form_data(
             edition,
-            **{f"question_{choice.pk}": "C", f"question_{multiple.pk}": ["X", "Z"]},
+            **{f"question_{choice.pk}": "c", f"question_{multiple.pk}": ["x", "z"]},
         ),
     )
     assert response.status_code == 200
@@ -621,14 +622,24 @@ def test_check_in_of_a_waiting_registration_is_refused_with_a_message(client, st
 def test_check_in_search_query_count_does_not_grow(
     client, edition, staff_organiser, django_assert_num_queries, size
 ):
-    for _ in range(size):
-        RegistrationFactory(edition=edition, attendee=UserFactory(full_name="Lee Example"))
+    dinner = QuestionFactory(
+        edition=edition, kind="choice", choices="Meat\nFish", in_person_only=True
+    )
+    for index in range(size):
+        registration = RegistrationFactory(
+            edition=edition, attendee=UserFactory(full_name="Lee Example")
+        )
+        Answer.objects.create(
+            registration=registration, question=dinner, value=["meat", "fish"][index % 2]
+        )
     client.force_login(staff_organiser)
     client.get(CHECKIN)  # warm the session and permission caches
-    # session, user, its two permission queries, current edition, search, counts
-    with django_assert_num_queries(7):
+    # session, user, its two permission queries, current edition, search, the answers
+    # to the in-person questions and their choices, counts
+    with django_assert_num_queries(9):
         response = client.get(CHECKIN, {"q": "Lee"})
     assert len(response.context["results"]) == size
+    assert response.content.decode().count(">Fish</dd>") == size // 2
 
 
 # --- statistics ------------------------------------------------------------------------
@@ -734,16 +745,19 @@ def test_registrations_over_time_chart_has_labelled_axes(client, staff_organiser
 def test_statistics_query_count_does_not_grow(
     client, edition, staff_organiser, django_assert_num_queries, size
 ):
+    theme = QuestionFactory(edition=edition, kind="multiple", choices="Policy\nResearch")
     for index in range(size):
-        RegistrationFactory(
+        registration = RegistrationFactory(
             edition=edition,
             attendee=UserFactory(country=["VN", "MX", "FR"][index % 3]),
         )
+        Answer.objects.create(registration=registration, question=theme, value="policy")
     client.force_login(staff_organiser)
     client.get(STATS)
     # session, user, its two permission queries, current edition, then countries,
-    # organisation types, attendance, the counts, the days and the headline figures
-    with django_assert_num_queries(11):
+    # organisation types, attendance, the counts, the days, the headline figures, and
+    # the questions with choices, their choices and the answers' counts
+    with django_assert_num_queries(14):
         client.get(STATS)
 
 
