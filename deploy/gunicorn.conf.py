@@ -26,6 +26,11 @@ logconfig_dict = {
             "filters": ["redact"],
         },
     },
+    # gunicorn's own defaults name a "console" handler for the root logger, and this
+    # dictionary replaces their handlers: without a root of its own, gunicorn refuses to
+    # start ("Unable to configure root logger"). Django's LOGGING takes the root over
+    # once the application loads.
+    "root": {"handlers": ["error"], "level": "INFO"},
     "loggers": {
         "gunicorn.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
         "gunicorn.error": {"handlers": ["error"], "level": "INFO", "propagate": False},
