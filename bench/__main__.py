@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import os
 import platform
 import shutil
@@ -40,7 +41,7 @@ from . import mail, nginx, pages, rush, signup
 from .client import Browser, wrk_path
 from .data import FIRST_BENCH_YEAR, clear_bench_rows
 from .procs import PeakMemory, Process, free_port, port_open
-from .report import Report, Row
+from .report import Report, Row, markdown
 from .stack import ROOT, WEB_WORKERS, Stack, StackError
 
 NGINX_SOURCE = ROOT / "deploy" / "nginx.conf"
@@ -79,6 +80,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     parser.add_argument("--json", type=Path, default=ROOT / "build" / "bench.json")
+    parser.add_argument(
+        "--markdown",
+        type=Path,
+        metavar="JSON",
+        help="print the README's tables from a run's JSON, and run nothing",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.seconds, args.passes = 1.0, 1
@@ -106,6 +113,9 @@ def _interrupted(signum, frame):
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
+    if args.markdown:
+        print(markdown(json.loads(args.markdown.read_text())))
+        return 0
     say = Clock()
     if wrk_path() is None:
         print(

@@ -42,6 +42,7 @@ class Load:
     p99_ms: float
     max_ms: float
     errors: dict[str, int]
+    connections: int
 
     @property
     def rate(self) -> float:
@@ -90,6 +91,7 @@ def wrk(
         p99_ms=data["p99_us"] / 1000,
         max_ms=data["max_us"] / 1000,
         errors={k: data[k] for k in ("connect", "read", "write", "timeout", "status") if data[k]},
+        connections=connections,
     )
 
 

@@ -208,8 +208,11 @@ def page_row(section: str, page: Page, extra: str = "", direct_rate: float | Non
         for kind, count in load.errors.items():
             errors[kind] = errors.get(kind, 0) + count
     notes = [extra] if extra else []
-    if any(load.requests == 0 for load in page.loads):
-        notes.append("a round completed no request")
+    fewest = min(page.loads, key=lambda load: load.requests)
+    if fewest.requests < 2 * fewest.connections:
+        # wrk times the requests that finish within a round: with few of them, the
+        # slowest (still waiting when it ends) are missing from the percentiles.
+        notes.append(f"only {fewest.requests} requests in a round: p99 of those that finished")
     compared = f"{share:.2f} of floor"
     if direct_rate:
         compared += f", {rate / direct_rate:.1f}x direct"

@@ -133,3 +133,47 @@ def _number(value: float | None) -> str:
     if abs(value) >= 10:
         return f"{value:.1f}"
     return f"{value:.2f}"
+
+
+def markdown(payload: dict) -> str:
+    """The README's tables from a run's JSON: the pages with their direct and nginx
+    figures side by side, then the other rows."""
+
+    def cell(value, digits: int = 0) -> str:
+        return "" if value is None else f"{value:,.{digits}f}"
+
+    rows = payload["rows"]
+    direct = {r["what"]: r for r in rows if r["section"] == "direct"}
+    proxied = {r["what"]: r for r in rows if r["section"] == "nginx"}
+    out = [
+        "| page | req/s | p50 ms | p99 ms | share of floor | result "
+        "| nginx req/s | nginx p99 ms | nginx share | micro-cache hits | nginx result |",
+        "| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for what, row in direct.items():
+        via = proxied.get(what, {})
+        figures, via_figures = row.get("figures", {}), via.get("figures", {})
+        cache = via_figures.get("cache") or {}
+        hits = f"{cache.get('HIT', 0) / sum(cache.values()):.0%}" if cache else ""
+        share = figures.get("share")
+        via_share = via_figures.get("share")
+        out.append(
+            f"| `{what.rsplit(' ', 1)[-1]}` {what.rsplit(' ', 1)[0]} | {cell(row['rate'])} "
+            f"| {cell(row['p50_ms'])} | {cell(row['p99_ms'])} "
+            f"| {cell(share, 2) if share is not None else 'reference'} | {row['result']} "
+            f"| {cell(via.get('rate'))} | {cell(via.get('p99_ms'))} "
+            f"| {cell(via_share, 2) if via_share is not None else ('reference' if via else '')} "
+            f"| {hits} | {via.get('result', '')} |"
+        )
+    out += ["", "| what | figure | p50 ms | p99 ms | compared | target | result |"]
+    out.append("| --- | ---: | ---: | ---: | --- | --- | --- |")
+    for row in rows:
+        if row["section"] in {"direct", "nginx"}:
+            continue
+        figure = f"{cell(row['rate'], 2 if row['unit'] == 's' else 1)} {row['unit']}".strip()
+        out.append(
+            f"| {row['section']}: {row['what']} | {figure} | {cell(row['p50_ms'])} "
+            f"| {cell(row['p99_ms'])} | {row['compared']} | {row['target'] or '-'} "
+            f"| {row['result']} |"
+        )
+    return "\n".join(out)

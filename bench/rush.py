@@ -30,7 +30,7 @@ class Rush:
     seats: int | None
     year: int
     compare: bool = True  # the registrations/page loads target applies
-    loads_per_client: int = 3
+    loads_per_client: int = 2
 
 
 @dataclass
