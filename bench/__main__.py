@@ -192,6 +192,9 @@ def main(argv: list[str] | None = None) -> int:
     except StackError as error:
         print(f"The benchmark cannot run: {error}", file=sys.stderr)
         return 2
+    except RuntimeError as error:  # a process that would not start, wrk that failed
+        print(f"The benchmark stopped: {error}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("Interrupted; stopping what the benchmark started.", file=sys.stderr)
         return 2
