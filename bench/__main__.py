@@ -131,7 +131,6 @@ def main(argv: list[str] | None = None) -> int:
     stack = Stack(work)
     memory = PeakMemory()
     sink = mail.CountingSink(stack.smtp_port)
-    proxy: Process | None = None
     django_ready = False
     signal.signal(signal.SIGTERM, _interrupted)
     try:
@@ -181,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.no_nginx:
             report.skip("nginx: left out (--no-nginx)")
         else:
-            proxy = _through_nginx(stack, work, args, report, direct_rates, say)
+            _through_nginx(stack, work, args, report, direct_rates, say)
 
         for scenario in RUSHES:
             stack.settle()
@@ -201,8 +200,6 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         memory.stop()
         sink.stop()
-        if proxy is not None:
-            proxy.stop()
         stack.stop()
         if django_ready:
             try:
@@ -221,18 +218,18 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if args.strict and report.failed else 0
 
 
-def _through_nginx(stack, work, args, report, direct_rates, say) -> Process | None:
+def _through_nginx(stack, work, args, report, direct_rates, say) -> None:
     binary = nginx.nginx_path()
     if binary is None:
         report.skip(
             "nginx: not installed (`make bench` installs Debian's package when run as root; "
             "else 'sudo apt-get install nginx')"
         )
-        return None
+        return
     source = args.nginx_conf
     if not source.exists():
         report.skip(f"nginx: {_shown(source)} does not exist (yet): nothing to measure")
-        return None
+        return
     folder = work / "nginx"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
@@ -246,7 +243,7 @@ def _through_nginx(stack, work, args, report, direct_rates, say) -> Process | No
         )
     except (nginx.ConfigError, StopIteration) as error:
         report.skip(f"nginx: {_shown(source)} could not be adapted for the benchmark: {error}")
-        return None
+        return
     conf = folder / "nginx.conf"
     conf.write_text(config.text)
     argv = [binary, "-c", str(conf), "-p", str(folder), "-e", str(paths.error_log)]
@@ -258,9 +255,14 @@ def _through_nginx(stack, work, args, report, direct_rates, say) -> Process | No
             f"nginx: the configuration made from {_shown(source)} ({_shown(conf)}) does not load: "
             + (check.stderr.strip().splitlines() or ["?"])[-1]
         )
-        return None
+        return
     proxy = Process("nginx", argv, env=stack.env(), log=folder / "stdout.log", cwd=folder)
-    proxy.wait_until(lambda: port_open(config.port), 20, "a listening port")
+    stack.processes.append(proxy)  # stopped with the rest, whatever happens next
+    try:
+        proxy.wait_until(lambda: port_open(config.port), 20, "a listening port")
+    except RuntimeError as error:
+        report.skip(f"nginx: did not start with {_shown(conf)}: {error}")
+        return
     scheme = "https" if config.tls else "http"
     say(f"nginx from {_shown(source)} on {scheme}://localhost:{config.port}")
     browser = Browser(config.port, host="localhost", tls=config.tls)
@@ -308,7 +310,6 @@ def _through_nginx(stack, work, args, report, direct_rates, say) -> Process | No
     if config.notes:
         report.meta["nginx_notes"] = config.notes
     report.meta["nginx_config"] = {"source": _shown(source), "used": _shown(conf)}
-    return proxy
 
 
 def _shown(path: Path) -> str:

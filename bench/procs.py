@@ -40,6 +40,7 @@ class Process:
     def __init__(self, name: str, argv: list[str], *, env: dict[str, str], log: Path, cwd: Path):
         self.name = name
         self.log = log
+        self.stopped = False
         self._log_file = log.open("wb")
         self.popen = subprocess.Popen(  # noqa: S603 - fixed argument lists of our own
             argv,
@@ -83,7 +84,11 @@ class Process:
         raise RuntimeError(f"{self.name}: no {what} within {timeout:.0f} s; see {self.log}")
 
     def stop(self, timeout: float = 20.0) -> None:
-        """TERM to the process (its own clean shutdown), then KILL to its group."""
+        """TERM to the process (its own clean shutdown), then KILL to what is left of its
+        group. Once only: a group id is not ours any more after that."""
+        if self.stopped:
+            return
+        self.stopped = True
         if self.running():
             try:
                 self.popen.send_signal(signal.SIGTERM)
