@@ -64,6 +64,17 @@ def form_values(number: int, attendance: str) -> dict[str, str]:
     }
 
 
+def seat_count(rush: Rush, confirmed_in_person: int) -> tuple[int, bool]:
+    """Seats given beyond the edition's, and whether every seat went to someone while
+    people asked for one (none left empty while others wait)."""
+    if rush.seats is None:
+        return 0, True
+    oversold = max(0, confirmed_in_person - rush.seats)
+    if rush.attendance != "in_person":
+        return oversold, confirmed_in_person == 0
+    return oversold, confirmed_in_person == min(rush.seats, rush.clients)
+
+
 def _ok(response: Response) -> bool:
     return 200 <= response.status < 400
 
@@ -181,15 +192,9 @@ def run(rush: Rush, port: int, say) -> Row:
         attendance=Registration.Attendance.IN_PERSON, status=Registration.Status.CONFIRMED
     ).count()
     waiting = registrations.filter(status=Registration.Status.WAITING).count()
-    oversold = max(0, confirmed_in_person - rush.seats) if rush.seats is not None else 0
+    oversold, seats_given = seat_count(rush, confirmed_in_person)
     missing = rush.clients - people_registered
     duplicates = registered - people_registered
-    # Everyone who asked for a seat while one was free got it.
-    seats_given = (
-        confirmed_in_person == min(rush.seats, rush.clients)
-        if rush.attendance == "in_person" and rush.seats is not None
-        else True
-    )
 
     correct = not errors and not oversold and not missing and not duplicates and seats_given
     ratio = rate / load_rate if load_rate else 0.0

@@ -23,7 +23,7 @@ import bench
 from bench import data, nginx
 from bench.client import find_form
 from bench.report import Report, Row
-from bench.rush import form_values, percentile
+from bench.rush import Rush, form_values, percentile, seat_count
 from bench.urls import FLOOR_BODY, FLOOR_PATH
 from registration.models import Registration
 from tests.gmc.test_settings import PRODUCTION_ENV, manage
@@ -301,6 +301,18 @@ def test_p99_is_a_latency_somebody_saw():
     assert percentile(list(range(1, 201)), 0.99) == 198
     assert percentile(list(range(1, 201)), 0.5) == 100
     assert percentile([], 0.99) is None
+
+
+def test_the_rush_counts_a_seat_too_many_and_a_seat_left_empty():
+    crowd = Rush("200 on 50", 200, "in_person", 50, data.FIRST_BENCH_YEAR)
+    assert seat_count(crowd, 50) == (0, True)
+    assert seat_count(crowd, 51) == (1, False)
+    assert seat_count(crowd, 49) == (0, False)
+    few = Rush("10 on 50", 10, "in_person", 50, data.FIRST_BENCH_YEAR)
+    assert seat_count(few, 10) == (0, True)
+    online = Rush("online", 64, "online", 32, data.FIRST_BENCH_YEAR)
+    assert seat_count(online, 0) == (0, True)
+    assert seat_count(online, 1) == (0, False)
 
 
 def test_a_broken_promise_fails_the_run_whatever_the_machine(tmp_path):
