@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PORT
 
-.PHONY: setup run test lint security migrations-check browser-setup clean bench messages compilemessages
+.PHONY: setup run test lint security migrations-check browser-setup clean bench bench-setup messages compilemessages
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -21,7 +21,7 @@ node_modules/.installed: package.json package-lock.json
 
 # The settings are production's unless DEBUG=1 says otherwise: the development targets
 # say it themselves.
-run test migrations-check bench messages compilemessages: export DEBUG = 1
+run test migrations-check messages compilemessages: export DEBUG = 1
 # Links in emails and calendar files name the address the portal is served on: the web
 # process and the worker that renders emails both read it (unless SITE_URL is set).
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
@@ -64,13 +64,31 @@ browser-setup:
 test: lint security migrations-check browser-setup compilemessages
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-# Requests per second of /agenda/ against /healthz on one local gunicorn (bench/agenda.py);
-# the reminder job at 10,000 recipients and emails per second of one worker (bench/messaging.py);
-# sign-up medians for a known and a new address (bench/signup.py).
-bench: setup
-	$(PY) bench/agenda.py
-	$(PY) bench/messaging.py
-	$(PY) bench/signup.py
+# The benchmark's load generator and proxy are Debian's wrk and nginx, installed here when
+# missing (as root). The benchmark runs an nginx of its own on loopback: the package's
+# service is kept from starting (policy-rc.d) so nothing listens on port 80 afterwards.
+bench-setup:
+	@missing=""; \
+	command -v wrk >/dev/null || missing="$$missing wrk"; \
+	command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    if [ ! -e /usr/sbin/policy-rc.d ]; then \
+	      printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d; \
+	      trap 'rm -f /usr/sbin/policy-rc.d' EXIT; \
+	    fi; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else \
+	    echo "missing:$$missing: run 'sudo apt-get install$$missing' (without wrk the benchmark cannot run; without nginx it skips its nginx part)"; \
+	  fi; \
+	fi
+
+# One run, one table (also in build/bench.json): the public pages against a floor view,
+# direct and through nginx, the registration rush, sign-up timing, the reminder job,
+# emails per second and peak memory, under production settings (bench/__main__.py and the
+# README's Performance section). BENCH_ARGS="--quick" tries the harness in a few minutes.
+bench: setup compilemessages bench-setup
+	$(PY) -m bench $(BENCH_ARGS)
 
 # The directories makemessages and compilemessages leave alone, and our catalogues.
 LOCALE_IGNORE := --ignore=.venv --ignore=node_modules --ignore=tests --ignore=bench --ignore=build

@@ -1,92 +1,85 @@
-"""Sign-up timing: an address with an account against a new one.
+"""Sign-up timing: an address with an account against a new one, through the form.
 
 A known address must cost what a new one does (registration/accounts/signup.py), or a
-stopwatch tells which addresses have accounts. Runs sign-ups in-process with Django's
-test client and the production password hasher, alternating a known and a new address,
-and prints both medians and their ratio (target: within 20 % of each other). The
-accounts it creates are removed afterwards.
-
-    .venv/bin/python bench/signup.py [--rounds 15]
+stopwatch tells which addresses have accounts. Alternates the two, each sign-up from a
+client address of its own (the sign-up rate limit counts per address), and compares the
+medians of the POSTs: the production password hasher runs in both.
 """
 
 from __future__ import annotations
 
-import argparse
-import importlib.util
-import os
 import statistics
-import sys
 import time
-import uuid
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from .client import Browser, find_form
+from .data import BENCH_DOMAIN
+from .report import Row
 
-
-def server_environment() -> dict[str, str]:
-    """The same database and services as the programme benchmark (bench/agenda.py)."""
-    spec = importlib.util.spec_from_file_location("bench_agenda", ROOT / "bench" / "agenda.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.server_environment()
+PASSWORD = "a long bench passphrase 2026"  # noqa: S105 - a throwaway benchmark account
+LOW, HIGH = 0.8, 1.25
 
 
-PASSWORD = "a long bench passphrase 2026"  # noqa: S105  a throwaway benchmark account
-
-
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=15)
-    args = parser.parse_args()
-
-    os.environ.update(server_environment())
-    os.environ["DJANGO_SETTINGS_MODULE"] = "gmc.settings"
-    import django
-
-    django.setup()
+def run(port: int, rounds: int, say) -> Row:
     from allauth.account.models import EmailAddress
-    from django.core.management import call_command
-    from django.test import Client
 
     from gmc.models import User
 
-    call_command("migrate", "--noinput", verbosity=0)
-    run = uuid.uuid4().hex[:8]
-    known = User.objects.create_user(email=f"bench-known-{run}@example.org", password=PASSWORD)
+    say(f"sign-up timing: {rounds} known and {rounds} new addresses")
+    known = User.objects.create_user(email=f"known-signup@{BENCH_DOMAIN}", password=PASSWORD)
     EmailAddress.objects.create(user=known, email=known.email, verified=True, primary=True)
-
-    def sign_up(email: str, number: int) -> float:
-        client = Client(REMOTE_ADDR=f"198.18.{number // 250}.{number % 250 + 1}")
-        client.get("/accounts/signup/")
-        started = time.perf_counter()
-        response = client.post(
-            "/accounts/signup/", {"email": email, "password1": PASSWORD, "password2": PASSWORD}
-        )
-        elapsed = time.perf_counter() - started
-        assert response.status_code == 302, response.status_code
-        return elapsed
-
+    run_id = time.time_ns()
     timings: dict[str, list[float]] = {"known": [], "new": []}
-    try:
-        for number in range(args.rounds):
-            timings["known"].append(sign_up(known.email, 2 * number))
-            timings["new"].append(sign_up(f"bench-new-{run}-{number}@example.org", 2 * number + 1))
-    finally:
-        User.objects.filter(email__startswith=f"bench-known-{run}").delete()
-        User.objects.filter(email__startswith=f"bench-new-{run}").delete()
-        from gmc.models import OutboxMessage
+    errors: list[str] = []
 
-        OutboxMessage.objects.filter(to_email__contains=f"-{run}").delete()
+    def sign_up(email: str, number: int) -> float | None:
+        browser = Browser(port, forwarded_for=f"198.19.{number // 250}.{number % 250 + 1}")
+        page = browser.get("/accounts/signup/")
+        form = find_form(page.text, having="password1") if page.status == 200 else None
+        if form is None:
+            errors.append(f"sign-up page: {page.status}")
+            return None
+        fields = form.filled({"email": email, "password1": PASSWORD, "password2": PASSWORD})
+        response = browser.post("/accounts/signup/", fields, referer="/accounts/signup/")
+        if response.status != 302:
+            errors.append(f"sign-up answered {response.status}")
+            return None
+        return response.seconds
 
-    known_ms = statistics.median(timings["known"]) * 1000
-    new_ms = statistics.median(timings["new"]) * 1000
+    for number in range(rounds):
+        for kind, email in (
+            ("known", known.email),
+            ("new", f"new-signup-{run_id}-{number}@{BENCH_DOMAIN}"),
+        ):
+            seconds = sign_up(email, 2 * number + (kind == "new"))
+            if seconds is not None:
+                timings[kind].append(seconds * 1000)
+
+    if not timings["known"] or not timings["new"]:
+        return Row(
+            "sign-up",
+            "POST of a known address",
+            target=f"{LOW}-{HIGH} x new address, 0 errors",
+            ok=False,
+            correctness=True,
+            detail="; ".join(errors[:3]) or "nothing measured",
+        )
+    known_ms = statistics.median(timings["known"])
+    new_ms = statistics.median(timings["new"])
     ratio = known_ms / new_ms
-    print(f"sign-up, address with an account: median {known_ms:.1f} ms")
-    print(f"sign-up, new address:             median {new_ms:.1f} ms")
-    print(f"ratio {ratio:.2f} (target 0.8-1.25: the timing does not tell them apart)")
-    return 0 if 0.8 <= ratio <= 1.25 else 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    return Row(
+        section="sign-up",
+        what="POST of a known address",
+        p50_ms=known_ms,
+        compared=f"{ratio:.2f} x new address ({new_ms:.0f} ms)",
+        target=f"{LOW}-{HIGH} x new address, 0 errors",
+        ok=LOW <= ratio <= HIGH and not errors,
+        correctness=bool(errors),
+        detail=f"medians of {len(timings['known'])} and {len(timings['new'])}; "
+        f"errors {len(errors)}",
+        figures={
+            "known_ms": timings["known"],
+            "new_ms": timings["new"],
+            "ratio": ratio,
+            "errors": errors,
+        },
+    )

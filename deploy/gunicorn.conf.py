@@ -26,9 +26,10 @@ logconfig_dict = {
             "filters": ["redact"],
         },
     },
-    # gunicorn merges this over its own defaults, whose root logger names a "console"
-    # handler these handlers replace: without a root of its own it refuses to start.
-    # (The portal's LOGGING takes the root logger over once Django is set up.)
+    # gunicorn's own defaults name a "console" handler for the root logger, and this
+    # dictionary replaces their handlers: without a root of its own, gunicorn refuses to
+    # start ("Unable to configure root logger"). Django's LOGGING takes the root over
+    # once the application loads.
     "root": {"handlers": ["error"], "level": "INFO"},
     "loggers": {
         "gunicorn.access": {"handlers": ["access"], "level": "INFO", "propagate": False},

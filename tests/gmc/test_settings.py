@@ -162,3 +162,52 @@ def test_production_static_files_are_hashed_and_compressed(tmp_path):
     assert (tmp_path / hashed).exists()
     assert (tmp_path / f"{hashed}.gz").exists()
     assert (tmp_path / f"{hashed}.br").exists()
+
+
+def test_gunicorn_serves_with_the_deployment_config(tmp_path):
+    """The web process of the Procfile starts with deploy/gunicorn.conf.py: its logging
+    dictionary is whole (gunicorn refuses to start when it names a missing handler)."""
+    import http.client
+    import socket
+    import time
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    clean = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
+    env = {**clean, "DJANGO_SETTINGS_MODULE": "gmc.settings", "DEBUG": "1"}
+    env["GMC_VAR_DIR"] = str(tmp_path)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "gmc.wsgi",
+            "-c",
+            "deploy/gunicorn.conf.py",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    status = None
+    try:
+        deadline = time.monotonic() + 60
+        while status is None and server.poll() is None and time.monotonic() < deadline:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            try:
+                connection.request("GET", "/robots.txt")
+                status = connection.getresponse().status
+            except OSError:
+                time.sleep(0.2)
+            finally:
+                connection.close()
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0].decode(errors="replace")
+    assert status == 200, output

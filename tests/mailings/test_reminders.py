@@ -378,7 +378,7 @@ def test_admin_lists_rules_in_a_fixed_number_of_queries(client, staff_organiser,
 
 def test_job_selects_and_queues_every_recipient_in_the_same_number_of_queries(edition):
     """A fixed number of queries, not one per recipient (the time at 10,000 recipients
-    is measured by bench/messaging.py)."""
+    is measured by `make bench`, bench/mail.py)."""
     rule = rule_for(edition)
     people: list[User] = []
 
