@@ -162,5 +162,5 @@ def test_speaker_pages_from_the_demo(client, demo):
     assert client.get("/speakers/peng-gang/").status_code == 404
     html = client.get("/speakers/stefania-giannini/").content.decode()
     assert "Opening Remarks" in html and "(video message)" in html
-    assert "3 December 2025, 09:40" in html
+    assert '3 December 2025, <time datetime="2025-12-03T09:40:00-06:00">09:40</time>' in html
     assert "Mexico City time (UTC-6)" in html

@@ -91,9 +91,9 @@ def raw_redis(server) -> redis.Redis:
 
 
 def cached_programmes(server) -> bytes:
-    """Everything the programme cache holds on ``server``, as stored."""
+    """Everything the page cache holds on ``server``, as stored."""
     raw = raw_redis(server)
-    return b"".join(raw.get(key) or b"" for key in raw.keys("*agenda:programme:*"))
+    return b"".join(raw.get(key) or b"" for key in raw.keys("*page-cache:page:*"))
 
 
 def verified_person(email: str):
