@@ -188,9 +188,6 @@ class EditionForm(forms.ModelForm):
 class EditionAdmin(AuditedAdmin, PreviewOnSite, TranslatedAdmin):
     form = EditionForm
 
-    class Media:
-        css = {"all": ["css/admin.css"]}
-
     list_display = [
         "year",
         "title",

@@ -357,9 +357,6 @@ class EmailTemplateAdmin(AuditedAdmin, admin.ModelAdmin):
     search_fields = ["kind", "subject", "text"]
     readonly_fields = ["variables", "preview"]
 
-    class Media:
-        css = {"all": ["css/admin.css"]}
-
     fieldsets = [
         (None, {"fields": ["kind", "language", "variables"]}),
         (_("Wording"), {"fields": ["subject", "text", "html"]}),
