@@ -19,14 +19,14 @@ from django_countries.filters import CountryFilter
 from modeltranslation.admin import TranslationStackedInline
 
 from gmc.admin_audit import AuditedAdmin
-from gmc.admin_translation import TranslatedAdmin
+from gmc.admin_translation import FieldsInTheirLanguage, TranslatedAdmin
 from gmc.query_numbers import is_plain_number
 
 from . import services
 from .models import Answer, Attachment, Call, Submission, Tag, Topic
 
 
-class TopicInline(TranslationStackedInline):
+class TopicInline(FieldsInTheirLanguage, TranslationStackedInline):
     model = Topic
     extra = 0
     fields = ["order", "title", "guiding_question", "help_text", ("word_limit", "is_showcase")]
