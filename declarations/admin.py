@@ -19,6 +19,7 @@ from django_countries.filters import CountryFilter
 from modeltranslation.admin import TranslationStackedInline
 
 from gmc.admin_audit import AuditedAdmin
+from gmc.admin_labels import ColumnLabels
 from gmc.admin_translation import FieldsInTheirLanguage, TranslatedAdmin
 from gmc.query_numbers import is_plain_number
 
@@ -122,7 +123,7 @@ class AnswerInline(admin.StackedInline):
         return linebreaks_filter(answer.text, autoescape=True)
 
 
-class AttachmentInline(admin.TabularInline):
+class AttachmentInline(ColumnLabels, admin.TabularInline):
     model = Attachment
     fields = ["item", "content_type", "size", "created_at"]
     readonly_fields = fields
