@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from gmc.admin_audit import AuditedAdmin
+from gmc.admin_labels import AutocompletePlaceholders, ColumnLabels
 from gmc.admin_translation import TranslatedAdmin
 from gmc.errors import show_refusal
 from gmc.models import Edition
@@ -43,7 +44,7 @@ class RoomAdmin(AuditedAdmin, admin.ModelAdmin):
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(AuditedAdmin, TranslatedAdmin):
+class SpeakerAdmin(AutocompletePlaceholders, AuditedAdmin, TranslatedAdmin):
     list_display = ["name", "title", "organisation_name", "organisation", "country"]
     search_fields = ["name", "organisation_name", "title"]
     prepopulated_fields = {"slug": ["name"]}
@@ -51,7 +52,7 @@ class SpeakerAdmin(AuditedAdmin, TranslatedAdmin):
     list_select_related = ["organisation"]
 
 
-class SessionSpeakerInline(admin.TabularInline):
+class SessionSpeakerInline(ColumnLabels, AutocompletePlaceholders, admin.TabularInline):
     model = SessionSpeaker
     extra = 1
     autocomplete_fields = ["speaker"]
@@ -68,7 +69,7 @@ class BlockItemsFormSet(BaseInlineFormSet):
         return form
 
 
-class BlockItemInline(admin.TabularInline):
+class BlockItemInline(ColumnLabels, admin.TabularInline):
     """The sessions inside a block, edited on the block's own page (times in the
     edition's zone, like the block's)."""
 

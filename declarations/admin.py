@@ -19,14 +19,15 @@ from django_countries.filters import CountryFilter
 from modeltranslation.admin import TranslationStackedInline
 
 from gmc.admin_audit import AuditedAdmin
-from gmc.admin_translation import TranslatedAdmin
+from gmc.admin_labels import ColumnLabels
+from gmc.admin_translation import FieldsInTheirLanguage, TranslatedAdmin
 from gmc.query_numbers import is_plain_number
 
 from . import services
 from .models import Answer, Attachment, Call, Submission, Tag, Topic
 
 
-class TopicInline(TranslationStackedInline):
+class TopicInline(FieldsInTheirLanguage, TranslationStackedInline):
     model = Topic
     extra = 0
     fields = ["order", "title", "guiding_question", "help_text", ("word_limit", "is_showcase")]
@@ -122,7 +123,7 @@ class AnswerInline(admin.StackedInline):
         return linebreaks_filter(answer.text, autoescape=True)
 
 
-class AttachmentInline(admin.TabularInline):
+class AttachmentInline(ColumnLabels, admin.TabularInline):
     model = Attachment
     fields = ["item", "content_type", "size", "created_at"]
     readonly_fields = fields

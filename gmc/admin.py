@@ -11,6 +11,7 @@ from gmc import outbox, services
 
 # Also registers the audit log's own admin.
 from gmc.admin_audit import AuditedAdmin
+from gmc.admin_labels import AutocompletePlaceholders
 from gmc.admin_translation import TranslatedAdmin
 from gmc.errors import show_refusal
 from gmc.models import (
@@ -27,7 +28,7 @@ from gmc.templatetags.gmc_extras import language_name
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AutocompletePlaceholders, DjangoUserAdmin):
     ordering = ["email"]
     list_display = ["email", "full_name", "is_staff", "is_active", "date_joined"]
     list_filter = ["is_staff", "is_superuser", "is_active", "groups", "organisation_type"]
@@ -188,9 +189,6 @@ class EditionForm(forms.ModelForm):
 class EditionAdmin(AuditedAdmin, PreviewOnSite, TranslatedAdmin):
     form = EditionForm
 
-    class Media:
-        css = {"all": ["css/admin.css"]}
-
     list_display = [
         "year",
         "title",
@@ -339,7 +337,7 @@ class OrganisationAdmin(PreviewOnSite, admin.ModelAdmin):
 
 
 @admin.register(AllianceMember)
-class AllianceMemberAdmin(PreviewOnSite, TranslatedAdmin):
+class AllianceMemberAdmin(AutocompletePlaceholders, PreviewOnSite, TranslatedAdmin):
     list_display = ["organisation", "organisation_type", "country", "year_joined", "is_active"]
     list_filter = ["is_active", "organisation__type", "organisation__country", "year_joined"]
     search_fields = ["organisation__name", "organisation__short_name"]
@@ -357,7 +355,7 @@ class AllianceMemberAdmin(PreviewOnSite, TranslatedAdmin):
 
 
 @admin.register(Publication)
-class PublicationAdmin(AuditedAdmin, PreviewOnSite, TranslatedAdmin):
+class PublicationAdmin(AutocompletePlaceholders, AuditedAdmin, PreviewOnSite, TranslatedAdmin):
     list_display = ["title", "kind", "edition", "published_on", "has_file", "has_link"]
     list_filter = ["kind", "edition"]
     search_fields = ["title", "summary", "slug"]
@@ -377,7 +375,7 @@ class PublicationAdmin(AuditedAdmin, PreviewOnSite, TranslatedAdmin):
 
 
 @admin.register(NewsArticle)
-class NewsArticleAdmin(PreviewOnSite, TranslatedAdmin):
+class NewsArticleAdmin(AutocompletePlaceholders, PreviewOnSite, TranslatedAdmin):
     list_display = ["title", "edition", "status", "published_at"]
     list_filter = ["status", "edition"]
     search_fields = ["title", "summary", "body", "slug"]

@@ -35,7 +35,22 @@ class WrittenInEnglishColumn:
             super().save_formset(request, form, formset, change)
 
 
-class TranslatedAdmin(WrittenInEnglishColumn, TranslationAdmin):
+class FieldsInTheirLanguage:
+    """Each language's field says its language and direction (``lang``, ``dir``): an
+    English title reads left to right in the Arabic admin, from its first word, and an
+    Arabic one right to left in the English admin. For TranslationAdmin and its inlines."""
+
+    def patch_translation_field(self, db_field, field, request, **kwargs):
+        super().patch_translation_field(db_field, field, request, **kwargs)
+        language = getattr(db_field, "language", None)
+        if language:
+            bidi = translation.get_language_info(language)["bidi"]
+            self._get_widget_from_field(field).attrs.update(
+                {"lang": language, "dir": "rtl" if bidi else "ltr"}
+            )
+
+
+class TranslatedAdmin(FieldsInTheirLanguage, WrittenInEnglishColumn, TranslationAdmin):
     """A model admin with one field per language for each translated text."""
 
     def get_list_display(self, request):

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Django's own widget templates, for the form renderer below.
+    "django.forms",
     "django.contrib.sites",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
@@ -105,6 +107,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
+
+# Widgets are rendered through the templates above, so that templates/ can override
+# one of Django's (the admin's date and time inputs, each with a label of its own).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 ROOT_URLCONF = "gmc.urls"
 # The sections of sitemap.xml: each app's own SITEMAPS (name -> Sitemap class), in this

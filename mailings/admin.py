@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gmc import email_kinds, outbox
 from gmc.admin_audit import AuditedAdmin
+from gmc.admin_labels import AutocompletePlaceholders, ColumnLabels
 from gmc.errors import show_refusal
 from gmc.models import OutboxMessage
 from gmc.timezones import zone_label
@@ -34,6 +35,13 @@ from .models import Broadcast, EmailOptOut, EmailTemplate, ReminderRule
 
 class OffsetWidget(forms.MultiWidget):
     """A number and a unit, e.g. 7 days: how long before the event a reminder goes out."""
+
+    # The field's label names the number: a label of its own (not a fieldset's legend,
+    # which would name neither input), pointing at the number.
+    use_fieldset = False
+
+    def id_for_label(self, id_):
+        return f"{id_}_0" if id_ else ""
 
     def __init__(self, attrs=None):
         super().__init__(
@@ -102,7 +110,7 @@ class ReminderRuleForm(forms.ModelForm):
 
 
 @admin.register(ReminderRule)
-class ReminderRuleAdmin(AuditedAdmin, admin.ModelAdmin):
+class ReminderRuleAdmin(AutocompletePlaceholders, AuditedAdmin, admin.ModelAdmin):
     form = ReminderRuleForm
     list_display = [
         "name",
@@ -201,7 +209,7 @@ class EmailOptOutAdmin(admin.ModelAdmin):
     raw_id_fields = ["user"]
 
 
-class FailedMessageInline(GenericTabularInline):
+class FailedMessageInline(ColumnLabels, GenericTabularInline):
     """The recipients whose copy failed or bounced, with the server's answer."""
 
     model = OutboxMessage
@@ -356,9 +364,6 @@ class EmailTemplateAdmin(AuditedAdmin, admin.ModelAdmin):
     list_filter = ["kind", "language"]
     search_fields = ["kind", "subject", "text"]
     readonly_fields = ["variables", "preview"]
-
-    class Media:
-        css = {"all": ["css/admin.css"]}
 
     fieldsets = [
         (None, {"fields": ["kind", "language", "variables"]}),

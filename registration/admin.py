@@ -21,6 +21,7 @@ from modeltranslation.admin import TranslationTabularInline
 
 from gmc import spreadsheets
 from gmc.admin_audit import AuditedAdmin
+from gmc.admin_labels import AutocompletePlaceholders, ColumnLabels
 from gmc.admin_translation import TranslatedAdmin
 from gmc.errors import RefusalOnFormAdmin, refusal_on_form, show_refusal
 
@@ -115,7 +116,7 @@ class QuestionAdmin(TranslatedAdmin):
     list_select_related = ["edition"]
 
 
-class AnswerInline(admin.TabularInline):
+class AnswerInline(ColumnLabels, admin.TabularInline):
     model = Answer
     fields = ["question", "display_value"]
     readonly_fields = ["question", "display_value"]
@@ -241,7 +242,9 @@ class ConfirmOutOfTurnForm(forms.Form):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(RefusalOnFormAdmin, AuditedAdmin, admin.ModelAdmin):
+class RegistrationAdmin(
+    AutocompletePlaceholders, RefusalOnFormAdmin, AuditedAdmin, admin.ModelAdmin
+):
     # A seat taken, or the person registered, between the form's check and the save:
     # the refusal is shown on the form sent again (RefusalOnFormAdmin).
     form = RegistrationAdminForm

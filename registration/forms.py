@@ -211,9 +211,14 @@ class RegistrationForm(forms.Form):
 
     @staticmethod
     def _question_field(question: Question, held: list[str]) -> forms.Field:
+        # The organisers' words, in the language they wrote them in (English when a
+        # translation is missing): isolated, so that an English question keeps its "?" at
+        # its end on a right-to-left page.
         common = {
-            "label": question.label,
-            "help_text": question.help_text,
+            "label": format_html("<bdi>{}</bdi>", question.label),
+            "help_text": format_html("<bdi>{}</bdi>", question.help_text)
+            if question.help_text
+            else "",
             "required": question.required,
         }
         if question.has_choices:
