@@ -318,7 +318,7 @@ EMAIL_FILE_PATH = VAR_DIR / "mail"
 if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 elif env.str("EMAIL_HOST", default=""):
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_BACKEND = "gmc.smtp.EmailBackend"
     EMAIL_HOST = env.str("EMAIL_HOST")
     EMAIL_PORT = env.int("EMAIL_PORT", default=587)
     EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
@@ -329,6 +329,10 @@ elif PRODUCTION:
     raise ImproperlyConfigured("Production settings (DEBUG=0) need EMAIL_URL or EMAIL_HOST.")
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+if EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":
+    # The same, able to commit an outbox row as sent before the server takes the message
+    # (gmc/smtp.py), so that a worker killed meanwhile never makes it go out twice.
+    EMAIL_BACKEND = "gmc.smtp.EmailBackend"
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 
 # The outbox: every message is a row; see gmc/outbox.py.

@@ -1,7 +1,6 @@
 import threading
 from datetime import timedelta
 
-import kombu.pools
 import pytest
 import time_machine
 from django.db import connection, transaction
@@ -12,7 +11,7 @@ from gmc import outbox
 from gmc.celery import app as celery_app
 from gmc.models import OutboxMessage
 from gmc.tasks import deliver_message
-from tests.conftest import wait_for
+from tests.conftest import use_broker, wait_for
 from tests.factories import UserFactory
 
 
@@ -159,7 +158,8 @@ def test_smtp_refusing_connections_is_retried_until_delivered(celery_worker, smt
     )
 
     def marked_sent():
-        # The server has the email a moment before the worker's transaction commits.
+        # The row is committed as sent just before the server takes the email; this test
+        # process reads it a moment later.
         message.refresh_from_db()
         return message.status == OutboxMessage.Status.SENT
 
@@ -170,7 +170,7 @@ def test_smtp_refusing_connections_is_retried_until_delivered(celery_worker, smt
 
 
 def test_failures_end_in_failed_after_max_attempts(db, settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_BACKEND = "gmc.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 1  # nothing listens there
     settings.OUTBOX_MAX_ATTEMPTS = 2
     message = outbox.queue(kind="outbox.test", to="nobody@example.org")
@@ -237,14 +237,6 @@ def test_sweep_picks_only_overdue_pending_messages(db, settings):
     OutboxMessage.objects.filter(pk=done.pk).update(status=OutboxMessage.Status.SENT)
     outbox.queue(kind="outbox.test", to="fresh@example.org")
     assert list(outbox.due_messages()) == [old]
-
-
-def use_broker(url: str) -> None:
-    """Point the app at another broker, dropping its pooled connections and producers."""
-    kombu.pools.reset()  # kombu keeps connection and producer pools per process
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-    celery_app.conf.broker_url = url
 
 
 @pytest.mark.delivery
