@@ -576,12 +576,23 @@ def due_messages(now=None) -> models.QuerySet[OutboxMessage]:
 
 
 def sweep(limit: int = 500) -> int:
-    """Expire the secrets whose time is up, then re-enqueue overdue pending messages;
-    returns how many were enqueued. A message enqueued twice is still sent once
-    (``deliver`` claims it under a lock)."""
+    """Expire the secrets whose time is up, then re-enqueue overdue pending messages in
+    batches (one SMTP connection each, as when they were queued); returns how many
+    messages were enqueued. Each one's next attempt is set to now, so that it is handed
+    out again only after another grace period (a long queue being worked through is not
+    flooded with copies), and a message being sent meanwhile is left alone. A message
+    enqueued twice is still sent once (``deliver`` claims it under a lock)."""
     expire_secrets()
-    ids = list(due_messages().values_list("pk", flat=True)[:limit])
-    return sum(enqueue_delivery(pk) for pk in ids)
+    with transaction.atomic():
+        ids = list(
+            due_messages().select_for_update(skip_locked=True).values_list("pk", flat=True)[:limit]
+        )
+        OutboxMessage.objects.filter(pk__in=ids).update(next_attempt_at=timezone.now())
+    batches = [
+        ids[start : start + DELIVERY_BATCH_SIZE]
+        for start in range(0, len(ids), DELIVERY_BATCH_SIZE)
+    ]
+    return sum(len(batch) for batch in batches if enqueue_batch(batch))
 
 
 def expire_secrets(now=None) -> int:
