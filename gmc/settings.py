@@ -344,16 +344,27 @@ OUTBOX_SWEEP_AFTER_SECONDS = env.int("OUTBOX_SWEEP_AFTER_SECONDS", default=60)
 # A reminder is sent from its moment until this many minutes later (a scheduler that
 # was down catches up within it); after that it is skipped, never sent late.
 REMINDER_GRACE_MINUTES = env.int("REMINDER_GRACE_MINUTES", default=60)
+# An organisers' message whose recipients stopped being queued for this long (its task
+# died with a worker, or never reached the broker) is handed to a worker again; the job
+# looks that often.
+MESSAGES_RESUME_EVERY_SECONDS = env.int("MESSAGES_RESUME_EVERY_SECONDS", default=60)
 # People who starred a session that moves are told this long after the first change, in
 # one email for every change made meanwhile.
 AGENDA_MOVE_NOTICE_DELAY_SECONDS = env.int("AGENDA_MOVE_NOTICE_DELAY_SECONDS", default=900)
 
 # --- Celery -------------------------------------------------------------------------
+# Redis hands a task that no worker acknowledged within this many seconds to another
+# worker (tasks are acknowledged when they end). Longer than the longest retry countdown,
+# so that a task waiting for its retry is not handed out early; a task handed out twice
+# still acts once (docs/architecture.md, "Email, once").
+_visibility_timeout = env.int("CELERY_VISIBILITY_TIMEOUT", default=OUTBOX_RETRY_MAX_SECONDS + 600)
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        # Longer than the longest retry countdown, so late-acked tasks are not redelivered early.
-        "visibility_timeout": OUTBOX_RETRY_MAX_SECONDS + 600,
+        "visibility_timeout": _visibility_timeout,
+        # Workers look for such tasks every 10 seconds (more often under a shorter timeout).
+        "unacked_restore_interval": max(1, min(10, _visibility_timeout // 2)),
+        "unacked_restore_throttle": 1,
         "socket_connect_timeout": 3,
         "socket_timeout": 5,
     }
@@ -403,7 +414,12 @@ CELERY_BEAT_SCHEDULE = {
     # mailings.tasks.send_due_reminders, under the name it has always had.
     "reminders-send-due": {
         "task": "gmc.reminders.send_due",
-        "schedule": timedelta(minutes=1),
+        "schedule": timedelta(seconds=env.int("REMINDERS_EVERY_SECONDS", default=60)),
+    },
+    # Organisers' messages whose queueing stopped (a worker died, the broker was down).
+    "messages-resume-queueing": {
+        "task": "gmc.messaging.resume_queueing",
+        "schedule": timedelta(seconds=MESSAGES_RESUME_EVERY_SECONDS),
     },
     "agenda-send-move-notices": {
         "task": "agenda.send_due_move_notices",
