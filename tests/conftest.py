@@ -53,7 +53,9 @@ class SmtpSink:
     ``refusals`` maps an address to the answers its next messages get instead of being
     kept (e.g. ``["451 4.3.0 Try again later"]``); ``hang_up_on`` holds addresses whose
     message is kept but answered by closing the connection; ``on_message`` is called
-    (in a thread) with each message's content when its end arrives."""
+    (in a thread) with each message's content when its end arrives; ``slow_recipients``
+    maps an address to the seconds the server takes to accept it as a recipient (before
+    any of the message is sent)."""
 
     def __init__(self, delay: float = 0.0):
         self.port = free_port()
@@ -64,10 +66,17 @@ class SmtpSink:
         self.refusals: dict[str, list[str]] = {}
         self.hang_up_on: set[str] = set()
         self.on_message = None
+        self.slow_recipients: dict[str, float] = {}
         self.holding = threading.Event()
         self.release = threading.Event()
         self._lock = threading.Lock()
         self._controller = None
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.slow_recipients.get(address):
+            await asyncio.sleep(self.slow_recipients[address])
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         content = envelope.original_content or envelope.content

@@ -129,7 +129,14 @@ class CeleryProcesses:
         process.wait_for_output(" ready.")
         return process
 
-    def beat(self, name: str, **env: str) -> CeleryProcess:
+    def beats(self, *names: str, **env: str) -> list[CeleryProcess]:
+        """Schedulers started at the same moment, so that their runs fall together."""
+        started = [self.beat(name, wait=False, **env) for name in names]
+        for process in started:
+            process.wait_for_output("beat: Starting")
+        return started
+
+    def beat(self, name: str, wait: bool = True, **env: str) -> CeleryProcess:
         """A scheduler with a schedule file of its own, as on another machine."""
         process = CeleryProcess(
             name,
@@ -143,7 +150,8 @@ class CeleryProcesses:
             self.folder / f"{name}.log",
         )
         self.started.append(process)
-        process.wait_for_output("beat: Starting")
+        if wait:
+            process.wait_for_output("beat: Starting")
         return process
 
     def stop_all(self) -> None:
