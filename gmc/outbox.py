@@ -4,8 +4,10 @@
 delivery when that transaction commits; a rolled-back event therefore never mails.
 ``deliver`` (run by a Celery worker) claims the row under a lock, renders the
 templates in the recipient's language, sends over the configured backend and marks it
-sent, so a redelivered task or two racing workers send it once. ``sweep`` re-enqueues
-rows that were never picked up (the broker was down, a worker died).
+sent, committing that just before the SMTP server can take the message
+(``gmc.smtp``), so a redelivered task, two racing workers or a worker killed mid-send
+send it once. ``sweep`` re-enqueues rows that were never picked up (the broker was
+down, a worker died).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import smtplib
 from dataclasses import dataclass
 from datetime import timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, models, transaction
@@ -27,7 +30,7 @@ from django.utils.html import escape, format_html
 from django.utils.translation import gettext
 from kombu.exceptions import OperationalError as BrokerOperationalError
 
-from gmc import outbox_hooks, sealing
+from gmc import outbox_hooks, sealing, smtp
 from gmc.circuit import Breaker, breaker_for
 from gmc.languages import offered
 from gmc.links import site_url
@@ -39,8 +42,14 @@ logger = logging.getLogger(__name__)
 # A broker that does not answer (kombu reports redis-py's connection errors as these).
 BROKER_DOWN: tuple[type[BaseException], ...] = (BrokerOperationalError, OSError, TimeoutError)
 
-# Errors worth another try later: the mail server or the network is down or busy.
-TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (smtplib.SMTPException, OSError, TimeoutError)
+# Errors worth another try later: the mail server or the network is down or busy, or so
+# slow that the task's soft time limit struck.
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
+    smtplib.SMTPException,
+    OSError,
+    TimeoutError,
+    SoftTimeLimitExceeded,
+)
 # An SMTP answer that says the address itself is refused will not improve with time.
 PERMANENT_ERRORS: tuple[type[BaseException], ...] = (
     smtplib.SMTPRecipientsRefused,
@@ -57,6 +66,7 @@ DELIVERY_BATCH_SIZE = 100
 # How long a sensitive message may wait to be sent when its caller names no lifetime.
 DEFAULT_SECRET_LIFETIME = timedelta(days=1)
 EXPIRED_NOTE = "The secret it carried expired before it could be sent; it was not sent."
+UNCONFIRMED_NOTE = "The mail server received it whole but never confirmed it; not sent again."
 
 
 class OutboxError(Exception):
@@ -242,13 +252,14 @@ def message_language(person: User | None) -> str:
     )
 
 
-def enqueue_batch(message_ids: list[int]) -> bool:
+def enqueue_batch(message_ids: list[int], *, insist: bool = False) -> bool:
     """Hand a batch of messages to one worker task (one SMTP connection for the batch).
-    A broker that is down is logged, not raised: the sweep catches up."""
+    A broker that is down is logged, not raised: the sweep catches up. ``insist`` as for
+    ``enqueue_delivery``."""
     from gmc.tasks import deliver_batch
 
     try:
-        if _publish(deliver_batch, message_ids):
+        if _publish(deliver_batch, message_ids, insist=insist):
             return True
         logger.info("outbox: a batch of %s left to the sweep (no broker)", len(message_ids))
     except Exception:
@@ -419,76 +430,156 @@ def deliver(message_id: int, connection=None, cache: dict | None = None) -> Deli
     """Send one pending message: PENDING -> SENT, or after the last failure -> FAILED.
 
     The row is locked for the whole send, and skipped when another worker holds it, so
-    that the message is sent once however often this runs. Returns None when there was
-    nothing to do (gone, already sent or failed, or being sent elsewhere). A message of
-    a category its recipient has declined since it was queued is SUPPRESSED, not sent;
-    a sensitive one whose secret has expired is FAILED, not sent. A sensitive message
-    loses its secret when it is sent or fails for good, and a message marked
-    ``erase_when_done`` is then deleted. ``connection`` lets a batch share one SMTP
-    connection. Side effect: one SMTP send. Safe to repeat.
+    that the message is sent once however often this runs, by as many workers at once.
+    Returns None when there was nothing to do (gone, already sent or failed, or being
+    sent elsewhere). A message of a category its recipient has declined since it was
+    queued is SUPPRESSED, not sent; a sensitive one whose secret has expired is FAILED,
+    not sent. A sensitive message loses its secret when it is sent or fails for good,
+    and a message marked ``erase_when_done`` is then deleted. ``connection`` lets a
+    batch share one SMTP connection.
+
+    Over SMTP (``gmc.smtp.EmailBackend``) the row is committed as sent before the server
+    can take the message: the message is said to the server but for the line that ends
+    it, the row is committed, then the line is sent. A worker killed at any moment
+    before the commit leaves the server an unfinished message, which it discards, and
+    the row pending; after it, the row is sent and the server has the message. A server
+    that then refuses the message puts the row back to pending (or failed). Side
+    effect: one SMTP send. Safe to repeat.
     """
-    with transaction.atomic():
-        message = (
-            OutboxMessage.objects.select_for_update(skip_locked=True)
-            .filter(pk=message_id, status=OutboxMessage.Status.PENDING)
-            .first()
-        )
-        if message is None:
-            return None
-        now = timezone.now()
-        if is_opted_out(message.recipient_id, message.category):
-            message.status = OutboxMessage.Status.SUPPRESSED
-            message.save(update_fields=["status"])
-            return DeliveryResult(message.pk, message.status)
-        if message.sensitive and (
-            not message.sealed_context
-            or (message.secret_expires_at and message.secret_expires_at <= now)
-        ):
-            message.last_error = EXPIRED_NOTE
-            _finish(message, OutboxMessage.Status.FAILED, ["last_error"])
-            logger.info("outbox: message %s (%s) expired unsent", message_id, message.kind)
-            return DeliveryResult(message_id, OutboxMessage.Status.FAILED)
+    if connection is None:
+        connection = get_connection()
         try:
-            email = render(message, cache)
-            email.connection = connection
-            email.send()
-        except Exception as exc:
-            message.attempts += 1
-            message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            permanent = isinstance(exc, PERMANENT_ERRORS) or not isinstance(exc, TRANSIENT_ERRORS)
-            # Logs name the message and the error's class: an SMTP error's text can
-            # hold the address, which the logs must never carry.
-            if permanent or message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-                _finish(message, OutboxMessage.Status.FAILED, ["attempts", "last_error"])
-                logger.error(
-                    "outbox: message %s (%s) failed for good: %s",
-                    message_id,
-                    message.kind,
-                    type(exc).__name__,
-                )
-                return DeliveryResult(message_id, OutboxMessage.Status.FAILED)
-            retry_in = retry_delay(message.attempts)
-            message.next_attempt_at = now + retry_in
-            logger.warning(
-                "outbox: message %s (%s) attempt %s failed (%s); retry in %s",
-                message.pk,
-                message.kind,
-                message.attempts,
-                type(exc).__name__,
-                retry_in,
+            return deliver(message_id, connection, cache)
+        finally:
+            connection.close()
+    holding = isinstance(connection, smtp.EmailBackend)
+    try:
+        with transaction.atomic():
+            message = (
+                OutboxMessage.objects.select_for_update(skip_locked=True)
+                .filter(pk=message_id, status=OutboxMessage.Status.PENDING)
+                .first()
             )
-            message.save(update_fields=["attempts", "last_error", "next_attempt_at"])
-            return DeliveryResult(message.pk, message.status, retry_in)
-        message.sent_at = now
-        message.attempts += 1
-        fields = ["sent_at", "attempts"]
-        if not message.sensitive:
-            # A sensitive subject could be reworded by organisers to hold the secret.
-            message.subject = email.subject[:255]
-            fields.append("subject")
-        _finish(message, OutboxMessage.Status.SENT, fields)
+            if message is None:
+                return None
+            now = timezone.now()
+            if is_opted_out(message.recipient_id, message.category):
+                message.status = OutboxMessage.Status.SUPPRESSED
+                message.save(update_fields=["status"])
+                return DeliveryResult(message.pk, message.status)
+            if message.sensitive and (
+                not message.sealed_context
+                or (message.secret_expires_at and message.secret_expires_at <= now)
+            ):
+                message.last_error = EXPIRED_NOTE
+                _finish(message, OutboxMessage.Status.FAILED, ["last_error"])
+                logger.info("outbox: message %s (%s) expired unsent", message_id, message.kind)
+                return DeliveryResult(message_id, OutboxMessage.Status.FAILED)
+            try:
+                email = render(message, cache)
+                email.connection = connection
+                if holding:
+                    connection.send_held(email)
+                else:
+                    email.send()
+            except Exception as exc:
+                if holding:
+                    # Whatever the server heard of it is dropped, and the next message of a
+                    # batch starts on a fresh connection.
+                    connection.abandon_held()
+                return _record_failure(message, exc, now)
+            message.sent_at = now
+            message.attempts += 1
+            fields = ["sent_at", "attempts"]
+            if not message.sensitive:
+                # A sensitive subject could be reworded by organisers to hold the secret.
+                message.subject = email.subject[:255]
+                fields.append("subject")
+            if holding:
+                # Sent, but its secret is kept until the server has taken it: a refusal
+                # of the message's end puts it back to pending.
+                message.status = OutboxMessage.Status.SENT
+                message.save(update_fields=[*fields, "status"])
+            else:
+                _finish(message, OutboxMessage.Status.SENT, fields)
+    except BaseException:
+        # Not committed (or the commit failed): the server must not get the message.
+        if holding:
+            connection.abandon_held()
+        raise
+    if holding:
+        refused = _end_held(message, connection)
+        if refused is not None:
+            return refused
     logger.info("outbox: sent message %s (%s)", message_id, message.kind)
     return DeliveryResult(message_id, OutboxMessage.Status.SENT)
+
+
+def _record_failure(
+    message: OutboxMessage, exc: Exception, now, *, counted: bool = False
+) -> DeliveryResult:
+    """Write a failed attempt (in the caller's transaction, row locked): retried after a
+    backoff when the error is transient and attempts remain, else FAILED for good.
+    ``counted``: the attempt was already counted (a refusal after it was marked sent)."""
+    if not counted:
+        message.attempts += 1
+    message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+    fields = ["attempts", "last_error", "sent_at"]
+    permanent = isinstance(exc, PERMANENT_ERRORS) or not isinstance(exc, TRANSIENT_ERRORS)
+    # Logs name the message and the error's class: an SMTP error's text can
+    # hold the address, which the logs must never carry.
+    if permanent or message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+        _finish(message, OutboxMessage.Status.FAILED, fields)
+        logger.error(
+            "outbox: message %s (%s) failed for good: %s",
+            message.pk,
+            message.kind,
+            type(exc).__name__,
+        )
+        return DeliveryResult(message.pk, OutboxMessage.Status.FAILED)
+    retry_in = retry_delay(message.attempts)
+    message.next_attempt_at = now + retry_in
+    message.status = OutboxMessage.Status.PENDING
+    logger.warning(
+        "outbox: message %s (%s) attempt %s failed (%s); retry in %s",
+        message.pk,
+        message.kind,
+        message.attempts,
+        type(exc).__name__,
+        retry_in,
+    )
+    message.save(update_fields=[*fields, "next_attempt_at", "status"])
+    return DeliveryResult(message.pk, message.status, retry_in)
+
+
+def _end_held(message: OutboxMessage, connection: smtp.EmailBackend) -> DeliveryResult | None:
+    """End the held message now that its row is committed as sent, then let its secret
+    (or the whole row) go. Returns None when the server took it; a refusal puts the row
+    back to pending or failed and returns that result."""
+    try:
+        connection.end_held()
+    except smtp.EndNotConfirmed:
+        # The server has the whole message and may have taken it: sending it again could
+        # send it twice, so it stays sent, with a note for the organisers.
+        OutboxMessage.objects.filter(pk=message.pk).update(last_error=UNCONFIRMED_NOTE)
+        logger.warning("outbox: message %s (%s) sent, not confirmed", message.pk, message.kind)
+    except smtplib.SMTPException as exc:
+        # Refused, or its end never left: the server did not take it.
+        with transaction.atomic():
+            row = (
+                OutboxMessage.objects.select_for_update()
+                .filter(pk=message.pk, status=OutboxMessage.Status.SENT)
+                .first()
+            )
+            if row is None:
+                return DeliveryResult(message.pk, OutboxMessage.Status.FAILED)
+            row.sent_at = None
+            return _record_failure(row, exc, timezone.now(), counted=True)
+    if message.erase_when_done:
+        OutboxMessage.objects.filter(pk=message.pk).delete()
+    elif message.sensitive:
+        OutboxMessage.objects.filter(pk=message.pk).update(sealed_context="")
+    return None
 
 
 def _finish(message: OutboxMessage, status: str, fields: list[str]) -> None:
@@ -526,18 +617,27 @@ def due_messages(now=None) -> models.QuerySet[OutboxMessage]:
 
 
 def sweep(limit: int = 500) -> int:
-    """Expire the secrets whose time is up, then re-enqueue overdue pending messages;
-    returns how many were enqueued. A message enqueued twice is still sent once
-    (``deliver`` claims it under a lock)."""
+    """Expire the secrets whose time is up, then re-enqueue overdue pending messages in
+    batches (one SMTP connection each, as when they were queued); returns how many
+    messages were enqueued. Each one's next attempt is set to now, so that it is handed
+    out again only after another grace period (a long queue being worked through is not
+    flooded with copies), and a message being sent meanwhile is left alone. A message
+    enqueued twice is still sent once (``deliver`` claims it under a lock)."""
     expire_secrets()
-    ids = list(due_messages().values_list("pk", flat=True)[:limit])
+    with transaction.atomic():
+        ids = list(
+            due_messages().select_for_update(skip_locked=True).values_list("pk", flat=True)[:limit]
+        )
+        OutboxMessage.objects.filter(pk__in=ids).update(next_attempt_at=timezone.now())
     enqueued = 0
-    for position, pk in enumerate(ids):
-        # The first one tries the broker even while this process is skipping it: nobody
+    for start in range(0, len(ids), DELIVERY_BATCH_SIZE):
+        batch = ids[start : start + DELIVERY_BATCH_SIZE]
+        # The first batch tries the broker even while this process is skipping it: nobody
         # waits on the sweep, and it is how messages reach a broker that is back. When
-        # the broker fails, this round ends instead of waiting for it once per message.
-        if enqueue_delivery(pk, insist=position == 0):
-            enqueued += 1
+        # the broker fails, this round ends instead of waiting for it once per batch (the
+        # messages left are due again after the grace period).
+        if enqueue_batch(batch, insist=start == 0):
+            enqueued += len(batch)
         elif _broker().is_open:
             break
     return enqueued
@@ -546,9 +646,10 @@ def sweep(limit: int = 500) -> int:
 def expire_secrets(now=None) -> int:
     """Erase the secret of every sensitive message still waiting when its link or code
     has stopped working (it is marked FAILED, never sent), and of any finished one that
-    still holds it. Messages to deleted accounts that end this way are deleted. Returns
-    how many waiting messages expired. Safe to repeat; a row being sent meanwhile is
-    decided by whichever takes its lock first."""
+    still holds it (a worker died between sending it and erasing the secret). Messages
+    to deleted accounts that end this way, or were sent, are deleted. Returns how many
+    waiting messages expired. Safe to repeat; a row being sent meanwhile is decided by
+    whichever takes its lock first."""
     now = now or timezone.now()
     sensitive = OutboxMessage.objects.filter(sensitive=True)
     expired = sensitive.filter(status=OutboxMessage.Status.PENDING, secret_expires_at__lte=now)
@@ -558,7 +659,10 @@ def expire_secrets(now=None) -> int:
     sensitive.exclude(status=OutboxMessage.Status.PENDING).exclude(sealed_context="").update(
         sealed_context=""
     )
-    OutboxMessage.objects.filter(erase_when_done=True, status=OutboxMessage.Status.FAILED).delete()
+    OutboxMessage.objects.filter(
+        erase_when_done=True,
+        status__in=[OutboxMessage.Status.FAILED, OutboxMessage.Status.SENT],
+    ).delete()
     return count
 
 

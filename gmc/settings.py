@@ -340,7 +340,7 @@ EMAIL_FILE_PATH = VAR_DIR / "mail"
 if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 elif env.str("EMAIL_HOST", default=""):
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_BACKEND = "gmc.smtp.EmailBackend"
     EMAIL_HOST = env.str("EMAIL_HOST")
     EMAIL_PORT = env.int("EMAIL_PORT", default=587)
     EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
@@ -351,6 +351,10 @@ elif PRODUCTION:
     raise ImproperlyConfigured("Production settings (DEBUG=0) need EMAIL_URL or EMAIL_HOST.")
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+if EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":
+    # The same, able to commit an outbox row as sent before the server takes the message
+    # (gmc/smtp.py), so that a worker killed meanwhile never makes it go out twice.
+    EMAIL_BACKEND = "gmc.smtp.EmailBackend"
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 
 # The outbox: every message is a row; see gmc/outbox.py.
@@ -362,16 +366,27 @@ OUTBOX_SWEEP_AFTER_SECONDS = env.int("OUTBOX_SWEEP_AFTER_SECONDS", default=60)
 # A reminder is sent from its moment until this many minutes later (a scheduler that
 # was down catches up within it); after that it is skipped, never sent late.
 REMINDER_GRACE_MINUTES = env.int("REMINDER_GRACE_MINUTES", default=60)
+# An organisers' message whose recipients stopped being queued for this long (its task
+# died with a worker, or never reached the broker) is handed to a worker again; the job
+# looks that often.
+MESSAGES_RESUME_EVERY_SECONDS = env.int("MESSAGES_RESUME_EVERY_SECONDS", default=60)
 # People who starred a session that moves are told this long after the first change, in
 # one email for every change made meanwhile.
 AGENDA_MOVE_NOTICE_DELAY_SECONDS = env.int("AGENDA_MOVE_NOTICE_DELAY_SECONDS", default=900)
 
 # --- Celery -------------------------------------------------------------------------
+# Redis hands a task that no worker acknowledged within this many seconds to another
+# worker (tasks are acknowledged when they end). Longer than the longest retry countdown,
+# so that a task waiting for its retry is not handed out early; a task handed out twice
+# still acts once (docs/architecture.md, "Email, once").
+_visibility_timeout = env.int("CELERY_VISIBILITY_TIMEOUT", default=OUTBOX_RETRY_MAX_SECONDS + 600)
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        # Longer than the longest retry countdown, so late-acked tasks are not redelivered early.
-        "visibility_timeout": OUTBOX_RETRY_MAX_SECONDS + 600,
+        "visibility_timeout": _visibility_timeout,
+        # Workers look for such tasks every 10 seconds (more often under a shorter timeout).
+        "unacked_restore_interval": max(1, min(10, _visibility_timeout // 2)),
+        "unacked_restore_throttle": 1,
         # A publish from a request waits at most this long for an unanswering broker.
         "socket_connect_timeout": REDIS_TIMEOUT,
         "socket_timeout": REDIS_TIMEOUT,
@@ -426,7 +441,12 @@ CELERY_BEAT_SCHEDULE = {
     # mailings.tasks.send_due_reminders, under the name it has always had.
     "reminders-send-due": {
         "task": "gmc.reminders.send_due",
-        "schedule": timedelta(minutes=1),
+        "schedule": timedelta(seconds=env.int("REMINDERS_EVERY_SECONDS", default=60)),
+    },
+    # Organisers' messages whose queueing stopped (a worker died, the broker was down).
+    "messages-resume-queueing": {
+        "task": "gmc.messaging.resume_queueing",
+        "schedule": timedelta(seconds=MESSAGES_RESUME_EVERY_SECONDS),
     },
     "agenda-send-move-notices": {
         "task": "agenda.send_due_move_notices",

@@ -232,7 +232,8 @@ class Broadcast(models.Model):
     """An organisers' message to a segment of an edition's participants.
 
     ``status`` moves DRAFT -> SENDING (``mailings.services.start_sending``) -> QUEUED once
-    every recipient has an outbox row (``mailings.services.queue_next_batch``); a draft's
+    every recipient has an outbox row (``mailings.services.queue_next_batch``, resumed by
+    ``resume_queueing`` should its task be lost); a draft's
     fields change only through ``mailings.services.update_draft``. What was delivered is
     read from the outbox rows sent about it (``outbox_messages``).
     """

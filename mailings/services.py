@@ -4,15 +4,20 @@ A message is written as a draft, tried with a test sent to its author, then sent
 ``start_sending`` fixes the moment and hands over to a Celery task that queues the
 recipients in batches (``queue_next_batch``), each recipient one outbox row keyed
 (message, recipient), so a repeated or redelivered batch never writes to anyone twice.
-What was delivered is read back from those rows (``selectors.progress``).
+Should that task die with its worker, a beat job resumes the message
+(``resume_queueing``). What was delivered is read back from those rows
+(``selectors.progress``).
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import models, transaction
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -204,8 +209,31 @@ def enqueue_batch(broadcast_id: int) -> None:
         queue_broadcast_batch.delay(broadcast_id)
     except Exception:
         logger.warning(
-            "messages: could not enqueue message %s; run it again", broadcast_id, exc_info=True
+            "messages: could not enqueue message %s; resume_queueing will",
+            broadcast_id,
+            exc_info=True,
         )
+
+
+def resume_queueing(now: datetime | None = None) -> list[int]:
+    """Hand to a worker again every message still being queued that has not moved for
+    ``MESSAGES_RESUME_EVERY_SECONDS`` (no recipient written since): the task queueing
+    it died with its worker, or never reached the broker. Returns their ids. Resuming
+    one whose task is alive after all is harmless: each batch is written under the
+    message's row lock from where the last one stopped, and the outbox keys write each
+    recipient once."""
+    now = now or timezone.now()
+    quiet_since = now - timedelta(seconds=settings.MESSAGES_RESUME_EVERY_SECONDS)
+    stalled = list(
+        Broadcast.objects.filter(status=Broadcast.Status.SENDING, sent_at__lte=quiet_since)
+        .annotate(last_written=Max("outbox_messages__created_at"))
+        .filter(Q(last_written__isnull=True) | Q(last_written__lte=quiet_since))
+        .values_list("pk", flat=True)
+    )
+    for broadcast_id in stalled:
+        logger.info("messages: resuming the queueing of message %s", broadcast_id)
+        enqueue_batch(broadcast_id)
+    return stalled
 
 
 def queue_next_batch(broadcast_id: int, batch_size: int = QUEUE_BATCH_SIZE) -> bool:

@@ -22,3 +22,9 @@ def queue_broadcast_batch(broadcast_id: int) -> bool:
     if more:
         services.enqueue_batch(broadcast_id)
     return more
+
+
+@shared_task(name="gmc.messaging.resume_queueing")
+def resume_queueing() -> int:
+    """Resume the messages whose queueing stopped (run every minute by Celery Beat)."""
+    return len(services.resume_queueing())

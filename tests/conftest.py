@@ -1,3 +1,4 @@
+import asyncio
 import importlib
 import io
 import os
@@ -9,6 +10,7 @@ import sys
 import threading
 import time
 import uuid
+from collections import Counter
 from datetime import UTC, datetime
 from email import message_from_bytes
 from email.policy import default as default_policy
@@ -46,27 +48,62 @@ def wait_for(condition, timeout: float = 20.0, interval: float = 0.05, message: 
 
 class SmtpSink:
     """A real SMTP server on loopback that keeps what it receives; can be stopped and
-    started again on the same port to play a mail server that goes down."""
+    started again on the same port to play a mail server that goes down.
+
+    It can play a difficult server: ``hold_reply_to`` is an address whose message is
+    kept (received, as a server that has the whole message does) while the answer to
+    the sender waits until ``release`` is set (``holding`` is set meanwhile);
+    ``refusals`` maps an address to the answers its next messages get instead of being
+    kept (e.g. ``["451 4.3.0 Try again later"]``); ``hang_up_on`` holds addresses whose
+    message is kept but answered by closing the connection; ``on_message`` is called
+    (in a thread) with each message's content when its end arrives; ``slow_recipients``
+    maps an address to the seconds the server takes to accept it as a recipient (before
+    any of the message is sent)."""
 
     def __init__(self, delay: float = 0.0):
         self.port = free_port()
         self.delay = delay
         self.received = []
+        self._parsed = []
+        self.hold_reply_to: str | None = None
+        self.refusals: dict[str, list[str]] = {}
+        self.hang_up_on: set[str] = set()
+        self.on_message = None
+        self.slow_recipients: dict[str, float] = {}
+        self.holding = threading.Event()
+        self.release = threading.Event()
         self._lock = threading.Lock()
         self._controller = None
 
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.slow_recipients.get(address):
+            await asyncio.sleep(self.slow_recipients[address])
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server, session, envelope):
+        content = envelope.original_content or envelope.content
+        if self.on_message is not None:
+            await asyncio.get_running_loop().run_in_executor(None, self.on_message, content)
         if self.delay:
-            time.sleep(self.delay)
+            await asyncio.sleep(self.delay)  # a slow server, still serving other connections
+        for address in envelope.rcpt_tos:
+            if self.refusals.get(address):
+                return self.refusals[address].pop(0)
         with self._lock:
+            # Kept as received, read when asked for: the server answers as fast as it can.
             self.received.append(
                 {
                     "rcpt_tos": list(envelope.rcpt_tos),
-                    "message": message_from_bytes(
-                        envelope.original_content or envelope.content, policy=default_policy
-                    ),
+                    "content": content,
                 }
             )
+        if self.hang_up_on.intersection(envelope.rcpt_tos):
+            server.transport.close()
+        if self.hold_reply_to is not None and self.hold_reply_to in envelope.rcpt_tos:
+            self.holding.set()
+            # Waits without stopping the server: other connections are served meanwhile.
+            await asyncio.get_running_loop().run_in_executor(None, self.release.wait, 120)
         return "250 Message accepted for delivery"
 
     def start(self):
@@ -74,6 +111,7 @@ class SmtpSink:
         self._controller.start()
 
     def stop(self):
+        self.release.set()
         if self._controller is not None:
             self._controller.stop()
             self._controller = None
@@ -81,7 +119,18 @@ class SmtpSink:
     @property
     def messages(self):
         with self._lock:
-            return [item["message"] for item in self.received]
+            for item in self.received[len(self._parsed) :]:
+                self._parsed.append(message_from_bytes(item["content"], policy=default_policy))
+            return list(self._parsed)
+
+    def count(self) -> int:
+        with self._lock:
+            return len(self.received)
+
+    def per_address(self) -> Counter:
+        """How many messages each address received."""
+        with self._lock:
+            return Counter(address for item in self.received for address in item["rcpt_tos"])
 
 
 @pytest.fixture(autouse=True)
@@ -105,7 +154,7 @@ def smtp_sink(settings):
     """The portal sends over real SMTP to a server on loopback (started)."""
     sink = SmtpSink()
     sink.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_BACKEND = "gmc.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = sink.port
     settings.EMAIL_USE_TLS = False
@@ -200,8 +249,8 @@ def private_redis():
 
 
 def use_broker(url: str) -> None:
-    """Point the Celery app at another broker, dropping its pooled connections and
-    producers."""
+    """Point this process's Celery app at another broker, dropping its pooled
+    connections and producers."""
     import kombu.pools
 
     from gmc.celery import app
@@ -210,6 +259,23 @@ def use_broker(url: str) -> None:
     app._pool = None
     app.amqp._producer_pool = None
     app.conf.broker_url = url
+
+
+@pytest.fixture
+def celery_processes(private_redis, smtp_sink, transactional_db, tmp_path):
+    """Real ``celery -A gmc worker`` and ``beat`` processes to start (tests/processes.py),
+    on a Redis of the test's own, which this process publishes to as well; every
+    process left is killed at the end."""
+    from gmc.celery import app
+    from tests.processes import CeleryProcesses
+
+    private_redis.start()
+    original = app.conf.broker_url
+    use_broker(private_redis.url)
+    processes = CeleryProcesses(private_redis.url, smtp_sink.port, tmp_path)
+    yield processes
+    processes.stop_all()
+    use_broker(original)
 
 
 def _port_open(port: int) -> bool:

@@ -8,9 +8,10 @@ class OutboxMessage(models.Model):
     """One email to one recipient, written in the transaction of the event that causes it.
 
     State changes only through ``gmc.outbox``: ``queue`` creates it (PENDING),
-    ``deliver`` moves it to SENT or, after the last failed attempt, FAILED, and
-    ``requeue`` puts a FAILED message back to PENDING. A message of a ``category`` whose
-    recipient opted out is SUPPRESSED instead of sent.
+    ``deliver`` moves it to SENT or, after the last failed attempt, FAILED (over SMTP it
+    is SENT just before the server takes it, and back to PENDING should the server
+    refuse it then), and ``requeue`` puts a FAILED message back to PENDING. A message of
+    a ``category`` whose recipient opted out is SUPPRESSED instead of sent.
 
     A ``sensitive`` message (sign-in codes, reset and verification links) keeps its
     context only sealed (``gmc.sealing``) in ``sealed_context``, never in ``context``,

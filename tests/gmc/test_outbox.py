@@ -158,7 +158,8 @@ def test_smtp_refusing_connections_is_retried_until_delivered(celery_worker, smt
     )
 
     def marked_sent():
-        # The server has the email a moment before the worker's transaction commits.
+        # The row is committed as sent just before the server takes the email; this test
+        # process reads it a moment later.
         message.refresh_from_db()
         return message.status == OutboxMessage.Status.SENT
 
@@ -169,7 +170,7 @@ def test_smtp_refusing_connections_is_retried_until_delivered(celery_worker, smt
 
 
 def test_failures_end_in_failed_after_max_attempts(db, settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_BACKEND = "gmc.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 1  # nothing listens there
     settings.OUTBOX_MAX_ATTEMPTS = 2
     message = outbox.queue(kind="outbox.test", to="nobody@example.org")
@@ -236,6 +237,49 @@ def test_sweep_picks_only_overdue_pending_messages(db, settings):
     OutboxMessage.objects.filter(pk=done.pk).update(status=OutboxMessage.Status.SENT)
     outbox.queue(kind="outbox.test", to="fresh@example.org")
     assert list(outbox.due_messages()) == [old]
+
+
+def test_sweep_hands_each_forgotten_message_out_once_per_grace_period(db, redis_url, settings):
+    """A long queue being worked through is not flooded with copies of its messages."""
+    settings.OUTBOX_SWEEP_AFTER_SECONDS = 60
+    with time_machine.travel(timezone.now() - timedelta(minutes=5), tick=False):
+        for n in range(150):
+            outbox.queue(kind="outbox.test", to=f"forgotten{n}@example.org")
+    assert outbox.sweep() == 150
+    assert outbox.sweep() == 0
+    with time_machine.travel(timezone.now() + timedelta(seconds=61)):
+        assert outbox.sweep() == 150
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sweep_leaves_alone_a_message_being_sent(redis_url, settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL; CI runs on it")
+    settings.OUTBOX_SWEEP_AFTER_SECONDS = 60
+    with time_machine.travel(timezone.now() - timedelta(minutes=5), tick=False):
+        busy = queue_committed(to="busy@example.org")
+        queue_committed(to="idle@example.org")
+    locked, done = threading.Event(), threading.Event()
+
+    def sending():
+        try:
+            with transaction.atomic():
+                OutboxMessage.objects.select_for_update().get(pk=busy.pk)
+                locked.set()
+                done.wait(timeout=30)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=sending)
+    thread.start()
+    try:
+        assert locked.wait(timeout=30)
+        assert outbox.sweep() == 1
+    finally:
+        done.set()
+        thread.join(timeout=30)
+    busy.refresh_from_db()
+    assert busy.next_attempt_at < timezone.now() - timedelta(minutes=4)
 
 
 @pytest.mark.delivery

@@ -61,7 +61,7 @@ def bring_to(message: OutboxMessage, status: str, settings) -> None:
         settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     else:
         # Nothing listens on this port: the mail server is down.
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_BACKEND = "gmc.smtp.EmailBackend"
         settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
         settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
         settings.OUTBOX_MAX_ATTEMPTS = 1 if status == "failed" else 8

@@ -1,7 +1,9 @@
 import re
 from collections import Counter
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -146,6 +148,48 @@ def test_a_batch_run_twice_at_the_same_point_writes_once(edition):
     )
     services.queue_next_batch(broadcast.pk, batch_size=10)
     assert OutboxMessage.objects.filter(broadcast=broadcast).count() == len(people)
+
+
+def stalled_at(broadcast: Broadcast, moment, *, batch: int | None = None) -> None:
+    """The message began sending at ``moment`` (and wrote ``batch`` recipients then),
+    and its queueing task was never heard of again."""
+    with time_machine.travel(moment, tick=False):
+        services.start_sending(broadcast.pk, by=None)
+        if batch:
+            services.queue_next_batch(broadcast.pk, batch_size=batch)
+
+
+def test_resume_picks_the_messages_whose_queueing_stopped(edition, settings):
+    settings.MESSAGES_RESUME_EVERY_SECONDS = 60
+    for _ in range(3):
+        participant(edition)
+    now = timezone.now()
+    never_started, stopped, moving, just_begun, done, draft = (
+        broadcast_for(edition) for _ in range(6)
+    )
+    stalled_at(never_started, now - timedelta(minutes=5))
+    stalled_at(stopped, now - timedelta(minutes=5), batch=1)
+    stalled_at(moving, now - timedelta(minutes=5))
+    services.queue_next_batch(moving.pk, batch_size=1)  # a batch written a moment ago
+    stalled_at(just_begun, now)
+    stalled_at(done, now - timedelta(minutes=5), batch=10)
+    assert sorted(services.resume_queueing()) == [never_started.pk, stopped.pk]
+    assert Broadcast.objects.get(pk=draft.pk).status == Broadcast.Status.DRAFT
+
+
+@pytest.mark.delivery
+def test_a_resumed_message_is_queued_for_everyone_once(celery_worker, edition, settings):
+    settings.MESSAGES_RESUME_EVERY_SECONDS = 60
+    people = [participant(edition) for _ in range(5)]
+    broadcast = broadcast_for(edition)
+    stalled_at(broadcast, timezone.now() - timedelta(minutes=5), batch=2)
+    assert services.resume_queueing() == [broadcast.pk]
+    wait_for(
+        lambda: Broadcast.objects.get(pk=broadcast.pk).status == Broadcast.Status.QUEUED,
+        message="the resumed message was not queued to the end",
+    )
+    rows = OutboxMessage.objects.filter(broadcast=broadcast)
+    assert sorted(rows.values_list("to_email", flat=True)) == emails(people)
 
 
 @pytest.fixture

@@ -110,7 +110,7 @@ def test_last_notices_that_fail_for_good_are_erased_too(db, settings):
     from registration.accounts.services import delete_account
 
     delete_account(person.pk)
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_BACKEND = "gmc.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.OUTBOX_MAX_ATTEMPTS = "127.0.0.1", 9, 1
     deliver_pending()
     rows = every_row_as_text()
