@@ -94,22 +94,17 @@ def is_busy(error: BaseException, using: str = "default") -> bool:
     and the next request open a new one."""
     if not isinstance(error, OperationalError | InterfaceError):
         return False
-    cause = error.__cause__
-    if getattr(cause, "pgcode", None) in _BUSY_CODES:
-        return True
     wrapper = connections[using]
     if wrapper.vendor != "postgresql":
         return False
+    cause = error.__cause__
     # The connection the error came from (psycopg2 names the cursor), else the current.
     cursor = getattr(cause, "cursor", None)
     failed = cursor.connection if cursor is not None else wrapper.connection
-    if failed is None:
-        return True  # no connection could be made
-    if not failed.closed:
-        return False
-    if wrapper.connection is failed:
+    lost = failed is None or bool(failed.closed)  # None: no connection could be made
+    if lost and failed is not None and wrapper.connection is failed:
         wrapper.close()
-    return True
+    return lost or getattr(cause, "pgcode", None) in _BUSY_CODES
 
 
 def retry_later(response: HttpResponse) -> HttpResponse:
