@@ -200,14 +200,16 @@ def test_without_the_edition_lock_newcomers_wait_beside_free_seats(monkeypatch):
     pytest.fail("the race went unseen: the test proves nothing")
 
 
-def test_same_person_submitting_twice_at_once_gets_one_registration():
+# Online, no edition lock decides it: the person's own row lock does.
+@pytest.mark.parametrize("attendance", ["in_person", "online"])
+def test_same_person_submitting_twice_at_once_gets_one_registration(attendance):
     edition = EditionFactory(capacity=5)
     person = UserFactory()
 
     errors = run_together(
         [
             lambda: services.register_attendee(
-                edition.pk, attendee=person, attendance="in_person", consent=True
+                edition.pk, attendee=person, attendance=attendance, consent=True
             )
             for _ in range(4)
         ]
