@@ -3,6 +3,7 @@ through its connection options, workers and commands through what they declare."
 
 import json
 import threading
+from urllib.parse import quote
 
 import pytest
 from celery.signals import beat_init, celeryd_init
@@ -71,8 +72,9 @@ def test_celery_processes_wait_longer_than_the_web(db, monkeypatch, started):
 def test_a_management_command_waits_longer_than_the_web(db, monkeypatch):
     monkeypatch.delenv("GMC_PROCESS_KIND", raising=False)  # manage.py says it
     settings_dict = connection.settings_dict
+    user, password = (quote(settings_dict[key] or "", safe="") for key in ("USER", "PASSWORD"))
     test_database = (
-        f"postgres://{settings_dict['USER']}:{settings_dict['PASSWORD']}"
+        f"postgres://{user}:{password}"
         f"@{settings_dict['HOST']}:{settings_dict['PORT']}/{settings_dict['NAME']}"
     )
     result = manage(
