@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +18,11 @@ class GmcConfig(AppConfig):
         from gmc.sites import sync_site
 
         post_migrate.connect(sync_site, dispatch_uid="gmc.sync_site")
+
+        from gmc.database import apply_timeouts
+
+        # A worker's or a command's connections wait longer than a web request's.
+        connection_created.connect(apply_timeouts, dispatch_uid="gmc.database_timeouts")
 
         from gmc import page_cache
         from gmc.models import AllianceMember, Edition, NewsArticle, Organisation, Publication

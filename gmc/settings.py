@@ -106,6 +106,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # A view that meets a busy database (a lock or statement timeout, a lost connection)
+    # answers 503 "please try again" instead of a server error.
+    "gmc.database.BusyMiddleware",
 ]
 
 # Widgets are rendered through the templates above, so that templates/ can override
@@ -153,6 +156,37 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if PRODUCTION else 0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# How long PostgreSQL lets each kind of process wait for a row lock and run one
+# statement, in seconds (0: no limit). A web request gives up within seconds and shows
+# "busy, please try again" (gmc/database.py); workers and manage.py wait longer.
+DATABASE_TIMEOUTS = {
+    "web": {
+        "lock_timeout": env.float("DB_LOCK_TIMEOUT", default=3),
+        "statement_timeout": env.float("DB_STATEMENT_TIMEOUT", default=10),
+    },
+    "worker": {
+        "lock_timeout": env.float("DB_WORKER_LOCK_TIMEOUT", default=30),
+        "statement_timeout": env.float("DB_WORKER_STATEMENT_TIMEOUT", default=120),
+    },
+    "command": {
+        "lock_timeout": env.float("DB_COMMAND_LOCK_TIMEOUT", default=30),
+        "statement_timeout": env.float("DB_COMMAND_STATEMENT_TIMEOUT", default=0),
+    },
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The web limits on every connection from its first statement (libpq's startup
+    # options, in milliseconds); a worker or a command replaces them with its own when it
+    # connects (gmc.database.apply_timeouts).
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = " ".join(
+        [
+            _options.get("options", ""),
+            *(
+                f"-c {name}={max(round(seconds * 1000), 0)}"
+                for name, seconds in DATABASE_TIMEOUTS["web"].items()
+            ),
+        ]
+    ).strip()
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # A demo with a worker and a web process writing at once: wait for the lock

@@ -7,7 +7,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_permissions_policy.decorators import permissions_policy_override
 
+from gmc import database
 from gmc.errors import refusal_on_form, show_refusal
 from gmc.models import Edition, User
 from gmc.permissions import organiser_required
@@ -82,6 +83,7 @@ def register_year(request: HttpRequest, year: int) -> HttpResponse:
     questions = _questions(edition)
     state = edition.registration_state()
     form = None
+    busy = False
     person_form = _person_form(request)
     if request.method == "POST":
         form = RegistrationForm(request.POST, edition=edition, questions=questions)
@@ -102,6 +104,13 @@ def register_year(request: HttpRequest, year: int) -> HttpResponse:
                 refusal_on_form(person_form, error)
             except services.RegistrationError as error:
                 refusal_on_form(form, error)
+            except DatabaseError as error:
+                if not database.is_busy(error):
+                    raise
+                # Too long behind the seat lock (or the connection was lost): the
+                # transaction is rolled back, so nothing is saved. The same form again,
+                # as typed, to send once more.
+                busy = True
             else:
                 if registration.status == Registration.Status.WAITING:
                     messages.warning(
@@ -119,7 +128,7 @@ def register_year(request: HttpRequest, year: int) -> HttpResponse:
                 return redirect("registration:mine")
     elif state == "open":
         form = RegistrationForm(edition=edition, questions=questions)
-    return render(
+    response = render(
         request,
         "registration/register.html",
         {
@@ -128,8 +137,10 @@ def register_year(request: HttpRequest, year: int) -> HttpResponse:
             "person_form": person_form,
             "state": state,
             "seats": selectors.seat_summary(edition),
+            "busy": busy,
         },
     )
+    return database.retry_later(response) if busy else response
 
 
 @login_required

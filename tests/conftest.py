@@ -22,6 +22,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connections
 from django.utils import formats, translation
 
 from gmc import page_cache
@@ -131,6 +132,25 @@ class SmtpSink:
         """How many messages each address received."""
         with self._lock:
             return Counter(address for item in self.received for address in item["rcpt_tos"])
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """The test database is made, migrated and dropped as ``manage.py`` would do it, with
+    a command's time limits (gmc/database.py): dropping it on a busy machine may take
+    longer than a web request may wait."""
+    os.environ["GMC_PROCESS_KIND"] = "command"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The tests themselves run as the web does (a process that declares no kind), on
+    new connections with the web's limits; the database is dropped as a command."""
+    del os.environ["GMC_PROCESS_KIND"]
+    with django_db_blocker.unblock():
+        connections.close_all()
+    yield
+    os.environ["GMC_PROCESS_KIND"] = "command"
 
 
 @pytest.fixture(autouse=True)

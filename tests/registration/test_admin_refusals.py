@@ -10,7 +10,7 @@ from django.contrib.admin.models import LogEntry
 from django.db import connection, transaction
 from django.urls import reverse
 
-from gmc.models import AuditEntry, Edition
+from gmc.models import AuditEntry, Edition, User
 from registration import services
 from registration.models import Registration
 from tests.admin_forms import admin_form_data
@@ -173,15 +173,19 @@ WAITING_FOR_A_LOCK = """
 """
 
 
-def hold_the_edition_while(edition_id: int, write, started: threading.Event) -> threading.Thread:
-    """In another connection: lock the edition row as the services do, ``write``, and
-    commit only once another connection waits for that lock (the admin's save, after its
-    form's check passed)."""
+def hold_the_edition_while(
+    edition_id: int, write, started: threading.Event, *, person: User | None = None
+) -> threading.Thread:
+    """In another connection: lock the edition row as the services do (and first the
+    ``person``'s row, as registering them does), ``write``, and commit only once another
+    connection waits for a lock (the admin's save, after its form's check passed)."""
 
     def run():
         try:
             with transaction.atomic():
-                Edition.objects.select_for_update().get(pk=edition_id)
+                if person is not None:
+                    User.objects.select_for_update(no_key=True).get(pk=person.pk)
+                Edition.objects.select_for_update(no_key=True).get(pk=edition_id)
                 write()
                 started.set()
                 for _attempt in range(600):
@@ -245,6 +249,7 @@ def test_a_person_registering_between_the_check_and_the_save_is_refused_on_the_f
         edition.pk,
         lambda: RegistrationFactory(edition=edition, attendee=person),
         started,
+        person=person,
     )
     assert started.wait(30)
     response = client.post(ADD, add_data(edition, person, **typed))
