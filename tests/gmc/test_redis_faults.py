@@ -198,13 +198,15 @@ def test_failed_sign_ins_are_still_limited_while_redis_is_down(redis_fault, how,
 
 
 def queued_deliveries(server) -> list[int]:
-    """The message ids of the delivery tasks waiting in the run's queue on ``server``."""
+    """The message ids of the delivery tasks (single or batch) waiting in the run's
+    queue on ``server``, once per task that would send them."""
     ids = []
     for raw in raw_redis(server).lrange(django_settings.CELERY_TASK_DEFAULT_QUEUE, 0, -1):
         envelope = json.loads(raw)
-        if envelope["headers"]["task"] == "gmc.outbox.deliver":
+        task = envelope["headers"]["task"]
+        if task in {"gmc.outbox.deliver", "gmc.outbox.deliver_batch"}:
             args, _kwargs, _embed = json.loads(base64.b64decode(envelope["body"]))
-            ids.append(args[0])
+            ids.extend(args[0] if task == "gmc.outbox.deliver_batch" else [args[0]])
     return ids
 
 

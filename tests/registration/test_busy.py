@@ -82,7 +82,7 @@ def typed(edition: Edition, question, **changes) -> dict:
         "attendance": "in_person",
         "accessibility_needs": "Step-free access",
         "dietary_needs": "Vegetarian",
-        f"question_{question.pk}": "Research",
+        f"question_{question.pk}": "research",
         "consent": "on",
         **changes,
     }
@@ -155,7 +155,7 @@ def test_waiting_too_long_for_the_seat_lock_shows_the_form_again_as_busy(client,
         "confirmed",
         "Step-free access",
     )
-    assert Answer.objects.get(registration=registration).value == "Research"
+    assert Answer.objects.get(registration=registration).value == "research"
     person.refresh_from_db()
     assert person.organisation_name == "Hanoi Open University"
     assert OutboxMessage.objects.filter(kind="registration.confirmed").count() == 1
