@@ -98,7 +98,7 @@ class ChoiceFormSet(BaseInlineFormSet):
                 raise forms.ValidationError(_("Offer at least two choices for this question."))
 
 
-class ChoiceInline(TranslationTabularInline):
+class ChoiceInline(ColumnLabels, TranslationTabularInline):
     model = Choice
     form = ChoiceForm
     formset = ChoiceFormSet
