@@ -108,16 +108,7 @@ RECIPIENTS = 2000
     "moment",
     [
         "while-the-server-answers",
-        # A kill that lands while the worker is also sending can fall inside the COMMIT's
-        # round trip: the row is committed as sent, the message's end never leaves, and
-        # that one email is lost (never doubled). Known and open (docs/architecture.md,
-        # "Email, once"); this variant shows it whenever the kill lands there.
-        pytest.param(
-            "while-recipients-are-queued",
-            marks=pytest.mark.xfail(
-                reason="a kill inside the COMMIT's round trip loses that email", strict=False
-            ),
-        ),
+        "while-recipients-are-queued",
     ],
 )
 def test_a_worker_killed_mid_message_leaves_each_recipient_exactly_one_email(
@@ -127,7 +118,8 @@ def test_a_worker_killed_mid_message_leaves_each_recipient_exactly_one_email(
     message to 2,000 people: at the worst moment for each stage, either while the SMTP
     server holds an email it has fully received but not yet answered, or while a batch
     of recipients is being written to the outbox. A new worker, with the beat jobs that
-    catch up, sends the rest: every address gets the message exactly once."""
+    catch up, sends the rest: every address gets the message exactly once (but for the
+    one case below, where an email can be lost and is never doubled)."""
     edition = EditionFactory(year=2030)
     people = register_readers(edition, RECIPIENTS)
     broadcast = Broadcast.objects.create(edition=edition, subject="Moved", body="Room B.")
@@ -147,6 +139,7 @@ def test_a_worker_killed_mid_message_leaves_each_recipient_exactly_one_email(
             message="no batch of recipients was being queued while emails went out",
         )
     first.kill()
+    killed_at = timezone.now()
     smtp_sink.release.set()
     received_before = smtp_sink.count()
     queued_before = broadcast.outbox_messages.count()
@@ -172,7 +165,21 @@ def test_a_worker_killed_mid_message_leaves_each_recipient_exactly_one_email(
     second.stop()
 
     received = smtp_sink.per_address()
-    assert received == {person.email: 1 for person in people}
+    if moment == "while-the-server-answers":
+        assert received == {person.email: 1 for person in people}
+        return
+    # A kill that lands while the worker is also sending can fall inside the COMMIT's
+    # round trip to PostgreSQL: that row is committed as sent and the line ending its
+    # message never leaves, so that one email is lost, never doubled (docs/architecture.md,
+    # "Email, once"). Nobody gets two, and only a message being sent at the kill (one per
+    # pool process) can be missing, its row committed as sent before the kill.
+    assert max(received.values()) == 1
+    missing = {person.email for person in people} - set(received)
+    assert len(missing) <= 2, f"{len(missing)} recipients got nothing"
+    for address in missing:
+        row = broadcast.outbox_messages.get(to_email=address)
+        assert row.status == OutboxMessage.Status.SENT
+        assert row.sent_at < killed_at
 
 
 def verified_participant(edition, n: int, **registration) -> User:
