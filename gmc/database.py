@@ -31,10 +31,11 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
@@ -118,6 +119,19 @@ def busy_response(request: HttpRequest) -> HttpResponse:
     """The "too busy, try again" page, rendered without the database (which is what
     is busy)."""
     return retry_later(HttpResponse(render_to_string("503.html")))
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 handler (``handler500``): Django calls it for an error raised anywhere in
+    a request, a middleware's included (a signed-in person's session read on a dropped
+    connection), where ``BusyMiddleware`` sees only views' errors. A busy database still
+    answers the busy page; anything else the plain error page, rendered without the
+    request or the database."""
+    error = sys.exc_info()[1]
+    if isinstance(error, DatabaseError) and is_busy(error):
+        logger.warning("Database busy outside a view: %s", type(error.__cause__ or error).__name__)
+        return busy_response(request)
+    return HttpResponseServerError(render_to_string("500.html"))
 
 
 class BusyMiddleware:

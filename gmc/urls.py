@@ -8,6 +8,9 @@ from gmc import views
 from gmc.sitemaps import all_sitemaps
 from gmc.views import admin_login, languages, policies
 
+# A busy database answers "try again" (503) even when a middleware meets it.
+handler500 = "gmc.database.server_error"
+
 admin.site.site_header = _("GMC portal administration")
 admin.site.site_title = _("GMC portal")
 admin.site.index_title = _("Conference administration")

@@ -248,3 +248,35 @@ def test_a_kept_connection_lost_between_requests(monkeypatch, health_checks):
         # connection: the busy page, still not a server error.
         assert browser.get(page).status == 503
     assert browser.get(page).status == 200
+
+
+def test_a_lost_connection_met_by_a_middleware_answers_busy_not_an_error(monkeypatch):
+    """A signed-in person's first query is the session's, read by a middleware before any
+    view runs: on a connection PostgreSQL has dropped, that is still "try again" (the
+    500 handler knows a busy database), and the next request works."""
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 60)
+    monkeypatch.setitem(connection.settings_dict, "CONN_HEALTH_CHECKS", False)
+    connection.close()
+    browser = Browser.signed_in(UserFactory())
+    page = reverse("registration:register")
+
+    assert browser.get(page).status == 200
+    terminate(connection.connection.get_backend_pid())
+
+    answer = browser.get(page)
+    assert answer.status == 503
+    assert answer.headers["Retry-After"] == str(RETRY_AFTER_SECONDS)
+    assert BUSY in answer.body
+    assert browser.get(page).status == 200
+
+
+def test_any_other_server_error_keeps_the_plain_error_page(monkeypatch):
+    """The 500 handler answers the busy page only for a busy database."""
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("not the database")
+
+    monkeypatch.setattr("gmc.languages.PreferredLanguageMiddleware.__call__", broken)
+    answer = Browser().get(reverse("registration:register"))
+    assert answer.status == 500
+    assert "Something went wrong" in answer.body and BUSY not in answer.body
