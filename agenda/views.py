@@ -1,7 +1,8 @@
 """Public programme pages, calendar files, and an attendee's own agenda.
 
 The public pages and calendar files come from the cache for visitors not signed in
-(``gmc.page_cache``: per language, address, zone asked for and zone remembered);
+(``gmc.page_cache``: per language, address, zone asked for and zone remembered, and
+the programme's filters, each in one spelling: ``agenda.filters``);
 logged-in visitors get theirs rendered on each request, because it holds their stars,
 their stream links and a CSRF token that must never reach anyone else.
 """
