@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from gmc.demo_loading import demo_loader, prose, read_demo_data
+from gmc.demo_loading import demo_loader, prose, read_demo_data, translated_texts
 from gmc.models import Edition, Organisation
 
 from .models import Room, Session, SessionSpeaker, Speaker
@@ -63,6 +63,7 @@ def _session(
             "plenary_number": row.get("plenary_number"),
             "theme": row.get("theme", ""),
             "is_published": True,
+            **translated_texts(row, ["description"]),
         },
     )
     # The demo must obey the rules organisers are held to.

@@ -1,14 +1,18 @@
-"""Forms of the agenda: the time-zone picker and the admin's shift page."""
+"""Forms of the agenda: the time-zone picker, the programme's filters and the admin's
+shift page."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from gmc.zone_forms import ZoneField
 
+from .filters import MAX_SEARCH_LENGTH
+from .selectors import FilteredProgramme
 from .services import MAX_SHIFT_MINUTES
 
 
@@ -25,6 +29,60 @@ class ZoneForm(forms.Form):
             at=at,
             help_text=_("A city or a country, e.g. Hanoi, Beijing or Mexico City."),
         )
+
+
+class ProgrammeFilterForm(forms.Form):
+    """The GET form that narrows a programme page. Never bound: it shows the filter the
+    page applied (its values already in their one spelling, see ``agenda.filters``) and
+    offers only what the programme holds; a list with a single choice is left out
+    unless it is in use. Its fields are named after the query parameters."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=MAX_SEARCH_LENGTH,
+        widget=forms.SearchInput,
+        help_text=_("Words from a title, a description or the name of a speaker."),
+    )
+    day = forms.ChoiceField(label=_("Day"), required=False)
+    room = forms.ChoiceField(label=_("Room"), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    theme = forms.ChoiceField(label=_("Theme"), required=False)
+    speaker = forms.ChoiceField(label=_("Speaker"), required=False)
+
+    def __init__(self, programme: FilteredProgramme):
+        applied = programme.filter
+        super().__init__(initial=dict(applied.items()), auto_id="filter-%s")
+        choices = programme.choices
+        offered = {
+            "day": [
+                (d.isoformat(), date_format(d, "SHORT_WEEKDAY_DATE_FORMAT")) for d in choices.days
+            ],
+            "room": [(str(r.pk), r.name) for r in choices.rooms],
+            "kind": choices.kinds,
+            "theme": choices.themes,
+            "speaker": [(str(s.pk), s.name) for s in choices.speakers],
+        }
+        anything = {
+            "day": _("Any day"),
+            "room": _("Any room"),
+            "kind": _("Any kind"),
+            "theme": _("Any theme"),
+            "speaker": _("Any speaker"),
+        }
+        for name, values in offered.items():
+            if len(values) < 2 and not getattr(applied, name):
+                del self.fields[name]
+            else:
+                self.fields[name].choices = [("", anything[name]), *values]
+
+    def label_of(self, name: str, value: str) -> str:
+        """How the form names a value of one of its fields (the words of a search as
+        they are)."""
+        field = self.fields.get(name)
+        if isinstance(field, forms.ChoiceField):
+            return str(dict(field.choices).get(value, value))
+        return value
 
 
 class ShiftForm(forms.Form):

@@ -1,7 +1,9 @@
 """Reads of the agenda shared by the pages, the calendar feeds and the tests.
 
 The programme of an edition is read in a fixed number of queries (sessions with their
-rooms, then their speakers) whatever its size, and arranged in Python.
+rooms, then their speakers) whatever its size, and arranged and filtered in Python
+(``filter_programme``: see ``agenda.filters`` for why), so a filtered page costs the
+queries of the whole one, however many sessions match.
 """
 
 from __future__ import annotations
@@ -10,11 +12,14 @@ import zoneinfo
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from modeltranslation.utils import build_localized_fieldname
 
 from gmc.models import Edition, User
 
-from .models import Session, SessionSpeaker, Speaker, Star
+from .filters import ProgrammeFilter, fold, search_words, theme_key
+from .models import MAX_NESTING, Room, Session, SessionSpeaker, Speaker, Star
 
 
 def _with_speakers(sessions: QuerySet[Session]) -> QuerySet[Session]:
@@ -74,11 +79,17 @@ class ProgrammeDay:
     items: list[ProgrammeItem] = field(default_factory=list)
 
 
-def arrange_programme(sessions: list[Session], zone: zoneinfo.ZoneInfo) -> list[ProgrammeDay]:
+def arrange_programme(
+    sessions: list[Session],
+    zone: zoneinfo.ZoneInfo,
+    blocks: dict[int, Session] | None = None,
+) -> list[ProgrammeDay]:
     """Top-level sessions grouped by their date in ``zone`` (so a heading follows the
     viewer's clock), each with its nested sessions. A nested session that starts on
-    another day than its block in ``zone`` is listed under its own day, naming its
+    another day than its block in ``zone``, or whose block is not among ``sessions``
+    (a filtered programme: found in ``blocks``), is listed on its own, naming its
     block. No queries."""
+    blocks = blocks or {}
     items = {s.pk: ProgrammeItem(s) for s in sessions}
     days: dict[date, ProgrammeDay] = {}
     day_of = {s.pk: s.starts_at.astimezone(zone).date() for s in sessions}
@@ -90,8 +101,136 @@ def arrange_programme(sessions: list[Session], zone: zoneinfo.ZoneInfo) -> list[
             continue
         if parent is not None:
             item.block = parent.session
+        elif session.parent_id:
+            item.block = blocks.get(session.parent_id)
         days.setdefault(day, ProgrammeDay(day)).items.append(item)
     return [days[d] for d in sorted(days)]
+
+
+@dataclass
+class ProgrammeChoices:
+    """What a programme can be narrowed to: only values some public session has."""
+
+    days: list[date]
+    rooms: list[Room]
+    kinds: list[tuple[str, str]]  # (value, label) in the order of Session.Kind
+    themes: list[tuple[str, str]]  # (theme_key, the theme as the page shows it)
+    speakers: list[Speaker]
+
+
+@dataclass
+class FilteredProgramme:
+    """The sessions of a programme a filter keeps, in time order. ``filter`` is what was
+    applied: ``left_out`` names the parameters whose value named nothing in this
+    programme (a room of another edition, a day without sessions in the viewer's zone,
+    a search of punctuation only), which filter nothing."""
+
+    sessions: list[Session]
+    total: int
+    filter: ProgrammeFilter
+    left_out: tuple[str, ...]
+    choices: ProgrammeChoices
+    every_session: dict[int, Session]
+
+
+def _default_theme(session: Session) -> str:
+    column = build_localized_fieldname("theme", settings.MODELTRANSLATION_DEFAULT_LANGUAGE)
+    return getattr(session, column, "") or session.theme
+
+
+def _inherited(sessions: list[Session], by_pk: dict[int, Session], own) -> dict[int, object]:
+    """Each session's own value, else its block's (a talk of a plenary is in the plenary's
+    room and under its theme)."""
+    found = {}
+    for session in sessions:
+        node, depth, value = session, 0, None
+        while node is not None and depth < MAX_NESTING and not value:
+            value = own(node)
+            node, depth = by_pk.get(node.parent_id) if node.parent_id else None, depth + 1
+        found[session.pk] = value or None
+    return found
+
+
+def _searched_text(session: Session) -> str:
+    """What a search reads: the title, theme and description in the active language
+    (modeltranslation falls back to the default one), and the speakers' names."""
+    names = [part.speaker.name for part in session.session_speakers.all()]
+    return fold("\n".join([session.title, session.theme, session.description, *names]))
+
+
+def _speaker_ids(session: Session) -> set[str]:
+    return {str(part.speaker_id) for part in session.session_speakers.all()}
+
+
+def _holds_every(text: str, words: list[str]) -> bool:
+    return all(word in text for word in words)
+
+
+def _choices(sessions: list[Session], day_of: dict[int, date]) -> ProgrammeChoices:
+    rooms = {s.room.pk: s.room for s in sessions if s.room_id}
+    kinds = {s.kind for s in sessions}
+    themes: dict[str, str] = {}
+    speakers: dict[int, Speaker] = {}
+    for session in sessions:
+        if session.theme:
+            themes.setdefault(theme_key(_default_theme(session)), session.theme)
+        for part in session.session_speakers.all():
+            speakers.setdefault(part.speaker_id, part.speaker)
+    return ProgrammeChoices(
+        days=sorted(set(day_of.values())),
+        rooms=sorted(rooms.values(), key=lambda r: (r.order, fold(r.name), r.pk)),
+        kinds=[(k.value, k.label) for k in Session.Kind if k.value in kinds],
+        themes=[(key, label) for key, label in themes.items() if key],
+        speakers=sorted(speakers.values(), key=lambda s: (fold(s.name), s.pk)),
+    )
+
+
+def filter_programme(
+    sessions: list[Session], asked: ProgrammeFilter, zone: zoneinfo.ZoneInfo
+) -> FilteredProgramme:
+    """The sessions of ``sessions`` (a whole programme, as ``public_sessions`` reads it)
+    that ``asked`` keeps, with what the programme can be narrowed to. Days are the
+    dates in ``zone``; a session without a room or theme has its block's. Every
+    condition holds at once; a search keeps the sessions holding every word, ignoring
+    case and accents. No queries."""
+    by_pk = {s.pk: s for s in sessions}
+    day_of = {s.pk: s.starts_at.astimezone(zone).date() for s in sessions}
+    room_of = _inherited(sessions, by_pk, lambda s: s.room_id)
+    theme_of = _inherited(sessions, by_pk, lambda s: s.theme and theme_key(_default_theme(s)))
+    choices = _choices(sessions, day_of)
+    words = search_words(asked.q)
+    known = {
+        "day": {d.isoformat() for d in choices.days},
+        "room": {str(r.pk) for r in choices.rooms},
+        "kind": {value for value, _label in choices.kinds},
+        "theme": {key for key, _label in choices.themes},
+        "speaker": {str(s.pk) for s in choices.speakers},
+    }
+    left_out = tuple(
+        name
+        for name, value in asked.items()
+        if (name == "q" and not words) or (name in known and value not in known[name])
+    )
+    applied = asked.without(*left_out)
+
+    def keeps(session: Session) -> bool:
+        return (
+            (not applied.day or day_of[session.pk].isoformat() == applied.day)
+            and (not applied.room or str(room_of[session.pk]) == applied.room)
+            and (not applied.kind or session.kind == applied.kind)
+            and (not applied.theme or theme_of[session.pk] == applied.theme)
+            and (not applied.speaker or applied.speaker in _speaker_ids(session))
+            and (not applied.q or _holds_every(_searched_text(session), words))
+        )
+
+    return FilteredProgramme(
+        sessions=[s for s in sessions if keeps(s)],
+        total=len(sessions),
+        filter=applied,
+        left_out=left_out,
+        choices=choices,
+        every_session=by_pk,
+    )
 
 
 def public_speakers() -> QuerySet[Speaker]:

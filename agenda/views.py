@@ -1,7 +1,8 @@
 """Public programme pages, calendar files, and an attendee's own agenda.
 
 The public pages and calendar files come from the cache for visitors not signed in
-(``gmc.page_cache``: per language, address, zone asked for and zone remembered);
+(``gmc.page_cache``: per language, address, zone asked for and zone remembered, and
+the programme's filters, each in one spelling: ``agenda.filters``);
 logged-in visitors get theirs rendered on each request, because it holds their stars,
 their stream links and a CSRF token that must never reach anyone else.
 """
@@ -19,7 +20,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
@@ -27,7 +28,7 @@ from django.views.decorators.http import require_POST, require_safe
 from gmc.languages import offered
 from gmc.links import absolute_url
 from gmc.models import Edition
-from gmc.page_cache import public_page
+from gmc.page_cache import not_stored, public_page
 from gmc.selectors import current_edition
 from gmc.timezones import (
     PARAMETER,
@@ -35,12 +36,14 @@ from gmc.timezones import (
     profile_zone,
     remembered_zone_name,
     remembers_zone,
+    resolve_zone,
     zone_choice,
     zone_parameter,
 )
 
-from . import selectors, services
-from .forms import ZoneForm
+from . import filters, selectors, services
+from .filters import ProgrammeFilter
+from .forms import ProgrammeFilterForm, ZoneForm
 from .ics import calendar_ics
 from .models import CalendarFeed, Session
 
@@ -69,18 +72,71 @@ def _zone_query(choice: ZoneChoice) -> str:
     return "?" + urlencode({"tz": choice.name}) if choice.source == "query" else ""
 
 
-def _programme_body(request: HttpRequest, edition: Edition, choice: ZoneChoice) -> str:
-    """The page's body: the zone picker and the programme, in ``choice``'s zone."""
-    sessions = selectors.public_sessions(edition)
+def _filters_context(
+    path: str, programme: selectors.FilteredProgramme, choice: ZoneChoice
+) -> dict:
+    """The filter form, the filters in use each with the address that removes it, and the
+    calendar file of what matches. Addresses keep a zone asked for in the address."""
+    applied = programme.filter
+    kept_zone = choice.name if choice.source == "query" else ""
+    form = ProgrammeFilterForm(programme)
+    active = [
+        {
+            "label": form.fields[name].label if name in form.fields else name,
+            "value": form.label_of(name, value),
+            "remove_url": path + applied.without(name).query(tz=kept_zone),
+        }
+        for name, value in applied.items()
+    ]
+    # The calendar file reads no cookie: a day is a day of the zone the page shows.
+    ics_zone = choice.name if applied.day and not choice.is_event_zone else ""
+    return {
+        "filters": programme,
+        "filter_form": form,
+        "filter_zone": kept_zone,
+        "filter_items": applied.items(),
+        "active_filters": active,
+        "clear_filters_url": path + ProgrammeFilter().query(tz=kept_zone),
+        "ics_query": applied.query(tz=ics_zone) if applied.is_active else "",
+        "results_count": _results_count(programme),
+    }
+
+
+def _results_count(programme: selectors.FilteredProgramme) -> str:
+    count = len(programme.sessions)
+    if programme.filter.is_active:
+        return ngettext("%(count)d session matches", "%(count)d sessions match", count) % {
+            "count": count
+        }
+    if not programme.total:
+        return ""
+    return ngettext(
+        "%(count)d session in the programme", "%(count)d sessions in the programme", count
+    ) % {"count": count}
+
+
+def _programme_body(
+    request: HttpRequest,
+    edition: Edition,
+    choice: ZoneChoice,
+    sessions: list[Session],
+    programme: selectors.FilteredProgramme,
+) -> str:
+    """The page's body: the zone picker, the filters and the programme as filtered, in
+    ``choice``'s zone."""
     context = {
         "edition": edition,
-        "days": selectors.arrange_programme(sessions, choice.zone),
+        "days": selectors.arrange_programme(
+            programme.sessions, choice.zone, programme.every_session
+        ),
         "other_editions": [e for e in selectors.editions_with_programme() if e.pk != edition.pk],
         **_zone_context(request, choice),
+        **_filters_context(request.path, programme, choice),
     }
     if request.user.is_authenticated:
         context.update(
             personal=True,
+            # Of the whole programme, so the queries are the same whatever matches.
             starred=selectors.starred_ids(request.user, sessions),
             show_links=selectors.is_online_attendee(request.user, edition),
             next_url=request.get_full_path(),
@@ -93,25 +149,52 @@ def _programme_body(request: HttpRequest, edition: Edition, choice: ZoneChoice) 
 
 # Pages that show times: they read the zone asked for and the one remembered.
 zone_page = public_page(query={PARAMETER: zone_parameter}, vary=remembered_zone_name)
+# The programme also reads its filters, each in its one spelling (agenda.filters).
+programme_page = public_page(
+    query={PARAMETER: zone_parameter, **filters.PARAMETERS}, vary=remembered_zone_name
+)
 
 
 def _programme_page(request: HttpRequest, edition: Edition) -> HttpResponse:
     choice = zone_choice(request, edition)
+    sessions = selectors.public_sessions(edition)
+    programme = selectors.filter_programme(
+        sessions, ProgrammeFilter.from_query(request.GET), choice.zone
+    )
+    title = _("Programme %(year)s") % {"year": edition.year}
+    if programme.filter.is_active:
+        # Said first, so that a screen reader announces the outcome with the new page.
+        title = _("%(results)s – %(title)s") % {  # noqa: RUF001 (a title's dash)
+            "results": _results_count(programme),
+            "title": title,
+        }
     with timezone.override(choice.zone):
-        return render(
+        response = render(
             request,
             "agenda/programme.html",
             {
                 "edition": edition,
-                "body": _programme_body(request, edition, choice),
-                "meta": {"title": _("Programme %(year)s") % {"year": edition.year}},
+                "body": _programme_body(request, edition, choice, sessions, programme),
+                "meta": {"title": title},
             },
         )
+    return _stored_only_when_meant(response, programme)
+
+
+def _stored_only_when_meant(
+    response: HttpResponse, programme: selectors.FilteredProgramme
+) -> HttpResponse:
+    """A filter value that named nothing here (any id, any date) would give as many
+    copies as there are numbers, and a search that finds nothing as many as there are
+    words: such pages are answered, never stored."""
+    if programme.left_out or (programme.filter.is_active and not programme.sessions):
+        not_stored(response)
+    return response
 
 
 @require_safe
 @remembers_zone
-@zone_page
+@programme_page
 def index(request: HttpRequest) -> HttpResponse:
     edition = current_edition()
     if edition is None:
@@ -121,7 +204,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @remembers_zone
-@zone_page
+@programme_page
 def edition_programme(request: HttpRequest, year: int) -> HttpResponse:
     edition = selectors.published_edition(year)
     if edition is None:
@@ -178,6 +261,20 @@ def _edition_ics(edition: Edition) -> HttpResponse:
     )
 
 
+def _filtered_edition_ics(request: HttpRequest, edition: Edition) -> HttpResponse:
+    """The edition's calendar file narrowed by the programme's filters: its page links
+    the file of what matches. Calendar apps send no cookie, so a day is read in the zone
+    the address names, else in the event's."""
+    zone = resolve_zone(request.GET.get(PARAMETER, "").strip()) or edition.tz
+    programme = selectors.filter_programme(
+        selectors.public_sessions(edition), ProgrammeFilter.from_query(request.GET), zone
+    )
+    response = _ics_response(
+        calendar_ics(programme.sessions, name=edition.title), f"gmc-{edition.year}.ics"
+    )
+    return _stored_only_when_meant(response, programme)
+
+
 @require_safe
 @public_page()
 def current_ics(request: HttpRequest) -> HttpResponse:
@@ -188,12 +285,12 @@ def current_ics(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@public_page()
+@public_page(query={PARAMETER: zone_parameter, **filters.PARAMETERS})
 def edition_ics(request: HttpRequest, year: int) -> HttpResponse:
     edition = selectors.published_edition(year)
     if edition is None:
         raise Http404
-    return _edition_ics(edition)
+    return _filtered_edition_ics(request, edition)
 
 
 @require_safe

@@ -164,3 +164,24 @@ def test_speaker_pages_from_the_demo(client, demo):
     assert "Opening Remarks" in html and "(video message)" in html
     assert '3 December 2025, <time datetime="2025-12-03T09:40:00-06:00">09:40</time>' in html
     assert "Mexico City time (UTC-6)" in html
+
+
+@pytest.mark.usefixtures("language_formats", "english_afterwards")
+def test_the_2025_programme_can_be_filtered_and_searched_in_its_languages(client, demo):
+    """The plenaries are written in Spanish, Arabic and Vietnamese too: each language's
+    page finds them by its own words, without their accents or vowel marks."""
+
+    def found(path, **query):
+        html = client.get(path, query).content.decode()
+        return re.findall(r'<li class="session [^"]*" id="session-([^"]+)"', html)
+
+    assert found("/agenda/2025/", kind="plenary") == [f"2025-plenary-{n}" for n in range(1, 5)]
+    assert found("/agenda/2025/", q="davila") == ["2025-opening-remarks", "2025-report-release"]
+    assert found("/es/agenda/2025/", q="etica gobernanza") == ["2025-plenary-3"]
+    assert found("/es/agenda/2025/", q="ceremonia de apertura") == ["2025-opening-ceremony"]
+    assert found("/vi/agenda/2025/", q="dao duc") == ["2025-plenary-3"]
+    assert found("/ar/agenda/2025/", q="المعزز بالذكاء") == ["2025-plenary-3"]
+    html = client.get("/es/agenda/2025/").content.decode()
+    themes = re.search(r'<select name="theme".*?</select>', html, re.S).group(0)
+    assert "Ética, gobernanza y confianza" in themes
+    assert 'value="ethics-governance-and-trust-in-ai-empowered-education"' in themes
