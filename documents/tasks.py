@@ -11,3 +11,11 @@ def generate(document_id: int) -> bool:
 
     result = services.generate_document(document_id)
     return bool(result and result.rendered)
+
+
+@shared_task(name="documents.make_missing")
+def make_missing() -> int:
+    """Make the PDFs whose task was lost (run every few minutes by Celery Beat)."""
+    from . import services
+
+    return services.make_missing()

@@ -495,6 +495,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "agenda.send_due_move_notices",
         "schedule": timedelta(minutes=1),
     },
+    # Documents issued whose PDF was never made (their task lost with the broker).
+    "documents-make-missing": {
+        "task": "documents.make_missing",
+        "schedule": timedelta(minutes=5),
+    },
     "sessions-purge-expired": {
         "task": "gmc.sessions.purge_expired",
         "schedule": timedelta(days=1),
