@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "agenda",
     "declarations",
     "mailings",
+    "documents",
 ]
 
 MIDDLEWARE = [
@@ -334,6 +335,14 @@ STATICFILES_DIRS = [
     # Installed from the npm registry by `make setup`; never copied into the repository.
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
 ]
+# Public verification of issued documents (/verify/<code>/): requests per client address,
+# in allauth's rate syntax (gmc/rate_limits.py).
+DOCUMENT_VERIFY_RATE_LIMIT = env.str("DOCUMENT_VERIFY_RATE_LIMIT", default="30/10m/ip")
+# The fonts PDF documents embed (gmc/pdf.py), installed from the npm registry by
+# `npm ci` (package.json) and read from disk: never among the static files.
+PDF_FONT_DIR = env.str(
+    "PDF_FONT_DIR", default=str(BASE_DIR / "node_modules" / "@expo-google-fonts")
+)
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -486,6 +495,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "agenda.send_due_move_notices",
         "schedule": timedelta(minutes=1),
     },
+    # Documents issued whose PDF was never made (their task lost with the broker).
+    "documents-make-missing": {
+        "task": "documents.make_missing",
+        "schedule": timedelta(minutes=5),
+    },
     "sessions-purge-expired": {
         "task": "gmc.sessions.purge_expired",
         "schedule": timedelta(days=1),
@@ -583,5 +597,7 @@ LOGGING = {
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        # Subsetting fonts for a PDF logs every table it touches at INFO.
+        "fontTools": {"level": "WARNING"},
     },
 }
