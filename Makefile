@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PORT
 
-.PHONY: setup run test lint security migrations-check browser-setup clean bench bench-setup messages compilemessages
+.PHONY: setup run test lint security migrations-check browser-setup clean bench bench-setup messages compilemessages icons screenshots
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -21,7 +21,7 @@ node_modules/.installed: package.json package-lock.json
 
 # The settings are production's unless DEBUG=1 says otherwise: the development targets
 # say it themselves.
-run test migrations-check messages compilemessages: export DEBUG = 1
+run test migrations-check messages compilemessages icons screenshots: export DEBUG = 1
 # Links in emails and calendar files name the address the portal is served on: the web
 # process and the worker that renders emails both read it (unless SITE_URL is set).
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
@@ -103,6 +103,17 @@ compilemessages: setup
 # check (tests/test_catalogues.py) compares against.
 messages: setup
 	$(PY) manage.py makemessages --no-location $(LOCALE_IGNORE) $(addprefix --locale=,$(LANGUAGE_DIRS))
+
+# favicon.ico and the touch and manifest icons in public/, drawn from the mark
+# (static/brand/gmc-mark.svg) by chromium; committed, so run this after changing the mark.
+icons: setup browser-setup
+	$(PY) manage.py draw_icons
+
+# The key pages in English at phone and desktop width, photographed over the demo data
+# (tests/browser/test_screenshots.py), copied into docs/screenshots/ for the README.
+screenshots: setup compilemessages browser-setup
+	$(VENV)/bin/pytest tests/browser/test_screenshots.py
+	$(PY) -m tests.browser.publish_screenshots
 
 clean:
 	rm -rf var/ .pytest_cache .ruff_cache

@@ -361,6 +361,21 @@ STORAGES = {
     },
 }
 WHITENOISE_MAX_AGE = 31536000 if PRODUCTION else 0
+# Files browsers ask for at the site's root, whatever the page links to: /favicon.ico,
+# /apple-touch-icon.png, the web manifest and its icons (drawn by `manage.py draw_icons`).
+WHITENOISE_ROOT = BASE_DIR / "public"
+WHITENOISE_MIMETYPES = {".webmanifest": "application/manifest+json"}
+ROOT_FILES_MAX_AGE = 86400 if PRODUCTION else 0
+
+
+def _root_files_kept_a_day(headers, path: str, url: str) -> None:
+    """Root files keep their names when the mark changes (unlike the hashed static
+    files): browsers keep them a day, not a year."""
+    if not url.startswith(STATIC_URL):
+        headers["Cache-Control"] = f"max-age={ROOT_FILES_MAX_AGE}, public"
+
+
+WHITENOISE_ADD_HEADERS_FUNCTION = _root_files_kept_a_day
 
 # Declaration input attachments: limits per file and per submission, in megabytes, and
 # the number of files one submission may hold. With
