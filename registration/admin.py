@@ -3,19 +3,21 @@ through the services, so the admin obeys the seat count and sends the same email
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django_countries import countries
 from modeltranslation.admin import TranslationTabularInline
 
@@ -25,10 +27,12 @@ from gmc.admin_labels import AutocompletePlaceholders, ColumnLabels
 from gmc.admin_translation import TranslatedAdmin
 from gmc.errors import RefusalOnFormAdmin, refusal_on_form, show_refusal
 from gmc.models import Edition
+from gmc.query_numbers import is_plain_number
+from gmc.selectors import current_edition
 
-from . import exports, selectors, services
+from . import conditions, exports, selectors, services
 from .accounts import admin as accounts_admin  # noqa: F401  the User admin, with deletion
-from .models import Answer, Choice, Question, Registration, choice_key
+from .models import Answer, Choice, Question, Registration, choice_key, quoted
 
 
 class ChoiceForm(forms.ModelForm):
@@ -71,10 +75,26 @@ class ChoiceFormSet(BaseInlineFormSet):
         super().clean()
         if any(self.errors):
             return
+        revealing = list(self.instance.dependents.all()) if self.instance.pk is not None else []
         for form in self.deleted_forms:
             choice = form.instance
             if choice.pk is None:
                 continue
+            shown = [q for q in revealing if choice.key in q.shown_for]
+            if shown:
+                raise forms.ValidationError(
+                    ngettext(
+                        "“%(choice)s” shows %(questions)s: untick it in that question's "
+                        "condition before deleting it.",
+                        "“%(choice)s” shows %(questions)s: untick it in those questions' "
+                        "conditions before deleting it.",
+                        len(shown),
+                    )
+                    % {
+                        "choice": choice.label,
+                        "questions": ", ".join(quoted(q.label) for q in shown),
+                    }
+                )
             picked = Answer.objects.filter(question_id=choice.question_id).choosing(choice.key)
             count = picked.count()
             if count:
@@ -107,14 +127,166 @@ class ChoiceInline(ColumnLabels, TranslationTabularInline):
     extra = 2
 
 
+# A ticked answer of the condition: "<question id>:<answer key>".
+CONDITION_VALUE = re.compile(r"^(\d+):([-\w]+)$")
+
+
+class ConditionWidget(forms.CheckboxSelectMultiple):
+    """The answers of each question in a group of its own, named after the question."""
+
+    template_name = "registration/admin/condition_widget.html"
+
+
+class ConditionField(forms.MultipleChoiceField):
+    """The answers that show a question, ticked among the answers of the questions it
+    may depend on. A ticked value that is not listed (a question changed since the page
+    was loaded) is read all the same: the question's validation says what is wrong."""
+
+    widget = ConditionWidget
+
+    def valid_value(self, value) -> bool:
+        return bool(CONDITION_VALUE.match(str(value)))
+
+
+class QuestionAdminForm(forms.ModelForm):
+    """The condition of a question is one field: the answers of one earlier question of
+    its edition that show it (``Question.depends_on`` and ``shown_for``)."""
+
+    depends_on = ConditionField(
+        label=_("Asked only after these answers"),
+        required=False,
+        help_text=_(
+            "Tick answers of one earlier question of the edition: the question is then "
+            "asked only of people who give one of them. Leave all unticked to ask "
+            "everyone. Questions of the edition with choices are listed; a new question "
+            "lists those of the current edition."
+        ),
+    )
+
+    class Meta:
+        model = Question
+        fields = ["edition", "label", "help_text", "kind", "required", "order", "attendance"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        question = self.instance
+        if question.depends_on_id is not None:
+            self.initial["depends_on"] = [
+                f"{question.depends_on_id}:{key}" for key in question.shown_for
+            ]
+        if "depends_on" in self.fields:
+            self.fields["depends_on"].choices = self._answers_to_offer()
+
+    def _edition_id(self) -> int | None:
+        if self.instance.edition_id is not None:
+            return self.instance.edition_id
+        edition = self.initial.get("edition")
+        if getattr(edition, "pk", None) is not None:
+            return edition.pk
+        if is_plain_number(str(edition or "")):
+            return int(edition)
+        current = current_edition()
+        return current.pk if current is not None else None
+
+    def _answers_to_offer(self) -> list:
+        """The answers of the questions it may depend on, grouped by question: those of
+        its edition with choices, before it, and not depending on it themselves."""
+        question = self.instance
+        questions = list(
+            Question.objects.filter(edition_id=self._edition_id())
+            .prefetch_related("choices")
+            .order_by("order", "pk")
+        )
+        later = set()
+        if question.pk is not None:
+            # The questions that depend on it, directly or through others.
+            later, grew = {question.pk}, True
+            while grew:
+                found = {q.pk for q in questions if q.depends_on_id in later} - later
+                later |= found
+                grew = bool(found)
+        offered = [
+            q
+            for q in questions
+            if q.can_be_depended_on
+            and q.pk not in later
+            and (question.pk is None or q.comes_before(question))
+        ]
+        if question.depends_on_id is not None and question.depends_on not in offered:
+            offered.append(question.depends_on)
+        return [
+            (q.label, [(f"{q.pk}:{key}", wording) for key, wording in q.answer_wordings().items()])
+            for q in offered
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if "depends_on" not in self.fields or "depends_on" in self.errors:
+            return cleaned
+        ticked = [CONDITION_VALUE.match(value).groups() for value in cleaned.get("depends_on", [])]
+        controllers = {int(pk) for pk, _key in ticked}
+        controller = None
+        if len(controllers) > 1:
+            self.add_error(
+                "depends_on",
+                _(
+                    "Tick answers of one question only: a question is asked after the "
+                    "answers to one other question."
+                ),
+            )
+            return cleaned
+        if controllers:
+            controller = Question.objects.filter(pk=controllers.pop()).first()
+            if controller is None:
+                self.add_error(
+                    "depends_on",
+                    _("The question of these answers no longer exists. Please tick again."),
+                )
+                return cleaned
+        cleaned["depends_on"] = controller
+        self.instance.shown_for = [key for _pk, key in ticked]
+        return cleaned
+
+
+class QuestionRowForm(forms.ModelForm):
+    """A row of the list of questions, where only some fields are edited (the order,
+    "required"): a refusal about another part of the question is shown for the row."""
+
+    def add_error(self, field, error):
+        if field is None and isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+            for name, errors in error.error_dict.items():
+                super().add_error(name if name in self.fields else None, errors)
+            return
+        super().add_error(field, error)
+
+
 @admin.register(Question)
 class QuestionAdmin(TranslatedAdmin):
+    form = QuestionAdminForm
     inlines = [ChoiceInline]
-    list_display = ["label", "edition", "kind", "required", "in_person_only", "order"]
+    fieldsets = [
+        (None, {"fields": ["edition", "label", "help_text", "kind", "required", "order"]}),
+        (_("Who is asked"), {"fields": ["attendance", "depends_on"]}),
+    ]
+    list_display = ["label", "edition", "kind", "required", "asked_of", "order"]
     list_editable = ["required", "order"]
-    list_filter = ["edition", "kind", "required"]
+    list_filter = ["edition", "kind", "required", "attendance"]
     search_fields = ["label"]
-    list_select_related = ["edition"]
+    list_select_related = ["edition", "depends_on"]
+
+    def get_changelist_form(self, request, **kwargs):
+        return super().get_changelist_form(request, form=QuestionRowForm, **kwargs)
+
+    @admin.display(description=_("asked of"))
+    def asked_of(self, question: Question) -> str:
+        parts = []
+        if question.attendance:
+            parts.append(str(question.get_attendance_display()))
+        if question.depends_on_id is not None:
+            parts.append(
+                gettext("After answers to “%(question)s”") % {"question": question.depends_on}
+            )
+        return "; ".join(parts) or str(_("Everyone"))
 
 
 class AnswerInline(ColumnLabels, admin.TabularInline):
@@ -138,6 +310,14 @@ class AnswerInline(ColumnLabels, admin.TabularInline):
     @admin.display(description=_("answer"))
     def display_value(self, answer: Answer) -> str:
         return answer.display_value
+
+    def applicable_queryset(self, request, registration: Registration):
+        """The registration's answers to the questions that apply to it: one kept from
+        before a question was made to depend on another is not shown where it does not
+        apply."""
+        answers = self.get_queryset(request).filter(registration=registration)
+        shown = conditions.applicable_answers(answers, registration.attendance)
+        return answers.filter(pk__in=[answer.pk for answer in shown])
 
 
 class CheckedInFilter(admin.SimpleListFilter):
@@ -324,6 +504,12 @@ class RegistrationAdmin(
         if obj is not None:
             return ["edition", "attendee", *self.readonly_fields]
         return self.readonly_fields
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, AnswerInline) and obj is not None and obj.pk is not None:
+            kwargs["queryset"] = inline.applicable_queryset(request, obj)
+        return kwargs
 
     # --- the list ----------------------------------------------------------------------
 

@@ -46,12 +46,25 @@ def _people() -> dict:
 
 
 def load_questions(edition: Edition) -> list[Question]:
-    questions = []
+    questions: list[Question] = []
     for order, row in enumerate(read_demo_data("registration", "questions")["question"], 1):
         fields = {
-            key: value for key, value in row.items() if key not in ("choice", "translations")
+            key: value
+            for key, value in row.items()
+            if key not in ("choice", "translations", "depends_on")
         }
-        fields.update(kind=Question.Kind(row["kind"]), order=order, **translated_texts(row))
+        # The question it depends on comes before it: by its label among those loaded.
+        controller = {question.label_en: question for question in questions}.get(
+            row.get("depends_on")
+        )
+        fields.update(
+            kind=Question.Kind(row["kind"]),
+            order=order,
+            attendance=row.get("attendance", ""),
+            depends_on=controller,
+            shown_for=row.get("shown_for", []),
+            **translated_texts(row),
+        )
         question, _created = Question.objects.update_or_create(
             edition=edition, label=row["label"], defaults=fields
         )
@@ -167,15 +180,20 @@ def _registration_fields(index: int, attendance: str, status: str, moment: datet
 
 def _answer(registration: Registration, questions: list[Question], index: int) -> None:
     """The answers of sample person ``index``: each theme in turn (by its key, as the
-    form stores it), mostly yes to being listed, now and then a line for the
-    declaration, and a dinner menu for most people who come in person."""
-    theme, listed, declaration, dinner = questions
+    form stores it), mostly yes to being listed, a workshop for about a third of them
+    (and which one only for them), now and then a line for the declaration, and a dinner
+    menu for most people who come in person."""
+    theme, listed, joins_workshop, workshop, declaration, dinner = questions
     themes = [choice.key for choice in theme.choices.all()]
+    workshops = [choice.key for choice in workshop.choices.all()]
     menus = [choice.key for choice in dinner.choices.all()]
     answers = {
         theme: themes[index % len(themes)],
         listed: "yes" if index % 5 else "no",
+        joins_workshop: "yes" if index % 3 == 0 else "no",
     }
+    if index % 3 == 0:
+        answers[workshop] = workshops[index // 3 % len(workshops)]
     if index % 9 == 0:
         answers[declaration] = "Recognition of online learning across borders."
     if registration.attendance == Registration.Attendance.IN_PERSON and index % 7:

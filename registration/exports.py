@@ -1,6 +1,8 @@
 """Organisers' exports of registrations: CSV and XLSX, one row a registration, the
 extra questions as columns, the answers in the organiser's language (a choice is
-stored by its key, so it reads the same whatever language the person registered in)."""
+stored by its key, so it reads the same whatever language the person registered in).
+An answer to a question that does not apply to the person (``registration.conditions``)
+is left out, as the form would not have asked it."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from django.utils.translation import gettext as _
 from gmc import spreadsheets
 from gmc.models import OrganisationType
 
+from . import conditions
 from .models import Question, Registration
 
 
@@ -34,6 +37,9 @@ def export_questions(registrations: QuerySet[Registration]) -> list[Question]:
 def table(registrations: QuerySet[Registration]) -> tuple[list[str], Iterator[list[str]]]:
     """The header and the rows of an export, in a fixed number of queries."""
     questions = export_questions(registrations)
+    by_edition: dict[int, list[Question]] = {}
+    for question in questions:
+        by_edition.setdefault(question.edition_id, []).append(question)
     several_editions = len({q.edition_id for q in questions}) > 1
     type_labels = dict(OrganisationType.choices)
     header = [
@@ -68,6 +74,12 @@ def table(registrations: QuerySet[Registration]) -> tuple[list[str], Iterator[li
         for registration in queryset.iterator(chunk_size=500):
             attendee = registration.attendee
             answers = {a.question_id: a.value for a in registration.answers.all()}
+            shown = conditions.applicable(
+                by_edition.get(registration.edition_id, []),
+                attendance=registration.attendance,
+                answers=answers,
+            )
+            answers = {pk: value for pk, value in answers.items() if pk in shown}
             yield [
                 str(value)
                 for value in [

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Layout
 from django import forms
+from django.forms.boundfield import BoundField
 from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.translation import get_language_info
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language_info, gettext
 from django.utils.translation import gettext_lazy as _
 
 from gmc.models import Edition, User
 
+from . import conditions
 from .models import Question, Registration
 
 # Shared by the registration form and the profile, which edit the same parts of a person.
@@ -89,12 +93,61 @@ def language_name(code: str) -> str:
         return code
 
 
+class AskedWhenItAppliesBoundField(BoundField):
+    """A question asked only when it applies: the browser must not insist on an answer
+    (a hidden field it insists on would block the form); the server asks for one when
+    the question applies (``RegistrationForm.full_clean``)."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        attrs.pop("required", None)
+        return attrs
+
+
+def _quoted(text) -> str:
+    """The organisers' words quoted in a sentence of ours (``models.quoted``), isolated
+    for right-to-left pages."""
+    return format_html(gettext("“{text}”"), text=format_html("<bdi>{}</bdi>", text))
+
+
+def condition_note(question: Question, controller: Question | None) -> str:
+    """When ``question`` is asked, in a sentence shown under it ("Only if you answered
+    “Yes” to “Will you join a workshop?”."): without JavaScript every question is shown
+    with its note; with it, the note says why a question appeared."""
+    parts = []
+    if question.attendance == Registration.Attendance.IN_PERSON:
+        parts.append(_("For in-person attendance only."))
+    elif question.attendance == Registration.Attendance.ONLINE:
+        parts.append(_("For online attendance only."))
+    if controller is not None:
+        wordings = controller.answer_wordings()
+        answers = [_quoted(wordings.get(key, key)) for key in question.shown_for]
+        either = answers[0] if answers else ""
+        for answer in answers[1:]:
+            either = format_html(_("{first} or {second}"), first=either, second=answer)
+        parts.append(
+            format_html(
+                _("Only if you answered {answers} to {question}."),
+                answers=either,
+                question=_quoted(controller.label),
+            )
+        )
+    return format_html_join(" ", "{}", ((part,) for part in parts))
+
+
 class RegistrationForm(forms.Form):
     """The attendee's form for one edition, with the edition's extra questions.
 
     ``registration`` given: the edit form (no consent box: it was given and stamped
     when registering). The hidden ``edition`` field catches a form loaded for one
     edition and sent after the current edition changed, or a forged one.
+
+    A question asked of one kind of attendance or after given answers
+    (``registration.conditions``) is on the form with a note saying when it applies and
+    a wrapper carrying its condition in data attributes (``helper``), which
+    static/registration/conditions.js reads to show and hide it as people answer.
+    Whatever is shown, only the questions that apply to what was sent count: those are
+    required when the organisers made them so, the others' answers are discarded.
     """
 
     edition = forms.IntegerField(widget=forms.HiddenInput)
@@ -148,7 +201,6 @@ class RegistrationForm(forms.Form):
             initial.update(self._initial_answers(answered, questions))
         super().__init__(*args, initial=initial, **kwargs)
         self.edition = edition
-        self.questions = questions
 
         attendance = []
         if edition.offers_in_person:
@@ -177,19 +229,28 @@ class RegistrationForm(forms.Form):
             del self.fields["interpretation_language"]
         if registration is not None:
             del self.fields["consent"]
-        for question in questions:
-            if question.in_person_only and not self.asks_in_person:
-                continue
+        self.questions = self._asked(questions)
+        by_pk = {question.pk: question for question in self.questions}
+        for question in self.questions:
             # A choice no longer offered that the person picked before stays theirs.
             held = answered.get(question.pk, "").splitlines()
             field = self._question_field(question, held)
-            if question.in_person_only:
-                # Required of in-person attendees only: checked in clean().
-                field.required = False
-                field.help_text = " ".join(
-                    str(part)
-                    for part in (question.help_text, _("For in-person attendance only."))
-                    if part
+            if question.is_conditional:
+                field.bound_field_class = AskedWhenItAppliesBoundField
+                field.help_text = format_html_join(
+                    " ",
+                    "{}",
+                    (
+                        (part,)
+                        for part in (
+                            field.help_text,
+                            condition_note(question, by_pk.get(question.depends_on_id)),
+                        )
+                        if part
+                    ),
+                )
+                field.error_messages["required"] = _(
+                    "This question applies to you: please answer it."
                 )
             self.fields[self.question_field(question)] = field
         if "consent" in self.fields:
@@ -204,6 +265,69 @@ class RegistrationForm(forms.Form):
                 reverse("code_of_conduct"),
                 _("Read the code of conduct (opens in a new tab)"),
             )
+        self.helper = self._layout()
+
+    def _asked(self, questions: list[Question]) -> list[Question]:
+        """The questions this form can ask: those of an attendance it offers, and whose
+        controlling question it asks (a question after an in-person question is not on
+        the edit page of an online registration either)."""
+        offered = {value for value, _label in self.fields["attendance"].choices}
+        if not self.asks_in_person:
+            offered.discard(Registration.Attendance.IN_PERSON)
+        by_pk = {question.pk: question for question in questions}
+        decided: dict[int, bool] = {}
+
+        def asked(question: Question, depth: int = 0) -> bool:
+            if question.pk not in decided:
+                controller = by_pk.get(question.depends_on_id)
+                decided[question.pk] = (
+                    (not question.attendance or question.attendance in offered)
+                    and depth <= len(questions)  # a circle of conditions asks nothing
+                    and (
+                        question.depends_on_id is None
+                        or (controller is not None and asked(controller, depth + 1))
+                    )
+                )
+            return decided[question.pk]
+
+        return [question for question in questions if asked(question)]
+
+    def _layout(self) -> FormHelper:
+        """The fields in order, each conditional one in a wrapper naming its condition
+        for static/registration/conditions.js: ``data-attendance`` (the way of attending
+        it is asked of), ``data-depends-on`` (the field of the question it follows) and
+        ``data-shown-for`` (the answers that show it, separated by spaces)."""
+        conditional = {
+            self.question_field(question): question
+            for question in self.questions
+            if question.is_conditional
+        }
+        items = []
+        for name in self.fields:
+            question = conditional.get(name)
+            if name == "dietary_needs":
+                items.append(
+                    Div(name, data_asked_when="", data_field=name, data_attendance="in_person")
+                )
+            elif question is not None:
+                condition = {"data_asked_when": "", "data_field": name}
+                if question.attendance:
+                    condition["data_attendance"] = question.attendance
+                if question.depends_on_id is not None:
+                    condition["data_depends_on"] = f"question_{question.depends_on_id}"
+                    condition["data_shown_for"] = " ".join(question.shown_for)
+                items.append(Div(name, **condition))
+            else:
+                items.append(name)
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.disable_csrf = True
+        helper.layout = Layout(*items)
+        return helper
+
+    @property
+    def has_conditions(self) -> bool:
+        return "dietary_needs" in self.fields or any(q.is_conditional for q in self.questions)
 
     @staticmethod
     def question_field(question: Question) -> str:
@@ -251,6 +375,24 @@ class RegistrationForm(forms.Form):
                 initial[self.question_field(question)] = value
         return initial
 
+    def full_clean(self):
+        """Decide which questions apply from what was sent, before the fields are
+        checked: one that does not apply is not required, whatever the organisers made
+        it, and nothing sent for it is checked (``clean`` discards it)."""
+        self.shown: set[int] = set()
+        if self.is_bound:
+            sent = {
+                question.pk: self[self.question_field(question)].data
+                for question in self.questions
+            }
+            self.shown = conditions.applicable(
+                self.questions, attendance=self["attendance"].data, answers=sent
+            )
+            for question in self.questions:
+                if question.pk not in self.shown:
+                    self.fields[self.question_field(question)].required = False
+        super().full_clean()
+
     def clean_edition(self) -> int:
         if self.cleaned_data["edition"] != self.edition.pk:
             raise forms.ValidationError(
@@ -260,24 +402,22 @@ class RegistrationForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        online = cleaned.get("attendance") == Registration.Attendance.ONLINE
-        if online:
+        if cleaned.get("attendance") == Registration.Attendance.ONLINE:
             cleaned["dietary_needs"] = ""
         for question in self.questions:
-            name = self.question_field(question)
-            if not question.in_person_only or name not in self.fields:
+            if question.pk in self.shown:
                 continue
-            if online:
-                cleaned[name] = ""
-            elif question.required and not cleaned.get(name) and name not in self.errors:
-                self.add_error(name, self.fields[name].error_messages["required"])
+            # Not asked of this person: what was sent for it (kept on the page, should
+            # the form come back) is neither checked nor stored.
+            name = self.question_field(question)
+            self.errors.pop(name, None)
+            cleaned[name] = [] if question.kind == Question.Kind.MULTIPLE else ""
         return cleaned
 
     def answers(self) -> dict[int, str | list[str]]:
         return {
             question.pk: self.cleaned_data.get(self.question_field(question)) or ""
             for question in self.questions
-            if self.question_field(question) in self.fields
         }
 
     def service_kwargs(self) -> dict:

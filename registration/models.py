@@ -10,9 +10,11 @@ import re
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 # Crockford's base32: digits and capital letters without I, L, O and U, so that no
@@ -38,6 +40,12 @@ def normalise_ticket_code(typed: str) -> str:
 
 def is_new_ticket_code(code: str) -> bool:
     return len(code) == TICKET_CODE_LENGTH and all(c in TICKET_ALPHABET for c in code)
+
+
+def quoted(text: str) -> str:
+    """The organisers' words quoted in a sentence of ours, with the quotation marks of
+    the active language (“…”, «…»)."""
+    return gettext("“{text}”").format(text=text)
 
 
 class RegistrationQuerySet(models.QuerySet):
@@ -269,13 +277,25 @@ ACTIVE_STATUSES = (Registration.Status.CONFIRMED, Registration.Status.WAITING)
 
 class Question(models.Model):
     """An organisers' extra question of an edition's registration form. The choices of a
-    choice question are ``Choice`` rows; the answers keep their keys."""
+    choice question are ``Choice`` rows; the answers keep their keys.
+
+    A question may be asked of one kind of attendance only (``attendance``) and only
+    after given answers to an earlier question with choices of the same edition
+    (``depends_on`` and ``shown_for``); ``registration.conditions`` decides whom it
+    applies to, and ``clean()`` refuses conditions that could not work: on a question of
+    another edition, on one without choices, on a later one, or in a circle."""
 
     class Kind(models.TextChoices):
         TEXT = "text", _("Text")
         CHOICE = "choice", _("One choice")
         MULTIPLE = "multiple", _("Multiple choice")
         YES_NO = "yes_no", _("Yes or no")
+
+    ATTENDANCE_CHOICES = [
+        ("", _("Everyone")),
+        (Registration.Attendance.IN_PERSON, _("Only people attending in person")),
+        (Registration.Attendance.ONLINE, _("Only people attending online")),
+    ]
 
     edition = models.ForeignKey(
         "gmc.Edition",
@@ -287,13 +307,31 @@ class Question(models.Model):
     help_text = models.CharField(_("help text"), max_length=300, blank=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.TEXT)
     required = models.BooleanField(_("required"), default=False)
-    in_person_only = models.BooleanField(
-        _("in-person attendance only"),
-        default=False,
+    attendance = models.CharField(
+        _("asked of"),
+        max_length=10,
+        blank=True,
+        choices=ATTENDANCE_CHOICES,
         help_text=_(
-            "Asked only of people who attend in person (e.g. the conference dinner); "
-            "answers are cleared when someone attends online."
+            "E.g. the conference dinner for people who come in person. The answers of "
+            "someone who changes the way they attend are cleared."
         ),
+    )
+    depends_on = models.ForeignKey(
+        "self",
+        verbose_name=_("asked only after an answer to"),
+        null=True,
+        blank=True,
+        # A question others depend on is kept until their conditions are removed; an
+        # edition deleted takes its questions with it, conditions and all.
+        on_delete=models.RESTRICT,
+        related_name="dependents",
+    )
+    shown_for = models.JSONField(
+        _("answers that show it"),
+        default=list,
+        blank=True,
+        help_text=_("The keys of the answers of the question it depends on that show it."),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -310,6 +348,19 @@ class Question(models.Model):
         return self.kind in (self.Kind.CHOICE, self.Kind.MULTIPLE)
 
     @property
+    def can_be_depended_on(self) -> bool:
+        """Whether its answers are keys another question's condition can name."""
+        return self.has_choices or self.kind == self.Kind.YES_NO
+
+    @property
+    def in_person_only(self) -> bool:
+        return self.attendance == Registration.Attendance.IN_PERSON
+
+    @property
+    def is_conditional(self) -> bool:
+        return bool(self.attendance) or self.depends_on_id is not None
+
+    @property
     def field_name(self) -> str:
         """The name of the question's field on the registration form: refusals of an
         answer name it, so that the form shows them beside the question."""
@@ -319,6 +370,15 @@ class Question(models.Model):
         """The choices a person may pick now, in order (reads ``choices`` once, so a
         prefetch serves it)."""
         return [choice for choice in self.choices.all() if choice.offered]
+
+    def answer_wordings(self) -> dict[str, str]:
+        """Each key an answer can hold, with its wording in the active language, in
+        order: the choices (withdrawn ones too), or yes and no; empty for text."""
+        if self.kind == self.Kind.YES_NO:
+            return {"yes": str(_("Yes")), "no": str(_("No"))}
+        if self.has_choices:
+            return {choice.key: choice.label for choice in self.choices.all()}
+        return {}
 
     def display_answer(self, value: str) -> str:
         """A stored answer on one line, in the active language: a choice's key reads as
@@ -331,6 +391,132 @@ class Question(models.Model):
             labels = {choice.key: choice.label for choice in self.choices.all()}
             lines = [labels.get(line, line) for line in lines]
         return "; ".join(lines)
+
+    def comes_before(self, other: Question) -> bool:
+        """Whether it is asked before ``other`` on the form (by order, then as added; a
+        question not saved yet comes last among those of its order)."""
+
+        def place(question: Question) -> tuple[int, float]:
+            return (question.order, question.pk if question.pk is not None else float("inf"))
+
+        return place(self) < place(other)
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        self.shown_for = list(dict.fromkeys(self.shown_for or [])) if self.depends_on_id else []
+        if self.depends_on_id is not None:
+            problem, field = self._condition_problem()
+            if problem:
+                errors.setdefault(field, []).append(problem)
+        if self.pk is not None:
+            for problem, field in self._dependents_problems():
+                errors.setdefault(field, []).append(problem)
+        if errors:
+            raise ValidationError(errors)
+
+    def _condition_problem(self) -> tuple[str, str]:
+        """What is wrong with the question's own condition, and the field to say it on;
+        ("", "") when nothing is."""
+        controller = self.depends_on
+        names = {"question": controller.label}
+        if self.pk is not None and controller.pk == self.pk:
+            return gettext("A question cannot depend on its own answers."), "depends_on"
+        if controller.edition_id != self.edition_id:
+            message = gettext(
+                "“%(question)s” is a question of the %(year)s edition: a question can only "
+                "depend on a question of its own edition."
+            )
+            return message % {**names, "year": controller.edition.year}, "depends_on"
+        if not controller.can_be_depended_on:
+            message = gettext(
+                "“%(question)s” is answered in words: a question can only depend on a "
+                "question with choices (one choice, multiple choice, or yes or no)."
+            )
+            return message % names, "depends_on"
+        circle = self._circle_through(controller)
+        if circle:
+            message = gettext(
+                "This would make a circle: “%(question)s” is itself asked only after an "
+                "answer to this question (%(path)s). Remove one of the two conditions."
+            )
+            path = " → ".join(quoted(question.label) for question in circle)
+            return message % {**names, "path": path}, "depends_on"
+        if not self.shown_for:
+            message = gettext("Tick the answers of “%(question)s” that show this question.")
+            return message % names, "depends_on"
+        wordings = controller.answer_wordings()
+        unknown = [key for key in self.shown_for if key not in wordings]
+        if unknown:
+            message = gettext("“%(key)s” is not an answer of “%(question)s”.")
+            return message % {**names, "key": unknown[0]}, "depends_on"
+        if not controller.comes_before(self):
+            message = gettext(
+                "“%(question)s” comes after this question on the form (order %(theirs)s, "
+                "this one %(ours)s): give this question a higher order than the question it "
+                "depends on."
+            )
+            return message % {**names, "theirs": controller.order, "ours": self.order}, "order"
+        return "", ""
+
+    def _circle_through(self, controller: Question) -> list[Question]:
+        """The questions from ``controller`` back to this one when ``controller``
+        depends on it, directly or through others; empty otherwise."""
+        path, seen, current = [controller], {controller.pk}, controller
+        while current.depends_on_id is not None:
+            if current.depends_on_id == self.pk:
+                return [*path, self]
+            if current.depends_on_id in seen:
+                return []  # a circle not through this question: its own questions refuse it
+            current = Question.objects.get(pk=current.depends_on_id)
+            seen.add(current.pk)
+            path.append(current)
+        return []
+
+    def _dependents_problems(self) -> list[tuple[str, str]]:
+        """What this question's changes would break in the questions that depend on it:
+        they need it in their edition, before them, with the answers they name."""
+        dependents = list(Question.objects.filter(depends_on=self.pk).order_by("order", "pk"))
+        problems: list[tuple[str, str]] = []
+
+        def named(questions: list[Question]) -> dict:
+            return {"questions": ", ".join(quoted(q.label) for q in questions)}
+
+        moved = [q for q in dependents if q.edition_id != self.edition_id]
+        if moved:
+            message = ngettext(
+                "%(questions)s depends on this question's answers and belongs to its "
+                "edition: remove its condition before moving this question.",
+                "%(questions)s depend on this question's answers and belong to its "
+                "edition: remove their conditions before moving this question.",
+                len(moved),
+            )
+            problems.append((message % named(moved), "edition"))
+        wordings = self.answer_wordings()
+        stranded = [
+            q
+            for q in dependents
+            if not self.can_be_depended_on or any(key not in wordings for key in q.shown_for)
+        ]
+        if stranded:
+            message = ngettext(
+                "%(questions)s is shown for answers this question would no longer have: "
+                "change its condition first.",
+                "%(questions)s are shown for answers this question would no longer have: "
+                "change their conditions first.",
+                len(stranded),
+            )
+            problems.append((message % named(stranded), "kind"))
+        earlier = [q for q in dependents if not self.comes_before(q)]
+        if earlier:
+            message = ngettext(
+                "%(questions)s depends on this question's answers and must come after it: "
+                "give this question a lower order.",
+                "%(questions)s depend on this question's answers and must come after it: "
+                "give this question a lower order.",
+                len(earlier),
+            )
+            problems.append((message % named(earlier), "order"))
+        return problems
 
 
 def choice_key(label: str, taken: set[str]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from itertools import groupby
 
 from django.db.models import (
     CharField,
@@ -25,6 +26,7 @@ from django_countries import countries
 from agenda.models import Room
 from gmc.models import Edition, OrganisationType, User
 
+from . import conditions
 from .folding import Folded
 from .models import Answer, Question, Registration, normalise_ticket_code
 
@@ -292,9 +294,9 @@ def checkin_search(edition: Edition, query: str, limit: int = 50) -> QuerySet[Re
     QR code holds), or every word of the query in the names, organisation, email or
     ticket code, ignoring case and accents ("thi lan" finds Nguyễn Thị Lan); confirmed
     ones first. A ticket code is also found as typed from the page: in lower case, with
-    spaces or dashes, O for zero and I or L for one. Each comes with its answers to the
-    in-person questions (``door_answers``: the dinner, a visit...), which the door may
-    need."""
+    spaces or dashes, O for zero and I or L for one. Each comes with its answers
+    (``given_answers``), of which ``door_answers`` picks those the door may need (the
+    dinner, a visit...)."""
     query = query.strip()
     if not query:
         return Registration.objects.none()
@@ -314,20 +316,31 @@ def checkin_search(edition: Edition, query: str, limit: int = 50) -> QuerySet[Re
         .alias(searched=haystack)
         .filter(Q(ticket_code=query) | Q(ticket_code=code) | every_word)
     )
-    door_answers = Prefetch(
+    given_answers = Prefetch(
         "answers",
-        queryset=Answer.objects.filter(question__in_person_only=True)
-        .exclude(value="")
+        queryset=Answer.objects.exclude(value="")
         .select_related("question")
         .prefetch_related("question__choices"),
-        to_attr="door_answers",
+        to_attr="given_answers",
     )
     return (
         matches.active()
         .select_related("attendee")
         .order_by("status", "attendee__full_name", "pk")[:limit]
-        .prefetch_related(door_answers)
+        .prefetch_related(given_answers)
     )
+
+
+def door_answers(registration: Registration) -> list[Answer]:
+    """A registration's answers to the in-person questions that apply to it, from the
+    answers ``checkin_search`` fetched with it."""
+    return [
+        answer
+        for answer in conditions.applicable_answers(
+            registration.given_answers, registration.attendance
+        )
+        if answer.question.in_person_only
+    ]
 
 
 def days_before_start(edition: Edition, moment: datetime | None = None) -> int:
@@ -391,14 +404,15 @@ class AnswerChart:
 
 def answer_charts(edition: Edition) -> list[AnswerChart]:
     """The answers of the active registrations to each question with choices (one,
-    several, yes or no), in the question's order, read in the active language. A choice
-    is counted by its key, so picking it on the Arabic or the Spanish page is the same
-    answer; a line that is no key (text kept from before choices had keys) is counted
-    under its own text, after the choices. Withdrawn choices appear when someone
-    picked them. Three queries."""
+    several, yes or no), in the question's order, read in the active language. Only
+    answers to questions that apply to the person count (``registration.conditions``:
+    an answer kept from before an organiser made the question depend on another is not
+    counted for someone it does not apply to). A choice is counted by its key, so
+    picking it on the Arabic or the Spanish page is the same answer; a line that is no
+    key (text kept from before choices had keys) is counted under its own text, after
+    the choices. Withdrawn choices appear when someone picked them. Three queries."""
     questions = list(
         Question.objects.filter(edition=edition)
-        .exclude(kind=Question.Kind.TEXT)
         .prefetch_related("choices")
         .order_by("order", "pk")
     )
@@ -408,17 +422,20 @@ def answer_charts(edition: Edition) -> list[AnswerChart]:
             question__in=questions,
         )
         .exclude(value="")
-        .values("question_id", "value")
-        .annotate(n=Count("pk"))
-        .order_by()
+        .order_by("registration_id")
+        .values_list("registration_id", "registration__attendance", "question_id", "value")
     )
     counts: dict[int, Counter] = {question.pk: Counter() for question in questions}
-    for row in rows:
-        for line in set(row["value"].splitlines()):
-            if line:
-                counts[row["question_id"]][line] += row["n"]
+    for (_registration, attendance), answers in groupby(rows, key=lambda row: row[:2]):
+        given = {question_id: value for _r, _a, question_id, value in answers}
+        shown = conditions.applicable(questions, attendance=attendance, answers=given)
+        for question_id, value in given.items():
+            if question_id in shown:
+                counts[question_id].update(set(conditions.answer_lines(value)))
     charts = []
     for question in questions:
+        if question.kind == Question.Kind.TEXT:
+            continue
         tally = counts[question.pk]
         if question.kind == Question.Kind.YES_NO:
             bars = [(str(_("Yes")), tally.pop("yes", 0)), (str(_("No")), tally.pop("no", 0))]

@@ -37,6 +37,7 @@ from gmc import audit, outbox
 from gmc.errors import RefusedMove
 from gmc.models import Edition, User
 
+from . import conditions
 from .emails import email_context
 from .models import Answer, Question, Registration
 from .selectors import days_before_start, waiting_position
@@ -261,18 +262,15 @@ def check_update(
 
 
 def _save_answers(registration: Registration, answers: Mapping[int, AnswerValue] | None) -> None:
-    """Store the answers to the edition's questions; questions of other editions and
-    unknown ids are ignored (a forged form cannot write into another edition), and so
-    are in-person questions for online attendance, whose earlier answers are cleared.
-    A choice is stored as its key. Refuses (RegistrationError on the question's field)
-    a choice that is not offered, unless the registration already holds it (a choice
-    withdrawn after the person picked it stays theirs), and a yes/no answer that is
-    neither."""
-    online = registration.attendance == Registration.Attendance.ONLINE
-    if online:
-        Answer.objects.filter(registration=registration, question__in_person_only=True).delete()
-    if not answers:
-        return
+    """Store the answers to the edition's questions that apply to the registration
+    (``registration.conditions``: its attendance and its answers, those given now over
+    those held), and delete its answers to the questions that do not, whatever was
+    sent for them: a question hidden by an answer, or by the way the person attends,
+    keeps nothing. Questions of other editions and unknown ids are ignored (a forged
+    form cannot write into another edition). A choice is stored as its key. Refuses
+    (RegistrationError on the question's field) a choice that is not offered, unless the
+    registration already holds it (a choice withdrawn after the person picked it stays
+    theirs), and a yes/no answer that is neither."""
     questions = {
         q.pk: q
         for q in Question.objects.filter(edition_id=registration.edition_id).prefetch_related(
@@ -282,16 +280,21 @@ def _save_answers(registration: Registration, answers: Mapping[int, AnswerValue]
     held = dict(
         Answer.objects.filter(registration=registration).values_list("question_id", "value")
     )
-    for question_id, value in answers.items():
+    given: dict[int, list[str]] = {}
+    for question_id, value in (answers or {}).items():
         question = questions.get(int(question_id))
-        if question is None or (online and question.in_person_only):
+        if question is not None:
+            given[question.pk] = conditions.answer_lines(value)
+    shown = conditions.applicable(
+        questions.values(), attendance=registration.attendance, answers={**held, **given}
+    )
+    dropped = [question_id for question_id in held if question_id not in shown]
+    if dropped:
+        Answer.objects.filter(registration=registration, question_id__in=dropped).delete()
+    for question_id, lines in given.items():
+        if question_id not in shown:
             continue
-        if isinstance(value, bool):
-            lines = ["yes" if value else "no"]
-        elif isinstance(value, list | tuple):
-            lines = [str(v) for v in value if v]
-        else:
-            lines = [str(value)] if value else []
+        question = questions[question_id]
         if question.has_choices:
             allowed = {choice.key for choice in question.offered_choices()}
             allowed.update(held.get(question.pk, "").splitlines())

@@ -341,6 +341,8 @@ def checkin(request: HttpRequest) -> HttpResponse:
     results: list[Registration] = []
     if form.is_valid():
         results = list(selectors.checkin_search(edition, form.cleaned_data["q"]))
+        for registration in results:
+            registration.door_answers = selectors.door_answers(registration)
     return render(
         request,
         "registration/checkin.html",

@@ -29,6 +29,10 @@ class QuestionFactory(factory.django.DjangoModelFactory):
     label = factory.Sequence(lambda n: f"Question {n}")
     kind = Question.Kind.TEXT
 
+    class Params:
+        # Asked of in-person attendees only.
+        in_person_only = factory.Trait(attendance=Registration.Attendance.IN_PERSON)
+
     @factory.post_generation
     def choices(question, create, extracted, **kwargs):
         """``choices="Policy\\nResearch"`` (or a list of wordings): choices keyed as the

@@ -34,8 +34,8 @@ def test_demo_registrations_are_consistent_and_load_twice_the_same(demo_time):
         == first
     )
     assert Answer.objects.count() == answers
-    assert Question.objects.count() == 4
-    assert Choice.objects.count() == 8
+    assert Question.objects.count() == 6
+    assert Choice.objects.count() == 11
     edition = current_edition()
     seats = seat_summary(edition)
     # A few seats left, more than the few who wait; some cancelled; the event is ahead,
