@@ -20,7 +20,7 @@ def attendance_to_in_person_only(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registration', '0007_remove_question_old_choices'),
+        ('registration', '0008_registration_joined_online'),
     ]
 
     operations = [
