@@ -331,7 +331,7 @@ class BadgePrint(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Being made")
         READY = "ready", _("Ready")
-        FAILED = "failed", _("Failed")
+        FAILED = "failed", _("Could not be made")
 
     class Selection(models.TextChoices):
         EDITION = "edition", _("Everyone confirmed in person")
