@@ -26,6 +26,7 @@ from registration.models import Registration
 from registration.tickets import checkin_address
 from tests.factories import EditionFactory, UserFactory
 from tests.registration.conftest import organiser_permissions
+from tests.registration.factories import RegistrationFactory
 
 from .badges import (
     MM,
@@ -144,10 +145,15 @@ def test_the_order_ignores_case_and_accents_and_takes_mixed_scripts(edition):
 
 
 def test_someone_without_a_family_name_is_sorted_by_the_name_as_printed(edition):
+    # An account from before names had parts: "Li Luming" is sorted under L, not under a
+    # guessed last word; a single given name, by that name.
+    older = RegistrationFactory(edition=edition, attendee=UserFactory(full_name="Li Luming"))
     single = person(edition, "Sukarno", "")
-    mononym = badges(edition, Registration.objects.filter(pk=single.pk))[0]
-    assert mononym.sort_key[0] == "sukarno"
-    assert mononym.name == "Sukarno"
+    keys = {b.registration_id: b.sort_key for b in badges(edition, Registration.objects.all())}
+    assert keys[older.pk][0] == "li luming"
+    assert keys[single.pk][0] == "sukarno"
+    names = [b.name for b in badges(edition, Registration.objects.all())]
+    assert names == ["Li Luming", "Sukarno"]
 
 
 def test_ties_are_broken_the_same_way_every_time(edition):
