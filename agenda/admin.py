@@ -48,7 +48,7 @@ class SpeakerAdmin(AutocompletePlaceholders, AuditedAdmin, TranslatedAdmin):
     list_display = ["name", "title", "organisation_name", "organisation", "country"]
     search_fields = ["name", "organisation_name", "title"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["organisation"]
+    autocomplete_fields = ["organisation", "account"]
     list_select_related = ["organisation"]
 
 

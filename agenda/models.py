@@ -340,6 +340,20 @@ class Speaker(models.Model):
     )
     country = CountryField(_("country"), blank=True)
     bio = models.TextField(_("short bio"), max_length=2000, blank=True)
+    # Never shown on the public pages: it tells the organisers' documents (the badge's
+    # role line) that this person speaks.
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="speaker_profiles",
+        help_text=_(
+            "The speaker's account on the portal, if they registered: their badge then "
+            "says they speak."
+        ),
+    )
 
     class Meta:
         verbose_name = _("speaker")

@@ -19,6 +19,7 @@ from gmc.admin_labels import ColumnLabels
 from gmc.admin_translation import FieldsInTheirLanguage, TranslatedAdmin
 
 from . import certificates, services
+from .badges import admin as badges_admin  # noqa: F401  the registrations' "Print badges"
 from .models import AttendedRegistration, CertificateDesign, Document, Logo, Signatory
 
 

@@ -11,3 +11,8 @@ class DocumentsConfig(AppConfig):
         from . import certificates, checks, emails, receivers  # noqa: F401
 
         receivers.connect()
+
+        from registration import checkin_extras
+
+        # The check-in desk prints a late registrant's badge from their row.
+        checkin_extras.add_row_template("documents/badges/checkin_button.html")

@@ -5,6 +5,10 @@ private storage, its number from a counter that never goes back.
 State changes only through ``documents.services``: ``issue_document`` (creates, with its
 number), ``generate_document`` (renders the PDF when what it states changed, and sends
 the "ready" email once), ``revoke_document``.
+
+Name badges are not issued one by one: organisers print them in runs of many
+(``BadgePrint``, below; ``documents.badges``), and a single badge at the check-in desk
+is made in the request and kept nowhere.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from registration.models import Registration
+
+from .badges.layout import SHEETS
 
 # Crockford's base32, as ticket codes (registration.models): nothing read aloud or typed
 # from paper is taken for another character. 16 of them are 80 random bits: no one can
@@ -299,3 +305,80 @@ class AttendedRegistration(Registration):
         proxy = True
         verbose_name = _("certificate of attendance")
         verbose_name_plural = _("certificates of attendance")
+
+
+# --- name badges ------------------------------------------------------------------------
+
+PAPER_CHOICES = [(sheet.key, sheet.label) for sheet in SHEETS.values()]
+
+
+def badge_print_path(badge_print: BadgePrint, filename: str) -> str:
+    """A random name under the private storage: the address of a sheet says nothing of
+    whose badges it holds."""
+    return f"badges/{badge_print.edition.year}/{secrets.token_hex(16)}.pdf"
+
+
+class BadgePrint(models.Model):
+    """One print run of name badges: the registrations chosen (their ids, fixed when it
+    is asked for), the paper, and the PDF a worker makes of them, kept in the private
+    storage for organisers to download.
+
+    State changes only through ``documents.badges.services``: ``request_badge_print``
+    (creates it, PENDING, and hands it to a worker), ``render_badge_print`` (PENDING ->
+    READY with its file, or FAILED), ``retry_badge_print`` (FAILED -> PENDING, or a
+    PENDING one handed to a worker again)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Being made")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Could not be made")
+
+    class Selection(models.TextChoices):
+        EDITION = "edition", _("Everyone confirmed in person")
+        NOT_CHECKED_IN = "not_checked_in", _("Everyone confirmed in person, not checked in yet")
+        FILTER = "filter", _("The registrations list as filtered")
+        CHOSEN = "chosen", _("Registrations chosen in the list")
+
+    edition = models.ForeignKey(
+        "gmc.Edition", verbose_name=_("edition"), on_delete=models.PROTECT, related_name="+"
+    )
+    selection = models.CharField(_("which badges"), max_length=20, choices=Selection.choices)
+    registration_ids = models.JSONField(_("registrations"), default=list, editable=False)
+    filter_query = models.CharField(
+        _("filters of the list"),
+        max_length=1000,
+        blank=True,
+        help_text=_("The registrations list's filters and search, for a run of the list."),
+    )
+    paper = models.CharField(_("paper"), max_length=10, choices=PAPER_CHOICES)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    badge_count = models.PositiveIntegerField(_("badges"), default=0)
+    page_count = models.PositiveIntegerField(_("pages"), default=0)
+    file = models.FileField(_("PDF"), upload_to=badge_print_path, blank=True, max_length=200)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("asked for by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("asked for"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("badge print run")
+        verbose_name_plural = _("badge print runs")
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.edition.year}: {self.get_selection_display()} ({self.badge_count})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("documents:badge_print", args=[self.pk])
+
+    def get_download_url(self) -> str:
+        return reverse("documents:badge_print_download", args=[self.pk])

@@ -19,3 +19,21 @@ def make_missing() -> int:
     from . import services
 
     return services.make_missing()
+
+
+@shared_task(name="documents.badges.render")
+def render_badge_print(print_id: int) -> str:
+    """Make a badge print run's PDF. Safe to run twice, or twice at once: the run's row
+    lock decides (``documents.badges.services.render_badge_print``)."""
+    from .badges import services
+
+    run = services.render_badge_print(print_id)
+    return run.status if run is not None else "skipped"
+
+
+@shared_task(name="documents.badges.resume")
+def resume_badge_prints() -> int:
+    """Hand out again the badge runs whose task was lost (run every few minutes by beat)."""
+    from .badges import services
+
+    return services.resume_badge_prints()

@@ -515,6 +515,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "documents.make_missing",
         "schedule": timedelta(minutes=5),
     },
+    # Badge print runs still waiting for a worker (their task lost with the broker).
+    "documents-badges-resume": {
+        "task": "documents.badges.resume",
+        "schedule": timedelta(minutes=2),
+    },
     "sessions-purge-expired": {
         "task": "gmc.sessions.purge_expired",
         "schedule": timedelta(days=1),

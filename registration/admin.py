@@ -371,7 +371,14 @@ class RegistrationAdminForm(forms.ModelForm):
             "interpretation_language",
             "accessibility_needs",
             "dietary_needs",
+            "role",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "role" in self.fields:
+            # Left out of a post (a form of an older page), the role stays as it is.
+            self.fields["role"].required = False
 
     def clean(self):
         cleaned = super().clean()
@@ -444,6 +451,7 @@ class RegistrationAdmin(
         CountryFilter,
         "attendee__organisation_type",
         CheckedInFilter,
+        "role",
     ]
     search_fields = [
         "attendee__full_name",
@@ -489,6 +497,7 @@ class RegistrationAdmin(
             "interpretation_language",
             "accessibility_needs",
             "dietary_needs",
+            "role",
         ]
         if obj is None:
             return [(None, {"fields": ["edition", "attendee", *details, "consent"]})]
@@ -568,13 +577,16 @@ class RegistrationAdmin(
             "enforce_window": False,
         }
         if change:
-            registration = services.update_registration(obj.pk, by=request.user, **details)
+            registration = services.update_registration(
+                obj.pk, by=request.user, role=data.get("role") or None, **details
+            )
         else:
             registration = services.register_attendee(
                 data["edition"].pk,
                 attendee=data["attendee"],
                 consent=True,
                 by=request.user,
+                role=data.get("role") or "",
                 **details,
             )
         obj.pk = registration.pk

@@ -38,6 +38,11 @@ CHECKED_IN = 24
 # sample of the 180 or so who attended in Mexico City).
 PAST_YEAR = 2025
 PAST_CHECKED_IN = 24
+# Sample people whose badge says something else than "Participant": a few journalists
+# and one of the host's team (speakers come from the programme, which names none of
+# the sample people).
+PRESS = (5, 40)
+ORGANISING = (2,)
 
 
 @cache
@@ -175,7 +180,16 @@ def _registration_fields(index: int, attendance: str, status: str, moment: datet
         "waitlisted_at": moment if status == Registration.Status.WAITING else None,
         "cancelled_at": moment if status == Registration.Status.CANCELLED else None,
         "checked_in_at": None,
+        "role": _role(index),
     }
+
+
+def _role(index: int) -> str:
+    if index in PRESS:
+        return Registration.Role.PRESS
+    if index in ORGANISING:
+        return Registration.Role.ORGANISER
+    return Registration.Role.PARTICIPANT
 
 
 def _answer(registration: Registration, questions: list[Question], index: int) -> None:

@@ -126,6 +126,14 @@ class Registration(models.Model):
         WAITING = "waiting", _("On the waiting list")
         CANCELLED = "cancelled", _("Cancelled")
 
+    class Role(models.TextChoices):
+        """What the person is at the conference, as organisers set it (the badge prints
+        it). Speakers are not set here: they are read from the programme."""
+
+        PARTICIPANT = "participant", _("Participant")
+        ORGANISER = "organiser", _("Organiser")
+        PRESS = "press", _("Press")
+
     edition = models.ForeignKey(
         "gmc.Edition",
         verbose_name=_("edition"),
@@ -145,6 +153,16 @@ class Registration(models.Model):
     )
     accessibility_needs = models.TextField(_("accessibility needs"), max_length=1000, blank=True)
     dietary_needs = models.TextField(_("dietary needs"), max_length=500, blank=True)
+    role = models.CharField(
+        _("role"),
+        max_length=12,
+        choices=Role.choices,
+        default=Role.PARTICIPANT,
+        help_text=_(
+            "Printed on the badge. Leave “Participant” for speakers: a participant linked to "
+            "a speaker of this edition's programme is printed as a speaker."
+        ),
+    )
     consent_at = models.DateTimeField(
         _("consented to the privacy notice and code of conduct"),
         help_text=_("When the attendee agreed to the privacy notice and the code of conduct."),

@@ -51,6 +51,7 @@ AUDITED_FIELDS = [
     "interpretation_language",
     "accessibility_needs",
     "dietary_needs",
+    "role",
     "status",
 ]
 
@@ -178,6 +179,12 @@ def _set_status(registration: Registration, status: str, **moments) -> list[str]
 
 
 # --- validation shared by register and update ------------------------------------------
+
+
+def _checked_role(role: str) -> str:
+    if role not in Registration.Role.values:
+        raise RegistrationError(_("Choose a role from the list."), field="role")
+    return role
 
 
 def check_details(edition: Edition, attendance: str, interpretation_language: str) -> None:
@@ -336,6 +343,7 @@ def register_attendee(
     answers: Mapping[int, AnswerValue] | None = None,
     enforce_window: bool = True,
     by: User | None = None,
+    role: str = "",
 ) -> Registration:
     """Register a person: -> CONFIRMED (a seat, or online) or WAITING (in person, full).
 
@@ -346,10 +354,11 @@ def register_attendee(
     active registration gets it back unchanged (submitting twice is harmless); a
     cancelled one is re-opened. ``enforce_window=False`` is for organisers in the
     admin, who may register people outside the window; ``by`` is the organiser who
-    registers someone else. Side effects: one email, "registration.confirmed" or
-    "registration.waitlisted"; an audit entry when ``by`` is someone else. Safe to
-    repeat for the person themselves; an organiser registering someone already
-    registered is refused (``check_registering``).
+    registers someone else, and may give the ``role`` printed on the badge (empty keeps
+    the one a re-opened registration had, or "participant"). Side effects: one email,
+    "registration.confirmed" or "registration.waitlisted"; an audit entry when ``by``
+    is someone else. Safe to repeat for the person themselves; an organiser registering
+    someone already registered is refused (``check_registering``).
     """
     _lock_person(attendee.pk)
     # Read before the edition lock, to hold that lock for as few statements as can be:
@@ -390,6 +399,8 @@ def register_attendee(
     registration.confirmed_at = None
     registration.confirmed_by = None
     registration.confirmation_reason = ""
+    if role:
+        registration.role = _checked_role(role)
 
     if not in_person or _seat_for_newcomer(edition):
         _set_status(registration, Registration.Status.CONFIRMED, confirmed_at=now)
@@ -420,8 +431,10 @@ def update_registration(
     dietary_needs: str | None = None,
     answers: Mapping[int, AnswerValue] | None = None,
     enforce_window: bool = True,
+    role: str | None = None,
 ) -> Registration:
-    """Change the details of an active registration (``None`` leaves a field as it is).
+    """Change the details of an active registration (``None`` leaves a field as it is;
+    the ``role`` printed on the badge is the organisers' to set).
 
     Moving to online frees an in-person seat (or leaves the waiting list) and confirms
     the registration; the freed seat goes to the next in line. Moving to in person needs
@@ -455,6 +468,9 @@ def update_registration(
         registration.dietary_needs = dietary_needs[:500]
     if new_attendance == Registration.Attendance.ONLINE:
         registration.dietary_needs = ""
+    if role is not None:
+        registration.role = _checked_role(role)
+        fields.append("role")
 
     freed_seat = False
     confirmed_now = False

@@ -24,7 +24,7 @@ from gmc.permissions import organiser_required
 from gmc.query_numbers import is_plain_number
 from gmc.selectors import current_edition
 
-from . import selectors, services
+from . import checkin_extras, selectors, services
 from .accounts import services as account_services
 from .forms import CancelForm, CheckInSearchForm, PersonForm, RegistrationForm, language_name
 from .models import Question, Registration
@@ -353,6 +353,7 @@ def checkin(request: HttpRequest) -> HttpResponse:
             "searched": form.is_bound and form.is_valid() and form.cleaned_data["q"],
             "seats": selectors.seat_summary(edition),
             "days_early": selectors.days_before_start(edition),
+            "row_templates": checkin_extras.row_templates(),
         },
     )
 

@@ -39,7 +39,7 @@ from django.utils import timezone
 
 from agenda.models import CalendarFeed, Star
 from declarations.models import Attachment, Submission
-from documents.models import CertificateDesign, Document
+from documents.models import BadgePrint, CertificateDesign, Document
 from gmc import audit
 from gmc.models import Edition, OutboxMessage, Publication, User
 from gmc.permissions import ORGANISER_PERMISSIONS, ORGANISERS_GROUP, sync_organiser_group
@@ -146,6 +146,12 @@ TABLE: dict[str, tuple] = {
     "registration:checkin": ORGANISERS,
     "registration:checkin_mark": POST_ONLY,
     "registration:stats": ORGANISERS,
+    # Name badges: organisers who check people in (a badge's QR code opens the check-in).
+    "documents:badges": ORGANISERS,
+    "documents:badge_print": ORGANISERS,
+    "documents:badge_print_retry": POST_ONLY,
+    "documents:badge_print_download": ORGANISERS,
+    "documents:registration_badge": ORGANISERS,
     # The programme.
     "agenda:index": PUBLIC,
     "agenda:current_ics": PUBLIC,
@@ -228,6 +234,7 @@ TABLE: dict[str, tuple] = {
     "admin:registration_registration_export": STAFF,
     # The sample certificate an organiser sees before issuing (nothing is issued).
     "admin:documents_attendedregistration_sample": STAFF,
+    "admin:registration_registration_badges": STAFF,
     # An organiser-edited email, with sample data, in its own frame.
     "admin:mailings_emailtemplate_preview": STAFF,
     "admin:auth_user_password_change": (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, 200),
@@ -389,6 +396,15 @@ REFUSED_POSTS: dict[str, Refusal] = {
     "registration:checkin_mark": Refusal(
         {"anonymous": LOGIN, "attendee": 403, "other": 403}, _registration
     ),
+    "documents:badge_print_retry": Refusal(
+        {"anonymous": LOGIN, "attendee": 403, "other": 403},
+        lambda w: list(BadgePrint.objects.values_list("status", "error")),
+    ),
+    "documents:badges": Refusal(
+        {"anonymous": LOGIN, "attendee": 403, "other": 403},
+        lambda w: BadgePrint.objects.count(),
+        {"edition": "0", "selection": "edition", "paper": "a4"},
+    ),
     "agenda:star": Refusal({"anonymous": LOGIN}, lambda w: Star.objects.count()),
     "agenda:unstar": Refusal({"anonymous": LOGIN}, lambda w: Star.objects.count()),
     "agenda:feed_reset": Refusal(
@@ -522,6 +538,22 @@ def world(db, private_storage) -> World:
     broadcast = Broadcast.objects.create(
         edition=edition, subject="Programme", body="It is online.", created_by=organiser
     )
+    badge_print = BadgePrint.objects.create(
+        edition=edition,
+        selection=BadgePrint.Selection.EDITION,
+        registration_ids=[registration.pk],
+        paper="a4",
+        status=BadgePrint.Status.READY,
+        file=default_storage.save("badges/badges.pdf", ContentFile(PDF)),
+    )
+    failed_badge_print = BadgePrint.objects.create(
+        edition=edition,
+        selection=BadgePrint.Selection.EDITION,
+        registration_ids=[registration.pk],
+        paper="a4",
+        status=BadgePrint.Status.FAILED,
+        error="The worker stopped.",
+    )
     objects = {
         "edition": edition,
         "unpublished": unpublished,
@@ -537,6 +569,8 @@ def world(db, private_storage) -> World:
         "feed": feed,
         "broadcast": broadcast,
         "certificate": certificate,
+        "badge_print": badge_print,
+        "failed_badge_print": failed_badge_print,
         "address": address,
         # One row of every model the admin shows, so that its object pages are reached.
         "admin": {
@@ -606,6 +640,10 @@ def arguments(key: str, w: World) -> dict:
         },
         "registration:ticket": lambda: {"code": o["registration"].ticket_code},
         "registration:checkin_mark": lambda: {"pk": o["registration"].pk},
+        "documents:badge_print": lambda: {"pk": o["badge_print"].pk},
+        "documents:badge_print_retry": lambda: {"pk": o["failed_badge_print"].pk},
+        "documents:badge_print_download": lambda: {"pk": o["badge_print"].pk},
+        "documents:registration_badge": lambda: {"pk": o["registration"].pk},
         "agenda:feed": lambda: {"token": o["feed"].token},
         "agenda:session": lambda: {"slug": o["session"].slug},
         "agenda:session_ics": lambda: {"slug": o["session"].slug},

@@ -7,6 +7,7 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
+from agenda.models import Speaker
 from gmc import audit
 from gmc.models import OutboxMessage, User
 from registration.models import Registration
@@ -79,6 +80,7 @@ def account_data(user: User) -> dict[str, Any]:
                 "interpretation_language": registration.interpretation_language,
                 "accessibility_needs": registration.accessibility_needs,
                 "dietary_needs": registration.dietary_needs,
+                "role": registration.role,
                 "consent_at": _iso(registration.consent_at),
                 "ticket_code": registration.ticket_code,
                 "created_at": _iso(registration.created_at),
@@ -96,6 +98,11 @@ def account_data(user: User) -> dict[str, Any]:
             )
         ],
         "registration_history": registration_history(user),
+        # The programme's speakers the organisers linked to this account (their badges
+        # say so); what the programme shows of them is public.
+        "speaker_of_the_programme": list(
+            Speaker.objects.filter(account=user).order_by("pk").values_list("name", flat=True)
+        ),
         "emails_sent": [
             {
                 "kind": message.kind,

@@ -7,6 +7,7 @@ from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.urls import reverse
 
+from agenda.models import Speaker
 from gmc.models import OrganisationType, OutboxMessage, User
 from registration.accounts import services
 from registration.accounts.signals import account_deleting, collect_account_data
@@ -192,6 +193,20 @@ def test_download_holds_my_data_and_never_another_persons(client, person, unam):
     assert [e["kind"] for e in data["emails_sent"]] == ["registration.confirmed"]
     for trace in ("other@example.org", "Olive Other", theirs.ticket_code, "Vegan"):
         assert trace not in raw
+
+
+def test_download_holds_the_role_on_my_badge_and_the_speaker_linked_to_me(client, person):
+    edition = EditionFactory(is_current=True)
+    registration = register(edition, person)
+    Registration.objects.filter(pk=registration.pk).update(role=Registration.Role.PRESS)
+    Speaker.objects.create(name="Pat Person (speaker)", slug="pat-person", account=person)
+    Speaker.objects.create(name="Somebody Else", slug="somebody-else")
+
+    client.force_login(person)
+    data = client.get(DOWNLOAD).json()
+
+    assert [r["role"] for r in data["registrations"]] == ["press"]
+    assert data["speaker_of_the_programme"] == ["Pat Person (speaker)"]
 
 
 def test_download_includes_what_other_apps_add(client, person):
