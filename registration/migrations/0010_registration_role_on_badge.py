@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registration', '0008_registration_joined_online'),
+        ('registration', '0009_questions_asked_after_answers'),
     ]
 
     operations = [
