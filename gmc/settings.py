@@ -56,6 +56,11 @@ if PRODUCTION and not SITE_URL.startswith("https://"):
         "Production settings (DEBUG=0) need SITE_URL to be the portal's https address, "
         f"e.g. https://gmc.example.org (got {SITE_URL!r})."
     )
+# The right-hand side of every calendar event's UID (session-3@gmc-portal): a name of
+# the portal's own, not its address, so that an event keeps its UID whichever address
+# served the file (a new domain, a second host name, a staging copy), and a calendar
+# app updates it instead of adding a second one.
+CALENDAR_UID_DOMAIN = env.str("CALENDAR_UID_DOMAIN", default="gmc-portal")
 
 # --- Applications -------------------------------------------------------------------
 INSTALLED_APPS = [
