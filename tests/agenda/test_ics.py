@@ -69,6 +69,10 @@ def test_uid_is_stable_and_sequence_increases_after_an_edit(client, organiser, e
             "session_speakers-INITIAL_FORMS": "0",
             "children-TOTAL_FORMS": "0",
             "children-INITIAL_FORMS": "0",
+            "recordings-TOTAL_FORMS": "0",
+            "recordings-INITIAL_FORMS": "0",
+            "materials-TOTAL_FORMS": "0",
+            "materials-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
