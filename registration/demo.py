@@ -11,6 +11,9 @@ try the journey. Rows are written directly, not through the services, so loading
 demo sends no email. Every row is updated or created by a natural key: loading twice
 on the same day changes nothing.
 
+The 2025 edition, which is over, has a few of the same sample people as confirmed
+attendees checked in on its second day: they rated some of its sessions (agenda/demo.py).
+
 The people's names and the extra questions are in registration/demo_data/*.toml.
 """
 
@@ -33,6 +36,8 @@ WAITING = 5
 SEATS_LEFT = 10
 CANCELLED = 6
 CHECKED_IN = 24
+# Sample people who attended 2025 in person (the record counts 180+; a dozen show it).
+PAST_ATTENDEES = 12
 
 
 @cache
@@ -180,8 +185,31 @@ def _answer(registration: Registration, questions: list[Question], index: int) -
         )
 
 
+def load_2025_attendees() -> int:
+    """The first PAST_ATTENDEES sample people, registered for 2025 in person, confirmed
+    and checked in at its opening (a minute apart); none when 2025 is not loaded."""
+    edition = Edition.objects.filter(year=2025).first()
+    if edition is None or edition.opening_at is None:
+        return 0
+    registered = edition.opening_at - timedelta(days=30)
+    for index in range(PAST_ATTENDEES):
+        moment = registered + timedelta(hours=index)
+        fields = _registration_fields(
+            index, Registration.Attendance.IN_PERSON, Registration.Status.CONFIRMED, moment
+        )
+        fields["checked_in_at"] = edition.opening_at - timedelta(minutes=30 - index)
+        registration, _created = Registration.objects.update_or_create(
+            edition=edition, attendee=_person(index), defaults=fields
+        )
+        Registration.objects.filter(pk=registration.pk).update(created_at=moment)
+    return PAST_ATTENDEES
+
+
 @demo_loader("registration", after=["gmc"])
 def load(stdout) -> None:
+    past = load_2025_attendees()
+    if past:
+        stdout.write(f"Registration: {past} sample attendees of 2025, checked in.")
     edition = current_edition()
     if edition is None:
         stdout.write("Registration: no current edition, no demo registrations.")

@@ -133,10 +133,14 @@ def test_demo_checks_nobody_in_before_the_event_starts():
         call_command("load_demo", stdout=io.StringIO())
         edition = current_edition()
         doors = datetime.combine(edition.start_date, time(8, 0), tzinfo=edition.tz)
+        # The current edition's: 2025's sample attendees were checked in at 2025's opening.
         moments = list(
-            Registration.objects.exclude(checked_in_at=None).values_list(
-                "checked_in_at", flat=True
-            )
+            Registration.objects.filter(edition=edition)
+            .exclude(checked_in_at=None)
+            .values_list("checked_in_at", flat=True)
         )
         assert moments
         assert all(doors <= moment <= running for moment in moments)
+        past = Registration.objects.filter(edition__year=2025).exclude(checked_in_at=None)
+        assert past.count() == demo.PAST_ATTENDEES
+        assert all(r.checked_in_at < r.edition.opening_at for r in past.select_related("edition"))
