@@ -2,7 +2,8 @@
 
 Session times are typed and shown in the edition's own time zone (the zone of the
 edition chosen in the form), because that is the clock the printed programme uses.
-Bulk changes go through ``agenda.services``.
+Bulk changes go through ``agenda.services``. A session's recordings and materials are
+added on its page; attendees' feedback is read in ``agenda.admin_feedback``.
 """
 
 from __future__ import annotations
@@ -27,11 +28,15 @@ from gmc.admin_translation import TranslatedAdmin
 from gmc.errors import show_refusal
 from gmc.models import Edition
 from gmc.query_numbers import is_plain_number
+from gmc.templatetags.gmc_extras import language_name
 from gmc.timezones import UTC, parse_zone
 
-from . import services
+from . import (
+    admin_feedback,  # noqa: F401  registers the feedback's admin
+    services,
+)
 from .forms import ShiftForm
-from .models import Room, Session, SessionSpeaker, Speaker
+from .models import Material, Recording, Room, Session, SessionSpeaker, Speaker
 
 
 @admin.register(Room)
@@ -90,6 +95,52 @@ class BlockItemInline(ColumnLabels, admin.TabularInline):
         if db_field.name == "room":
             kwargs["queryset"] = _edition_rooms(request)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def _recording_languages(request: HttpRequest) -> list[tuple[str, str]]:
+    """The languages a recording of the session on the page may be in: its edition's
+    working language first, then its interpretation languages."""
+    edition_id = _form_edition_id(request)
+    edition = Edition.objects.filter(pk=edition_id).first() if edition_id else None
+    if edition is None:
+        return []
+    codes = [edition.working_language, *(edition.interpretation_languages or [])]
+    choices = [("", "---------")]
+    for code in dict.fromkeys(c for c in codes if c):
+        name = language_name(code)
+        if code == edition.working_language:
+            name = _("%(language)s (original)") % {"language": name}
+        choices.append((code, name))
+    return choices
+
+
+class RecordingInline(ColumnLabels, admin.TabularInline):
+    """A video link per language: the working language and each interpretation."""
+
+    model = Recording
+    extra = 0
+    fields = ["language", "url", "visibility"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "language":
+            kwargs["widget"] = forms.Select(choices=_recording_languages(request))
+        if db_field.name == "url":
+            kwargs["assume_scheme"] = "https"
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class MaterialInline(ColumnLabels, admin.TabularInline):
+    """Slides and documents: a file (kept private, sent after a permission check) or a
+    link."""
+
+    model = Material
+    extra = 0
+    fields = ["title", "file", "link", "visibility", "order"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "link":
+            kwargs["assume_scheme"] = "https"
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 def _form_edition_id(request: HttpRequest) -> int | None:
@@ -199,7 +250,7 @@ class SessionAdmin(AuditedAdmin, TranslatedAdmin):
     search_fields = ["title", "slug", "theme"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["sequence", "updated_at"]
-    inlines = [SessionSpeakerInline, BlockItemInline]
+    inlines = [SessionSpeakerInline, BlockItemInline, RecordingInline, MaterialInline]
     actions = ["publish_selected", "unpublish_selected", "duplicate_selected", "shift_selected"]
     fieldsets = [
         (None, {"fields": ["edition", "kind", "title", "slug", "description"]}),
@@ -235,7 +286,8 @@ class SessionAdmin(AuditedAdmin, TranslatedAdmin):
         return edition.tz if edition is not None else timezone.get_current_timezone()
 
     def get_inlines(self, request, obj):
-        # Items are added to a block once it exists (they take its edition).
+        # Items, recordings and materials are added once the session exists (they take
+        # its edition, and its languages).
         return self.inlines if obj is not None else [SessionSpeakerInline]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

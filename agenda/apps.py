@@ -9,8 +9,12 @@ class AgendaConfig(AppConfig):
     def ready(self) -> None:
         from gmc import page_cache
 
-        from . import emails  # noqa: F401  registers the programme-change email
-        from .models import Room, Session, SessionSpeaker, Speaker
+        from . import (
+            emails,  # noqa: F401  registers the programme-change email
+            receivers,
+        )
+        from .models import Material, Recording, Room, Session, SessionSpeaker, Speaker
 
-        # What the programme, session, speaker pages and calendar files show.
-        page_cache.invalidated_by(Room, Session, SessionSpeaker, Speaker)
+        # What the programme, session, edition, speaker pages and calendar files show.
+        page_cache.invalidated_by(Room, Session, SessionSpeaker, Speaker, Recording, Material)
+        receivers.connect()

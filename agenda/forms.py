@@ -1,5 +1,5 @@
-"""Forms of the agenda: the time-zone picker, the programme's filters and the admin's
-shift page."""
+"""Forms of the agenda: the time-zone picker, the programme's filters, an attendee's
+feedback on a session and the admin's shift page."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from gmc.zone_forms import ZoneField
 
 from .filters import MAX_SEARCH_LENGTH
+from .models.feedback import COMMENT_MAX_LENGTH, Rating
 from .selectors import FilteredProgramme
 from .services import MAX_SHIFT_MINUTES
 
@@ -100,3 +101,34 @@ class ShiftForm(forms.Form):
         if minutes == 0:
             raise forms.ValidationError(_("Enter a number of minutes other than 0."))
         return minutes
+
+
+class FeedbackForm(forms.Form):
+    """A rating from 1 to 5 (a group of radio buttons under its legend) and an optional
+    comment. ``agenda.services.give_feedback`` decides whether it is taken."""
+
+    rating = forms.TypedChoiceField(
+        label=_("Your rating"),
+        choices=Rating.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose a rating from 1 to 5."),
+            "invalid_choice": _("Choose a rating from 1 to 5."),
+        },
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "What worked, what could be better. The organisers read it; speakers may "
+            "read it too, without your name."
+        ),
+        error_messages={
+            "max_length": _(
+                "Keep the comment to %(limit_value)d characters (it has %(show_value)d)."
+            )
+        },
+    )

@@ -1,9 +1,9 @@
 """Calendar files of the programme (RFC 5545, made with the ``icalendar`` library).
 
 Times are written in UTC, each session keeps one UID for its whole life
-(``session-<pk>@<host>``) and its SEQUENCE follows ``Session.sequence``, so a calendar
-that subscribed once updates an event when organisers move it instead of adding a
-second one.
+(``session-<pk>@<CALENDAR_UID_DOMAIN>``, whatever address served the file) and its
+SEQUENCE follows ``Session.sequence``, so a calendar that subscribed once updates an
+event when organisers move it instead of adding a second one.
 """
 
 from __future__ import annotations
@@ -14,14 +14,14 @@ from datetime import UTC
 import icalendar
 from django.utils import timezone
 
-from gmc.links import absolute_url, site_host
+from gmc.links import absolute_url, calendar_uid
 from gmc.lists import join_list
 
 from .models import Session
 
 
 def session_uid(session: Session) -> str:
-    return f"session-{session.pk}@{site_host()}"
+    return calendar_uid(f"session-{session.pk}")
 
 
 def _event(session: Session) -> icalendar.Event:

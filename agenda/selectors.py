@@ -1,9 +1,11 @@
-"""Reads of the agenda shared by the pages, the calendar feeds and the tests.
+"""Reads of the agenda shared by the pages, the calendar feeds, the admin and the tests.
 
 The programme of an edition is read in a fixed number of queries (sessions with their
-rooms, then their speakers) whatever its size, and arranged and filtered in Python
-(``filter_programme``: see ``agenda.filters`` for why), so a filtered page costs the
-queries of the whole one, however many sessions match.
+rooms, then their speakers, and on the pages their recordings and materials) whatever
+its size, and arranged and filtered in Python (``filter_programme``: see
+``agenda.filters`` for why), so a filtered page costs the queries of the whole one,
+however many sessions match. Who may rate a session, and the figures of its feedback,
+are read here too.
 """
 
 from __future__ import annotations
@@ -13,13 +15,15 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname
 
 from gmc.models import Edition, User
+from gmc.permissions import is_organiser
 
 from .filters import ProgrammeFilter, fold, search_words, theme_key
-from .models import MAX_NESTING, Room, Session, SessionSpeaker, Speaker, Star
+from .models import MAX_NESTING, Feedback, Rating, Room, Session, SessionSpeaker, Speaker, Star
 
 
 def _with_speakers(sessions: QuerySet[Session]) -> QuerySet[Session]:
@@ -31,17 +35,25 @@ def _with_speakers(sessions: QuerySet[Session]) -> QuerySet[Session]:
     )
 
 
-def public_sessions(edition: Edition) -> list[Session]:
-    """The edition's public sessions, in time order, with rooms and speakers (2 queries)."""
-    return list(
-        _with_speakers(Session.objects.public().filter(edition=edition)).order_by(
-            "starts_at", "room__order", "title"
-        )
-    )
+def _with_media(sessions: QuerySet[Session]) -> QuerySet[Session]:
+    return sessions.prefetch_related("recordings", "materials")
+
+
+def public_sessions(edition: Edition, *, media: bool = False) -> list[Session]:
+    """The edition's public sessions, in time order, with rooms and speakers (2 queries),
+    and with ``media`` their recordings and materials (2 more)."""
+    sessions = _with_speakers(Session.objects.public().filter(edition=edition))
+    if media:
+        sessions = _with_media(sessions)
+    return list(sessions.order_by("starts_at", "room__order", "title"))
 
 
 def public_session(slug: str) -> Session | None:
-    sessions = _with_speakers(Session.objects.public().select_related("edition", "parent"))
+    """A public session with its edition, block, room, speakers, recordings and
+    materials."""
+    sessions = _with_media(
+        _with_speakers(Session.objects.public().select_related("edition", "parent"))
+    )
     return sessions.filter(slug=slug).first()
 
 
@@ -288,3 +300,167 @@ def is_online_attendee(user: User, edition: Edition) -> bool:
     from registration import selectors as registration_selectors
 
     return registration_selectors.is_online_attendee(user, edition)
+
+
+def is_confirmed_attendee(user: User, edition: Edition) -> bool:
+    """Whether the user holds a confirmed place in ``edition``: who may rate its
+    sessions."""
+    from registration import selectors as registration_selectors
+
+    return registration_selectors.is_confirmed_attendee(user, edition)
+
+
+# --- Recordings and materials ------------------------------------------------------------
+
+
+def may_see_registered_media(user: User, edition: Edition) -> bool:
+    """Whether ``user`` sees the recordings and materials organisers keep for the
+    edition's registered participants: someone registered for it (confirmed or waiting,
+    as ``registration.selectors.participants`` counts them) or an organiser."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if is_organiser(user, "agenda.view_session"):
+        return True
+    from registration import selectors as registration_selectors
+
+    return registration_selectors.is_participant(user, edition)
+
+
+# --- Feedback ----------------------------------------------------------------------------
+
+
+class FeedbackStatus:
+    """Where a person stands with rating a session (``feedback_state``)."""
+
+    NONE = "none"  # a break: nothing to rate
+    UPCOMING = "upcoming"  # the session has not ended
+    SIGN_IN = "sign_in"  # not signed in (the shared, cached page)
+    NOT_REGISTERED = "not_registered"  # no confirmed registration for the edition
+    OPEN = "open"  # may rate it
+    EDITABLE = "editable"  # rated it, may still change it
+    CLOSED = "closed"  # rated it; the week to change it is over
+
+
+@dataclass(frozen=True)
+class FeedbackState:
+    status: str
+    feedback: Feedback | None = None
+
+    @property
+    def may_give(self) -> bool:
+        return self.status in (FeedbackStatus.OPEN, FeedbackStatus.EDITABLE)
+
+
+def takes_feedback(session: Session) -> bool:
+    """Every session but a break can be rated."""
+    return session.kind != Session.Kind.BREAK
+
+
+def feedback_state(user: User, session: Session, now=None) -> FeedbackState:
+    """What ``user`` may do about rating ``session`` at ``now``. Rating opens when the
+    session ends, to people with a confirmed registration for its edition; a person's
+    feedback can be changed for ``EDIT_WINDOW`` after they first gave it, then is only
+    shown. Someone whose registration ended keeps seeing what they gave. Reads nothing
+    for a visitor who is not signed in."""
+    now = now or timezone.now()
+    if not takes_feedback(session):
+        return FeedbackState(FeedbackStatus.NONE)
+    if now < session.ends_at:
+        return FeedbackState(FeedbackStatus.UPCOMING)
+    if not getattr(user, "is_authenticated", False):
+        return FeedbackState(FeedbackStatus.SIGN_IN)
+    given = Feedback.objects.filter(session=session, author=user).first()
+    if given is not None and not given.is_editable(now):
+        return FeedbackState(FeedbackStatus.CLOSED, given)
+    if not is_confirmed_attendee(user, session.edition):
+        if given is not None:
+            return FeedbackState(FeedbackStatus.CLOSED, given)
+        return FeedbackState(FeedbackStatus.NOT_REGISTERED)
+    if given is not None:
+        return FeedbackState(FeedbackStatus.EDITABLE, given)
+    return FeedbackState(FeedbackStatus.OPEN)
+
+
+@dataclass(frozen=True)
+class FeedbackFigures:
+    """How many rated, the average (None when nobody did) and how many gave each
+    rating, from 1 to 5."""
+
+    count: int
+    average: float | None
+    distribution: tuple[int, ...]
+
+    @property
+    def bars(self) -> list[tuple[int, int]]:
+        """(rating, how many) from 5 down to 1, as a summary lists them."""
+        return [(rating, self.distribution[rating - 1]) for rating in range(5, 0, -1)]
+
+
+@dataclass(frozen=True)
+class SessionFeedback:
+    session: Session
+    figures: FeedbackFigures
+
+
+@dataclass(frozen=True)
+class KindFeedback:
+    kind: str
+    label: str
+    sessions: int
+    figures: FeedbackFigures
+
+
+def _figures_annotations() -> dict:
+    counts = {f"rating_{value}": Count("pk", filter=Q(rating=value)) for value in Rating.values}
+    return {"count": Count("pk"), "average": Avg("rating"), **counts}
+
+
+def _figures(row: dict) -> FeedbackFigures:
+    return FeedbackFigures(
+        count=row["count"],
+        average=float(row["average"]) if row["average"] is not None else None,
+        distribution=tuple(row[f"rating_{value}"] for value in Rating.values),
+    )
+
+
+def feedback_by_session(feedback: QuerySet[Feedback]) -> list[SessionFeedback]:
+    """The figures of each rated session among ``feedback`` (e.g. one edition's), in
+    the sessions' time order (2 queries). Names nobody."""
+    rows = {
+        row["session_id"]: row
+        for row in feedback.order_by().values("session_id").annotate(**_figures_annotations())
+    }
+    sessions = Session.objects.filter(pk__in=rows).select_related("edition", "parent")
+    return [
+        SessionFeedback(session, _figures(rows[session.pk]))
+        for session in sessions.order_by("starts_at", "title")
+    ]
+
+
+def feedback_by_kind(feedback: QuerySet[Feedback]) -> list[KindFeedback]:
+    """The figures of each kind of session among ``feedback``, in the order of the
+    kinds (1 query). Names nobody."""
+    rows = {
+        row["session__kind"]: row
+        for row in feedback.order_by()
+        .values("session__kind")
+        .annotate(sessions=Count("session", distinct=True), **_figures_annotations())
+    }
+    return [
+        KindFeedback(kind, str(label), rows[kind]["sessions"], _figures(rows[kind]))
+        for kind, label in Session.Kind.choices
+        if kind in rows
+    ]
+
+
+def feedback_of_session(session: Session) -> tuple[FeedbackFigures, list[str]]:
+    """The session's figures and its comments, for its summary and the speakers' copy:
+    the comments in alphabetical order, without author, date or rating, so that neither
+    their order nor anything beside them tells who wrote one (2 queries)."""
+    feedback = Feedback.objects.filter(session=session)
+    row = feedback.order_by().aggregate(**_figures_annotations())
+    comments = sorted(
+        (text.strip() for text in feedback.exclude(comment="").values_list("comment", flat=True)),
+        key=str.casefold,
+    )
+    return _figures(row), [text for text in comments if text]

@@ -1,6 +1,6 @@
 """Every write to the agenda besides the admin's own form saves (which go through
 ``changing_sessions`` all the same): revisions of published sessions, duplicating,
-shifting and publishing sessions, stars and private feed tokens."""
+shifting and publishing sessions, stars, private feed tokens and attendees' feedback."""
 
 from __future__ import annotations
 
@@ -22,8 +22,10 @@ from gmc.errors import RefusedMove
 from gmc.models import Edition, User
 from gmc.translation import texts_in_every_language
 
-from .models import CalendarFeed, Room, Session, SessionSpeaker, Speaker, Star
+from .models import CalendarFeed, Feedback, Room, Session, SessionSpeaker, Speaker, Star
+from .models.feedback import COMMENT_MAX_LENGTH
 from .notices import Placement, record_moves
+from .selectors import FeedbackStatus, feedback_state
 
 # A shift beyond a day is a new programme, not a last-minute change.
 MAX_SHIFT_MINUTES = 24 * 60
@@ -366,3 +368,70 @@ def reset_feed_token(user: User) -> CalendarFeed:
     feed.reset_at = timezone.now()
     feed.save(update_fields=["token", "reset_at"])
     return feed
+
+
+class FeedbackError(AgendaError):
+    """Feedback refused: the session has not ended, the person may not rate it, or the
+    week to change it is over."""
+
+    code = "agenda.feedback_refused"
+
+
+def give_feedback(
+    session_id: int, *, by: User, rating: int, comment: str = "", now=None
+) -> Feedback:
+    """``by``'s rating (1 to 5) and comment of a public session, as
+    ``selectors.feedback_state`` allows: the first time it creates their one row (its
+    ``created_at`` starts the week in which they may change it), later it changes that
+    row. Refused with FeedbackError before the session ends, for a break, for anyone
+    without a confirmed registration for the edition, and after the week. No side
+    effect beyond the row; repeating it (or two submissions at once) leaves one row, the
+    last values given."""
+    now = now or timezone.now()
+    comment = comment.strip()
+    if rating not in range(1, 6):
+        raise FeedbackError(_("Choose a rating from 1 to 5."), field="rating")
+    if len(comment) > COMMENT_MAX_LENGTH:
+        raise FeedbackError(
+            _("Keep the comment to %(max)d characters.") % {"max": COMMENT_MAX_LENGTH},
+            field="comment",
+        )
+    session = Session.objects.public().select_related("edition").get(pk=session_id)
+    with transaction.atomic():
+        state = feedback_state(by, session, now)
+        if not state.may_give:
+            raise FeedbackError(_refusal(state.status), code=f"agenda.feedback_{state.status}")
+        try:
+            with transaction.atomic():
+                return Feedback.objects.create(
+                    session=session,
+                    author=by,
+                    rating=rating,
+                    comment=comment,
+                    created_at=now,
+                    updated_at=now,
+                )
+        except IntegrityError:
+            pass  # given already, or a second submission raced this one: change it
+        given = Feedback.objects.select_for_update().get(session=session, author=by)
+        if not given.is_editable(now):
+            raise FeedbackError(_refusal(FeedbackStatus.CLOSED), code="agenda.feedback_closed")
+        if (given.rating, given.comment) != (rating, comment):
+            given.rating, given.comment, given.updated_at = rating, comment, now
+            given.save(update_fields=["rating", "comment", "updated_at"])
+        return given
+
+
+def _refusal(status: str) -> str:
+    return {
+        FeedbackStatus.NONE: _("Breaks are not rated."),
+        FeedbackStatus.UPCOMING: _("You can rate the session once it has ended."),
+        FeedbackStatus.SIGN_IN: _("Sign in to rate the session."),
+        FeedbackStatus.NOT_REGISTERED: _(
+            "Only people with a confirmed registration for this edition can rate its sessions."
+        ),
+        FeedbackStatus.CLOSED: _(
+            "Your feedback can no longer be changed: it could be changed for a week after "
+            "you first gave it."
+        ),
+    }[status]

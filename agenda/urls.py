@@ -16,6 +16,8 @@ urlpatterns = [
     path("agenda/session/<slug:slug>.ics", views.session_ics, name="session_ics"),
     path("agenda/session/<slug:slug>/star/", views.star, name="star"),
     path("agenda/session/<slug:slug>/unstar/", views.unstar, name="unstar"),
+    path("agenda/session/<slug:slug>/feedback/", views.session_feedback, name="feedback"),
+    path("agenda/material/<int:pk>/", views.material_download, name="material"),
     path("speakers/", views.speaker_list, name="speakers"),
     path("speakers/<slug:slug>/", views.speaker_detail, name="speaker"),
 ]

@@ -1,19 +1,23 @@
-"""Public programme pages, calendar files, and an attendee's own agenda.
+"""Public programme pages, calendar files, an attendee's own agenda, their feedback on
+a session, and the download of a session's materials.
 
 The public pages and calendar files come from the cache for visitors not signed in
 (``gmc.page_cache``: per language, address, zone asked for and zone remembered, and
 the programme's filters, each in one spelling: ``agenda.filters``);
 logged-in visitors get theirs rendered on each request, because it holds their stars,
-their stream links and a CSRF token that must never reach anyone else.
+their stream links, the recordings kept for registered participants, their feedback and
+a CSRF token that must never reach anyone else.
 """
 
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -25,10 +29,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from gmc.downloads import private_file_response
+from gmc.errors import refusal_on_form
 from gmc.languages import offered
 from gmc.links import absolute_url
 from gmc.models import Edition
-from gmc.page_cache import not_stored, public_page
+from gmc.page_cache import not_stored, public_page, valid_until
 from gmc.selectors import current_edition
 from gmc.timezones import (
     PARAMETER,
@@ -43,9 +49,9 @@ from gmc.timezones import (
 
 from . import filters, selectors, services
 from .filters import ProgrammeFilter
-from .forms import ProgrammeFilterForm, ZoneForm
+from .forms import FeedbackForm, ProgrammeFilterForm, ZoneForm
 from .ics import calendar_ics
-from .models import CalendarFeed, Session
+from .models import CalendarFeed, Material, Session
 
 
 def _zone_context(request: HttpRequest, choice: ZoneChoice) -> dict:
@@ -139,6 +145,7 @@ def _programme_body(
             # Of the whole programme, so the queries are the same whatever matches.
             starred=selectors.starred_ids(request.user, sessions),
             show_links=selectors.is_online_attendee(request.user, edition),
+            may_see_registered=selectors.may_see_registered_media(request.user, edition),
             next_url=request.get_full_path(),
             profile_zone=profile_zone(request.user),
         )
@@ -157,7 +164,7 @@ programme_page = public_page(
 
 def _programme_page(request: HttpRequest, edition: Edition) -> HttpResponse:
     choice = zone_choice(request, edition)
-    sessions = selectors.public_sessions(edition)
+    sessions = selectors.public_sessions(edition, media=True)
     programme = selectors.filter_programme(
         sessions, ProgrammeFilter.from_query(request.GET), choice.zone
     )
@@ -212,17 +219,26 @@ def edition_programme(request: HttpRequest, year: int) -> HttpResponse:
     return _programme_page(request, edition)
 
 
-@require_safe
-@remembers_zone
-@zone_page
-def session_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    session = selectors.public_session(slug)
-    if session is None:
-        raise Http404
+def _session_page(
+    request: HttpRequest,
+    session: Session,
+    *,
+    feedback_form: FeedbackForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The session's page, as ``request``'s visitor sees it: for someone not signed in
+    (the shared, cached copy) nothing of theirs, so no feedback form, and registered-only
+    recordings and materials only named; ``feedback_form`` is the form sent back with
+    its errors."""
     edition = session.edition
     choice = zone_choice(request, edition)
+    feedback = selectors.feedback_state(request.user, session)
+    if feedback_form is None and feedback.may_give:
+        given = feedback.feedback
+        initial = {"rating": given.rating, "comment": given.comment} if given else None
+        feedback_form = FeedbackForm(initial=initial)
     with timezone.override(choice.zone):
-        return render(
+        response = render(
             request,
             "agenda/session_detail.html",
             {
@@ -231,10 +247,85 @@ def session_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 "children": selectors.public_children(session),
                 "starred": bool(selectors.starred_ids(request.user, [session])),
                 "show_links": selectors.is_online_attendee(request.user, edition),
+                "feedback": feedback,
+                "feedback_form": feedback_form,
+                "may_see_registered": selectors.may_see_registered_media(request.user, edition),
                 "meta": {"title": session.display_title, "description": session.description},
                 **_zone_context(request, choice),
             },
+            status=status,
         )
+    if feedback.status == selectors.FeedbackStatus.UPCOMING:
+        # Once the session ends, the page invites feedback instead.
+        valid_until(response, session.ends_at)
+    return response
+
+
+@require_safe
+@remembers_zone
+@zone_page
+def session_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    session = selectors.public_session(slug)
+    if session is None:
+        raise Http404
+    return _session_page(request, session)
+
+
+@require_POST
+def session_feedback(request: HttpRequest, slug: str) -> HttpResponse:
+    """An attendee rates a session (or changes their rating): the form on the session's
+    page, which is shown again with what they typed when it is refused."""
+    if not request.user.is_authenticated:
+        return _login_then_session(request, slug)
+    session = selectors.public_session(slug)
+    if session is None:
+        raise Http404
+    form = FeedbackForm(request.POST)
+    if not ratelimit.consume(request, action="session_feedback", user=request.user):
+        form.is_valid()
+        form.add_error(
+            None,
+            _(
+                "You have sent feedback many times in a short while. Wait a minute, then "
+                "send it again."
+            ),
+        )
+        return _session_page(request, session, feedback_form=form, status=429)
+    if not form.is_valid():
+        return _session_page(request, session, feedback_form=form)
+    try:
+        services.give_feedback(
+            session.pk,
+            by=request.user,
+            rating=form.cleaned_data["rating"],
+            comment=form.cleaned_data["comment"],
+        )
+    except services.FeedbackError as error:
+        refusal_on_form(form, error)
+        return _session_page(request, session, feedback_form=form)
+    messages.success(request, _("Thank you: your feedback is saved."))
+    return HttpResponseRedirect(session.get_absolute_url() + "#feedback")
+
+
+@require_safe
+def material_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """A session's material file: to anyone when it is public, else only to people
+    registered for the edition and organisers (someone not signed in is asked to sign
+    in). Sent as a download, never shown by the browser, through the web server when
+    it serves the private files (``gmc.downloads``)."""
+    material = get_object_or_404(
+        Material.objects.select_related("session__edition").exclude(file=""),
+        pk=pk,
+        session__in=Session.objects.public(),
+    )
+    if not material.is_public:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not selectors.may_see_registered_media(request.user, material.session.edition):
+            raise PermissionDenied
+    return private_file_response(
+        material.file, filename=material.download_name, content_type=material.content_type
+    )
 
 
 def _ics_response(content: bytes, filename: str) -> HttpResponse:

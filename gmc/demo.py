@@ -156,7 +156,8 @@ EDITION_DEFAULTS = {
     "registration_closes_at": None,
     "declaration_deadline": None,
     "capacity": None,
-    # On record for 2025 only (its concept note); the other editions leave it empty.
+    # On record for 2025 only (its concept note); the other editions leave it empty. 2025's
+    # interpretation languages are sample values (see editions.toml).
     "working_language": "",
     "interpretation_languages": [],
     "contact_email": "",

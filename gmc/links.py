@@ -1,5 +1,6 @@
 """Absolute addresses of the portal, for what is read away from a request: emails,
-calendar files, QR codes, the sitemap, robots.txt and calendar feeds.
+calendar files, QR codes, the sitemap, robots.txt and calendar feeds; and the calendar
+events' UIDs, which name no address at all.
 
 ``SITE_URL`` is the one setting that names the public address (``make run`` derives it
 from ``PORT``; production refuses to start without it), so every absolute link is made
@@ -16,9 +17,11 @@ def site_url() -> str:
     return settings.SITE_URL.rstrip("/")
 
 
-def site_host() -> str:
-    """The portal's host name, for identifiers such as calendar UIDs."""
-    return urlsplit(settings.SITE_URL).hostname or "gmc.localhost"
+def calendar_uid(local_part: str) -> str:
+    """A calendar event's UID, ``<local_part>@<CALENDAR_UID_DOMAIN>``: the same whatever
+    address the site was reached by or is configured with, so a calendar app that holds
+    the event replaces it instead of adding a second one."""
+    return f"{local_part}@{settings.CALENDAR_UID_DOMAIN}"
 
 
 def absolute_url(path_or_url: str) -> str:

@@ -53,19 +53,30 @@ ORGANISER_PERMISSIONS: list[str] = [
     # entries are written by the actions themselves).
     "gmc.view_auditentry",
     # agenda: the programme. Organisers build and change it (duplicating a session needs
-    # add, shifting needs change); stars and private feeds belong to attendees.
+    # add, shifting needs change), with the sessions' recordings and materials; stars and
+    # private feeds belong to attendees. Feedback is read only: it is the attendees' words
+    # (superusers may delete one, e.g. at its author's request).
+    "agenda.add_material",
+    "agenda.add_recording",
     "agenda.add_room",
     "agenda.add_session",
     "agenda.add_sessionspeaker",
     "agenda.add_speaker",
+    "agenda.change_material",
+    "agenda.change_recording",
     "agenda.change_room",
     "agenda.change_session",
     "agenda.change_sessionspeaker",
     "agenda.change_speaker",
+    "agenda.delete_material",
+    "agenda.delete_recording",
     "agenda.delete_room",
     "agenda.delete_session",
     "agenda.delete_sessionspeaker",
     "agenda.delete_speaker",
+    "agenda.view_feedback",
+    "agenda.view_material",
+    "agenda.view_recording",
     "agenda.view_room",
     "agenda.view_session",
     "agenda.view_sessionspeaker",

@@ -58,6 +58,18 @@ def edition_for_page(year: int, *, include_unpublished: bool = False) -> Edition
     return editions.annotate(has_programme=has_programme).filter(year=year).first()
 
 
+def recorded_sessions(edition: Edition) -> list:
+    """The edition's public sessions that have a recording, in time order, each with
+    its recordings (2 queries; the relations are named, not imported)."""
+    return list(
+        edition.sessions.public()
+        .filter(recordings__isnull=False)
+        .distinct()
+        .prefetch_related("recordings")
+        .order_by("starts_at", "title")
+    )
+
+
 def public_publications() -> QuerySet[Publication]:
     """Publications of published editions, newest edition first."""
     return Publication.objects.public().select_related("edition")

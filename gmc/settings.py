@@ -56,6 +56,11 @@ if PRODUCTION and not SITE_URL.startswith("https://"):
         "Production settings (DEBUG=0) need SITE_URL to be the portal's https address, "
         f"e.g. https://gmc.example.org (got {SITE_URL!r})."
     )
+# The right-hand side of every calendar event's UID (session-3@gmc-portal): a name of
+# the portal's own, not its address, so that an event keeps its UID whichever address
+# served the file (a new domain, a second host name, a staging copy), and a calendar
+# app updates it instead of adding a second one.
+CALENDAR_UID_DOMAIN = env.str("CALENDAR_UID_DOMAIN", default="gmc-portal")
 
 # --- Applications -------------------------------------------------------------------
 INSTALLED_APPS = [
@@ -263,6 +268,10 @@ ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default="
 ACCOUNT_RATE_LIMITS = {
     # 10 a minute from one address, 5 in 5 minutes for one account from one address.
     "login_failed": "10/m/ip,5/300s/key",
+    # The portal's own: feedback on sessions (agenda.views.session_feedback), counted
+    # like allauth's. An attendee rates a day's sessions in a few minutes; a script
+    # posting in a loop is stopped at 10 a minute and 60 an hour.
+    "session_feedback": "10/m/user,60/h/user",
 }
 LOGIN_URL = "account_login"
 # Every allauth email is queued in the outbox (registration/accounts/adapters.py), never
@@ -385,6 +394,9 @@ DECLARATION_MAX_FILE_MB = env.int("DECLARATION_MAX_FILE_MB", default=20)
 DECLARATION_MAX_SUBMISSION_MB = env.int("DECLARATION_MAX_SUBMISSION_MB", default=100)
 DECLARATION_MAX_FILES = env.int("DECLARATION_MAX_FILES", default=10)
 DECLARATION_X_ACCEL_PREFIX = env.str("DECLARATION_X_ACCEL_PREFIX", default="")
+# Session materials organisers upload (slides): the limit of one file, in megabytes.
+# They are private uploads too, sent through the same X-Accel-Redirect when it is set.
+AGENDA_MATERIAL_MAX_FILE_MB = env.int("AGENDA_MATERIAL_MAX_FILE_MB", default=50)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -3,7 +3,7 @@ and messages to participants."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django import forms
 from django.conf import settings
@@ -89,7 +89,10 @@ class ReminderRuleForm(forms.ModelForm):
     kind = forms.ChoiceField(label=_("email"), choices=reminders.reminder_kind_choices)
     offset = OffsetField(
         label=_("how long before"),
-        help_text=_("Before the event chosen above: the start, or the deadline."),
+        help_text=_(
+            "Before the event chosen above: the start, the deadline, or the end of each day "
+            "(midnight, the event's time)."
+        ),
     )
 
     class Meta:
@@ -167,6 +170,12 @@ class ReminderRuleAdmin(AutocompletePlaceholders, AuditedAdmin, admin.ModelAdmin
             return "—"
         if obj.event == ReminderRule.Event.SESSION_STARTS:
             return _("before each starred session")
+        if obj.event == ReminderRule.Event.DAY_ENDS:
+            evening = (datetime.min + (timedelta(days=1) - obj.offset)).time()
+            return _(
+                "each day of the programme at %(time)s, or once its last session ends if "
+                "that is later"
+            ) % {"time": formats.time_format(evening, "TIME_FORMAT")}
         moment = reminders.next_moment(obj)
         if moment is None:
             return _("the event has no date yet")

@@ -22,6 +22,10 @@ from gmc import email_kinds
 from gmc.models import OrganisationType
 from gmc.outbox_hooks import Wording
 
+# The email that invites confirmed attendees to rate the sessions of a day
+# (mailings.reminders): the one kind the "day ends" event sends, and that event only.
+FEEDBACK_KIND = "reminders.feedback"
+
 
 class EmailCategory(models.TextChoices):
     """What kind of email a message is. Transactional emails (confirmations, receipts,
@@ -36,7 +40,9 @@ class ReminderRule(models.Model):
     """“Write to <audience> <offset> before <event> of <edition>, with <kind>.”
 
     Read by ``mailings.reminders.send_due``; nothing here changes state. An occurrence is one
-    moment of the event (one per starred session for session reminders).
+    moment of the event (one per starred session for session reminders, one per day of
+    the programme for feedback invitations, sent in the evening of that day: ``offset``
+    before its midnight, or once its last session has ended if that is later).
     """
 
     class Event(models.TextChoices):
@@ -44,6 +50,7 @@ class ReminderRule(models.Model):
         DECLARATION_CLOSES = "declaration_closes", _("Declaration input closes")
         CONFERENCE_STARTS = "conference_starts", _("The conference starts")
         SESSION_STARTS = "session_starts", _("A starred session starts")
+        DAY_ENDS = "day_ends", _("A day of the conference ends (feedback on its sessions)")
 
     class Audience(models.TextChoices):
         NOT_REGISTERED = "not_registered", _("Verified accounts not registered for the edition")
@@ -135,8 +142,24 @@ class ReminderRule(models.Model):
             errors.setdefault("audience", []).append(
                 _("Session reminders go to the people who starred the session, and only they do.")
             )
+        day_event = self.event == self.Event.DAY_ENDS
+        if day_event and self.audience != self.Audience.CONFIRMED:
+            errors.setdefault("audience", []).append(
+                _("Feedback invitations go to confirmed attendees: only they can rate sessions.")
+            )
         if self.kind and self.kind not in reminder_kinds:
             errors.setdefault("kind", []).append(_("Choose one of the reminder emails."))
+        elif self.kind and day_event != (self.kind == FEEDBACK_KIND):
+            errors.setdefault("kind", []).append(
+                _("The feedback invitation lists a day's sessions: it goes with that event alone.")
+            )
+        if day_event and self.offset is not None and self.offset >= timedelta(days=1):
+            errors.setdefault("offset", []).append(
+                _(
+                    "A feedback invitation goes out on the day itself: less than 24 hours "
+                    "before its end."
+                )
+            )
         if bool(self.subject.strip()) != bool(self.text.strip()):
             errors.setdefault("text" if self.subject.strip() else "subject", []).append(
                 _("Write both an own subject and an own text, or leave both empty.")

@@ -10,6 +10,13 @@ Each recipient's email has the outbox key (rule, occurrence, recipient), so a se
 run, a second scheduler or a catch-up run never sends it twice. On PostgreSQL the job
 also holds a transaction-level advisory lock, so only one run works at a time.
 
+Feedback invitations (the "day ends" event) have one occurrence per day of the
+programme, a calendar date in the edition's zone with public sessions other than breaks:
+due ``offset`` before that day's midnight, or when its last session ends if that is
+later, so every session the email lists can be rated. Their key names the edition and
+the day instead of the rule: one invitation per person and day, whatever the rules.
+People who already rated every session of the day are left out.
+
 In production run exactly one beat process (the Procfile's ``beat``: ``celery -A gmc
 beat``, scaled to one instance, never ``worker --beat``). Should a second one start by
 mistake (a deploy overlapping the old release), its runs find the lock taken and do
@@ -19,14 +26,15 @@ nothing, and any run that slips past it finds the keys already written.
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import connection, models, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -35,13 +43,14 @@ from django.utils.translation import ngettext
 from agenda.models import Session, Star
 from declarations import selectors as declaration_selectors
 from gmc import email_kinds, outbox
+from gmc.dates import day_with_times
 from gmc.links import absolute_url
 from gmc.models import User
 from gmc.timezones import parse_zone, zone_label
 from registration import selectors as registration_selectors
 
 from . import preferences
-from .models import EmailCategory, ReminderRule
+from .models import FEEDBACK_KIND, EmailCategory, ReminderRule
 
 logger = logging.getLogger(__name__)
 
@@ -97,12 +106,45 @@ REMINDERS = [
         "Opening ceremony",
     ),
 ]
+# The evening of each day of the programme: its own context (the day's sessions).
+FEEDBACK_INVITATION = email_kinds.EmailKind(
+    FEEDBACK_KIND,
+    _("Invitation to rate the day's sessions"),
+    {
+        "name": _("The person's name"),
+        "edition_title": _("The edition's title"),
+        "day": _("The day of the conference, e.g. “Wednesday 3 December 2025”"),
+        "sessions": _(
+            "The day's sessions: a list of items with “title”, “when” (in the person's "
+            "time zone when known) and “url” (the session's page, where it is rated)"
+        ),
+        "zone": _("The name of the time zone the sessions' times are written in"),
+        "programme_url": _("Link to the edition's programme"),
+        "contact_email": _("The secretariat's address"),
+    },
+    {
+        "name": "Amina Otieno",
+        "edition_title": "Global MOOC and Online Education Conference 2025",
+        "day": "Wednesday 3 December 2025",
+        "sessions": [
+            {
+                "title": "Opening ceremony",
+                "when": "Wednesday 3 December 2025, 09:20\N{EN DASH}12:30",
+                "url": "https://gmc.example.org/agenda/session/2025-opening-ceremony/#feedback",
+            }
+        ],
+        "zone": "Mexico City time (UTC-6)",
+        "programme_url": "https://gmc.example.org/agenda/2025/",
+        "contact_email": "secretariat@example.org",
+    },
+    EmailCategory.REMINDERS,
+)
 REMINDER_KINDS = [kind.key for kind in REMINDERS]
-email_kinds.register(*REMINDERS)
+email_kinds.register(*REMINDERS, FEEDBACK_INVITATION)
 
 
 def reminder_kind_choices() -> list[tuple[str, str]]:
-    return [(kind.key, kind.label) for kind in REMINDERS]
+    return [(kind.key, kind.label) for kind in [*REMINDERS, FEEDBACK_INVITATION]]
 
 
 def _action_path(occurrence: Occurrence) -> str:
@@ -149,6 +191,46 @@ class ReminderContexts:
         return {"name": person.display_name, **self._shared, **self._written[wanted]}
 
 
+class FeedbackContexts:
+    """The context of each person's invitation to rate a day's sessions: the sessions'
+    times in their zone (their profile's, else the event's) and their language, written
+    once per (language, zone) of a run."""
+
+    def __init__(self, occurrence: Occurrence):
+        self.occurrence = occurrence
+        edition = occurrence.rule.edition
+        self._shared = {
+            "programme_url": absolute_url(reverse("agenda:edition", args=[edition.year])),
+            "contact_email": edition.contact_email,
+        }
+        self._written: dict[tuple[str, str], dict] = {}
+
+    def for_person(self, person: User) -> dict:
+        edition = self.occurrence.rule.edition
+        zone = parse_zone(person.time_zone) or edition.tz
+        language = person.language or settings.LANGUAGE_CODE
+        wanted = (language, zone.key)
+        if wanted not in self._written:
+            with translation.override(language):
+                sessions = self.occurrence.sessions
+                self._written[wanted] = {
+                    "edition_title": edition.title,
+                    "day": formats.date_format(self.occurrence.day, "WEEKDAY_DATE_FORMAT"),
+                    "sessions": [
+                        {
+                            "title": session.display_title,
+                            "when": day_with_times(
+                                session.starts_at.astimezone(zone), session.ends_at
+                            ),
+                            "url": absolute_url(session.get_absolute_url()) + "#feedback",
+                        }
+                        for session in sessions
+                    ],
+                    "zone": zone_label(zone, sessions[0].starts_at),
+                }
+        return {"name": person.display_name, **self._shared, **self._written[wanted]}
+
+
 # --- the job ---
 
 # pg_try_advisory_xact_lock key of the reminder job: any fixed 64-bit number of our own.
@@ -157,15 +239,22 @@ ADVISORY_LOCK_KEY = 7_204_117_001
 
 @dataclass(frozen=True)
 class Occurrence:
-    """One moment a rule fires: the event time, and the session for session rules."""
+    """One moment a rule fires: the event time, and the session for session rules; for
+    feedback invitations the day (its midnight is the event) and its sessions."""
 
     rule: ReminderRule
     event_at: datetime
     session: Session | None = None
+    day: date | None = None
+    sessions: tuple[Session, ...] = ()
 
     @property
     def moment(self) -> datetime:
-        return self.event_at - self.rule.offset
+        moment = self.event_at - self.rule.offset
+        if self.sessions:
+            # Not before the day's last session ends: every session listed can be rated.
+            moment = max(moment, *(session.ends_at for session in self.sessions))
+        return moment
 
     @property
     def key_part(self) -> str:
@@ -173,6 +262,14 @@ class Occurrence:
         # out is a new occurrence, reminded again at its new time.
         stamp = self.event_at.astimezone(ZoneInfo("UTC")).isoformat()
         return f"session:{self.session.pk}@{stamp}" if self.session else stamp
+
+    def key_for(self, person: User) -> str:
+        """The outbox key of ``person``'s email. A feedback invitation's names the edition
+        and the day, not the rule: one per person and day, whatever rules there are."""
+        rule = self.rule
+        if self.day is not None:
+            return f"{rule.kind}|gmc.edition:{rule.edition_id}|day:{self.day}|user:{person.pk}"
+        return f"{rule.kind}|gmc.reminderrule:{rule.pk}|{self.key_part}|user:{person.pk}"
 
 
 def grace() -> timedelta:
@@ -223,17 +320,47 @@ def offset_in_words(offset: timedelta) -> str:
 
 
 def next_moment(rule: ReminderRule) -> datetime | None:
-    """When an edition-level rule fires (for the admin); None for session rules."""
+    """When an edition-level rule fires (for the admin); None for session and day
+    rules."""
     event_at = event_time(rule)
     return event_at - rule.offset if event_at else None
 
 
+def _due_days(rule: ReminderRule, now: datetime, window: timedelta) -> list[Occurrence]:
+    """The days of the rule's edition whose feedback invitation is due at ``now`` (one
+    query: the public sessions, breaks aside, starting in the days around now)."""
+    zone = rule.edition.tz
+    sessions = (
+        Session.objects.public()
+        .filter(
+            edition_id=rule.edition_id,
+            starts_at__gte=now - timedelta(days=3),
+            starts_at__lte=now + timedelta(days=1),
+        )
+        .exclude(kind=Session.Kind.BREAK)
+        .order_by("starts_at", "title")
+    )
+    days: dict[date, list[Session]] = defaultdict(list)
+    for session in sessions:
+        days[session.starts_at.astimezone(zone).date()].append(session)
+    due = []
+    for day, listed in sorted(days.items()):
+        midnight = datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)
+        occurrence = Occurrence(rule, midnight, day=day, sessions=tuple(listed))
+        if occurrence.moment <= now < occurrence.moment + window:
+            due.append(occurrence)
+    return due
+
+
 def due_occurrences(rules: list[ReminderRule], now: datetime) -> list[Occurrence]:
-    """The occurrences of ``rules`` due at ``now``: one query per session rule, none for
-    the others (their events are read from the rule's edition)."""
+    """The occurrences of ``rules`` due at ``now``: one query per session or day rule,
+    none for the others (their events are read from the rule's edition)."""
     window = grace()
     due = []
     for rule in rules:
+        if rule.event == ReminderRule.Event.DAY_ENDS:
+            due.extend(_due_days(rule, now, window))
+            continue
         if rule.event == ReminderRule.Event.SESSION_STARTS:
             # moment <= now < moment + grace, with moment = starts_at - offset.
             sessions = Session.objects.filter(
@@ -283,6 +410,12 @@ def recipients(occurrence: Occurrence) -> models.QuerySet[User]:
         )
     else:
         return User.objects.none()
+    if occurrence.sessions:
+        # Nobody is asked again about a day whose every session they rated.
+        listed = [session.pk for session in occurrence.sessions]
+        people = people.annotate(
+            rated=Count("session_feedback", filter=Q(session_feedback__session__in=listed))
+        ).exclude(rated=len(listed))
     verified = EmailAddress.objects.filter(
         user=OuterRef("pk"), email__iexact=OuterRef("email"), verified=True
     )
@@ -302,14 +435,14 @@ def queue_occurrence(occurrence: Occurrence) -> int:
     """Queue the occurrence's email to each recipient who does not have it yet, in a
     fixed number of queries. Returns how many were queued. Safe to repeat."""
     rule = occurrence.rule
-    contexts = ReminderContexts(occurrence)
+    contexts = FeedbackContexts(occurrence) if occurrence.day else ReminderContexts(occurrence)
     # The rule's own wording travels with each message and is rendered when it is sent
     # (gmc.outbox.render), like a template of the email.
     own = rule_wording(rule)
     own_wording = {"wording": own} if own else {}
     messages = [
         outbox.Outgoing(
-            key=f"{rule.kind}|gmc.reminderrule:{rule.pk}|{occurrence.key_part}|user:{person.pk}",
+            key=occurrence.key_for(person),
             to=person,
             context={**contexts.for_person(person), **own_wording},
         )

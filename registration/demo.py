@@ -11,6 +11,9 @@ try the journey. Rows are written directly, not through the services, so loading
 demo sends no email. Every row is updated or created by a natural key: loading twice
 on the same day changes nothing.
 
+The 2025 edition, which is over, has a few of the same sample people as confirmed
+attendees checked in on its second day: they rated some of its sessions (agenda/demo.py).
+
 The people's names and the extra questions are in registration/demo_data/*.toml.
 """
 

@@ -88,6 +88,14 @@ def is_participant(user: User, edition: Edition | int) -> bool:
     return Registration.objects.for_edition(edition).active().filter(attendee=user).exists()
 
 
+def is_confirmed_attendee(user: User | None, edition: Edition | int) -> bool:
+    """Whether ``user`` holds a confirmed place in the edition (checked in or not), as
+    ``confirmed_attendees`` counts them: who may rate its sessions."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return Registration.objects.for_edition(edition).confirmed().filter(attendee=user).exists()
+
+
 def is_online_attendee(user: User | None, edition: Edition | int) -> bool:
     """Whether ``user`` takes part in the edition online (online attendees are never
     waiting: they are confirmed at once)."""

@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from agenda.models import Session
-from gmc.links import absolute_url, site_host
+from gmc.links import absolute_url, calendar_uid
 from gmc.models import Edition
 
 from .models import Registration
@@ -64,8 +64,9 @@ def edition_address(edition: Edition) -> str:
 
 
 def event_uid(edition: Edition) -> str:
-    """Stable across downloads, so a calendar updates the event instead of doubling it."""
-    return f"gmc-edition-{edition.year}@{site_host()}"
+    """Stable across downloads and addresses, so a calendar updates the event instead of
+    doubling it."""
+    return calendar_uid(f"gmc-edition-{edition.year}")
 
 
 def event_span(edition: Edition) -> tuple[datetime, datetime] | None:

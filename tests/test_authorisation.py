@@ -37,7 +37,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.exceptions import Resolver404
 from django.utils import timezone
 
-from agenda.models import CalendarFeed, Star
+from agenda.models import CalendarFeed, Feedback, Material, Star, Visibility
 from declarations.models import Attachment, Submission
 from documents.models import BadgePrint, CertificateDesign, Document
 from gmc import audit
@@ -165,6 +165,11 @@ TABLE: dict[str, tuple] = {
     "agenda:session_ics": PUBLIC,
     "agenda:star": POST_ONLY,
     "agenda:unstar": POST_ONLY,
+    "agenda:feedback": POST_ONLY,
+    # A session's material file: anyone's when public; else registered people's and
+    # organisers' (a signed-in person registered for no edition would get 403).
+    "agenda:material": PUBLIC,
+    "agenda:material@registered": (LOGIN, 200, 200, 200, 200),
     "agenda:speakers": PUBLIC,
     "agenda:speaker": PUBLIC,
     # Declaration input: the call's page is public; the form shows to participants.
@@ -235,6 +240,11 @@ TABLE: dict[str, tuple] = {
     # The sample certificate an organiser sees before issuing (nothing is issued).
     "admin:documents_attendedregistration_sample": STAFF,
     "admin:registration_registration_badges": STAFF,
+    # Session feedback: the summaries (naming nobody) and the export of the list.
+    "admin:agenda_feedback_summary": STAFF,
+    "admin:agenda_feedback_summary_export": STAFF,
+    "admin:agenda_feedback_session": STAFF,
+    "admin:agenda_feedback_export": STAFF,
     # An organiser-edited email, with sample data, in its own frame.
     "admin:mailings_emailtemplate_preview": STAFF,
     "admin:auth_user_password_change": (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, 200),
@@ -277,6 +287,8 @@ ADMIN_MODELS: dict[str, tuple[str, str]] = {
     "agenda.room": ("vacd", "vacd"),
     "agenda.speaker": ("vacd", "vacd"),
     "agenda.session": ("vacd", "vacd"),
+    # Attendees' words: read by organisers, deleted only by superusers, changed by nobody.
+    "agenda.feedback": ("v", "vd"),
     "declarations.call": ("vac", "vacd"),
     "declarations.tag": ("vacd", "vacd"),
     "declarations.submission": ("vc", "vc"),
@@ -407,6 +419,13 @@ REFUSED_POSTS: dict[str, Refusal] = {
     ),
     "agenda:star": Refusal({"anonymous": LOGIN}, lambda w: Star.objects.count()),
     "agenda:unstar": Refusal({"anonymous": LOGIN}, lambda w: Star.objects.count()),
+    # The session has not ended: nobody's rating is taken yet, and organisers who did not
+    # register never rate.
+    "agenda:feedback": Refusal(
+        {"anonymous": LOGIN, "attendee": 200, "organiser": 200, "superuser": 200},
+        lambda w: list(Feedback.objects.values_list("pk", "rating")),
+        {"rating": "1", "comment": "Changed"},
+    ),
     "agenda:feed_reset": Refusal(
         {"anonymous": LOGIN},
         lambda w: list(CalendarFeed.objects.values_list("token", flat=True)),
@@ -525,6 +544,16 @@ def world(db, private_storage) -> World:
     session = SessionFactory(edition=edition, room=RoomFactory(edition=edition))
     speaker = SessionSpeakerFactory(session=session).speaker
     Star.objects.create(user=attendee, session=session)
+    feedback = Feedback.objects.create(session=session, author=other, rating=4)
+    materials = {
+        visibility: Material.objects.create(
+            session=session,
+            title=f"Slides ({visibility})",
+            file=default_storage.save(f"materials/{visibility}.pdf", ContentFile(PDF)),
+            visibility=visibility,
+        )
+        for visibility in Visibility.values
+    }
     feed = CalendarFeed.objects.create(user=attendee)
     certificate = Document.objects.create(
         kind="certificate",
@@ -566,6 +595,7 @@ def world(db, private_storage) -> World:
         "draft": NewsArticleFactory(edition=edition, status="draft"),
         "session": session,
         "speaker": speaker,
+        "materials": materials,
         "feed": feed,
         "broadcast": broadcast,
         "certificate": certificate,
@@ -606,6 +636,7 @@ def world(db, private_storage) -> World:
             "registration.registration": registration,
             "agenda.session": session,
             "agenda.speaker": speaker,
+            "agenda.feedback": feedback,
             "declarations.call": call,
             "declarations.tag": TagFactory(),
             "declarations.submission": submission,
@@ -649,6 +680,11 @@ def arguments(key: str, w: World) -> dict:
         "agenda:session_ics": lambda: {"slug": o["session"].slug},
         "agenda:star": lambda: {"slug": o["session"].slug},
         "agenda:unstar": lambda: {"slug": o["session"].slug},
+        "agenda:feedback": lambda: {"slug": o["session"].slug},
+        "agenda:material": lambda: {"pk": o["materials"]["public"].pk},
+        "agenda:material@registered": lambda: {"pk": o["materials"]["registered"].pk},
+        "admin:agenda_feedback_summary_export": lambda: {"by": "session"},
+        "admin:agenda_feedback_session": lambda: {"session_id": o["session"].pk},
         "agenda:speaker": lambda: {"slug": o["speaker"].slug},
         "declarations:attachment": lambda: {"pk": o["attachment"].pk},
         "declarations:attachment_remove": lambda: {"pk": o["attachment"].pk},

@@ -142,6 +142,7 @@ def edition_detail(request: HttpRequest, year: int) -> HttpResponse:
         "gmc/edition_detail.html",
         {
             "edition": edition,
+            "recorded_sessions": selectors.recorded_sessions(edition),
             "meta": page_meta(edition.title, edition.theme or edition.summary),
         },
     )

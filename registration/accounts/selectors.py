@@ -7,7 +7,7 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
-from agenda.models import Speaker
+from agenda.models import Feedback, Speaker
 from gmc import audit
 from gmc.models import OutboxMessage, User
 from registration.models import Registration
@@ -44,8 +44,9 @@ def registration_history(user: User) -> list[dict[str, Any]]:
 def account_data(user: User) -> dict[str, Any]:
     """A JSON-ready dict of the person's account, profile, email addresses,
     registrations (with answers to the organisers' questions) and the history of what
-    organisers changed in them, the emails the portal sent them, and what other apps
-    add through ``collect_account_data``. Only rows that belong to ``user`` are read."""
+    organisers changed in them, their feedback on sessions, the emails the portal sent
+    them, and what other apps add through ``collect_account_data``. Only rows that
+    belong to ``user`` are read."""
     data: dict[str, Any] = {
         "exported_at": timezone.now().isoformat(),
         "account": {
@@ -103,6 +104,19 @@ def account_data(user: User) -> dict[str, Any]:
         "speaker_of_the_programme": list(
             Speaker.objects.filter(account=user).order_by("pk").values_list("name", flat=True)
         ),
+        "session_feedback": [
+            {
+                "session": feedback.session.display_title,
+                "edition_year": feedback.session.edition.year,
+                "rating": feedback.rating,
+                "comment": feedback.comment,
+                "given_at": _iso(feedback.created_at),
+                "changed_at": _iso(feedback.updated_at),
+            }
+            for feedback in Feedback.objects.filter(author=user)
+            .select_related("session__edition")
+            .order_by("created_at", "pk")
+        ],
         "emails_sent": [
             {
                 "kind": message.kind,

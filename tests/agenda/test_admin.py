@@ -40,6 +40,10 @@ def form_data(edition, room=None, start=(0, "10:00"), end=(0, "11:00"), **extra)
         "session_speakers-INITIAL_FORMS": "0",
         "children-TOTAL_FORMS": "0",
         "children-INITIAL_FORMS": "0",
+        "recordings-TOTAL_FORMS": "0",
+        "recordings-INITIAL_FORMS": "0",
+        "materials-TOTAL_FORMS": "0",
+        "materials-INITIAL_FORMS": "0",
     }
     data.update(extra)
     return data

@@ -75,6 +75,10 @@ def block_data(block, **extra):
         "session_speakers-INITIAL_FORMS": "0",
         "children-TOTAL_FORMS": "0",
         "children-INITIAL_FORMS": "0",
+        "recordings-TOTAL_FORMS": "0",
+        "recordings-INITIAL_FORMS": "0",
+        "materials-TOTAL_FORMS": "0",
+        "materials-INITIAL_FORMS": "0",
     }
     data.update(extra)
     return data

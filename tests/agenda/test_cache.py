@@ -64,6 +64,10 @@ def test_organiser_edit_shows_at_the_next_request(client, organiser, edition):
             "session_speakers-INITIAL_FORMS": "0",
             "children-TOTAL_FORMS": "0",
             "children-INITIAL_FORMS": "0",
+            "recordings-TOTAL_FORMS": "0",
+            "recordings-INITIAL_FORMS": "0",
+            "materials-TOTAL_FORMS": "0",
+            "materials-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302

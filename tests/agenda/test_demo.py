@@ -185,3 +185,46 @@ def test_the_2025_programme_can_be_filtered_and_searched_in_its_languages(client
     themes = re.search(r'<select name="theme".*?</select>', html, re.S).group(0)
     assert "Ética, gobernanza y confianza" in themes
     assert 'value="ethics-governance-and-trust-in-ai-empowered-education"' in themes
+
+
+def test_2025_has_sample_recordings_slides_and_feedback_from_its_attendees(client, demo):
+    """What the 2025 sessions left behind: each a sample, each by the rules organisers and
+    attendees are held to."""
+    from agenda.models import Feedback, Material, Recording
+    from registration.models import Registration
+
+    opening = Session.objects.get(slug="2025-opening-ceremony")
+    languages = set(opening.recordings.values_list("language", flat=True))
+    assert languages == {"en", "es", "zh-hans"}
+    for recording in Recording.objects.select_related("session__edition"):
+        recording.full_clean()
+        assert recording.url.startswith("https://video.example.org/sample/")
+    assert Recording.objects.filter(visibility="registered").exists()
+    slides = Material.objects.get()
+    assert slides.title.startswith("Sample") and slides.file.read().startswith(b"%PDF-1.4")
+    feedback = Feedback.objects.select_related("session")
+    assert feedback.count() >= 8
+    for item in feedback:
+        assert item.session.edition.year == 2025 and item.created_at > item.session.ends_at
+        assert Registration.objects.filter(
+            edition=item.session.edition, attendee=item.author, status="confirmed"
+        ).exists()
+    page = client.get(opening.get_absolute_url()).content.decode()
+    assert "https://video.example.org/sample/gmc-2025-opening-ceremony-en" in page
+    assert "gmc-2025-opening-ceremony-zh" not in page
+    edition_page = client.get("/editions/2025/").content.decode()
+    assert 'id="recordings"' in edition_page
+    assert "/agenda/session/2025-plenary-3/#recordings" in edition_page
+    # Loading again changes nothing, and keeps the one slides file.
+    before = (
+        sorted(Feedback.objects.values_list("session__slug", "author__email", "rating")),
+        sorted(Recording.objects.values_list("session__slug", "language", "url")),
+        slides.file.name,
+    )
+    call_command("load_demo", stdout=io.StringIO())
+    after = (
+        sorted(Feedback.objects.values_list("session__slug", "author__email", "rating")),
+        sorted(Recording.objects.values_list("session__slug", "language", "url")),
+        Material.objects.get().file.name,
+    )
+    assert after == before

@@ -22,7 +22,7 @@ def test_2025_feed_has_one_event_per_published_session_in_utc(client, demo):
     published = Session.objects.filter(edition__year=2025, is_published=True)
     assert len(events) == published.count() == 17
     opening = Session.objects.get(slug="2025-opening-ceremony")
-    event = events[f"session-{opening.pk}@127.0.0.1"]
+    event = events[f"session-{opening.pk}@gmc-portal"]
     start = event["DTSTART"].dt
     assert start == datetime(2025, 12, 3, 15, 20, tzinfo=UTC)
     assert start.utcoffset().total_seconds() == 0
@@ -69,12 +69,51 @@ def test_uid_is_stable_and_sequence_increases_after_an_edit(client, organiser, e
             "session_speakers-INITIAL_FORMS": "0",
             "children-TOTAL_FORMS": "0",
             "children-INITIAL_FORMS": "0",
+            "recordings-TOTAL_FORMS": "0",
+            "recordings-INITIAL_FORMS": "0",
+            "materials-TOTAL_FORMS": "0",
+            "materials-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     client.logout()
     second = parse(client.get(url).content).walk("VEVENT")[0]
-    assert str(second["UID"]) == str(first["UID"]) == f"session-{session.pk}@127.0.0.1"
+    assert str(second["UID"]) == str(first["UID"]) == f"session-{session.pk}@gmc-portal"
     assert int(second["SEQUENCE"]) == 1
     assert str(second["SUMMARY"]) == "Renamed panel"
     assert second["DTSTART"].dt == local(edition, 0, 10, 30).astimezone(UTC)
+
+
+def uids(content: bytes) -> list[str]:
+    return sorted(str(event["UID"]) for event in parse(content).walk("VEVENT"))
+
+
+def test_uids_do_not_depend_on_the_host_the_site_was_reached_by(client, edition, settings):
+    session = SessionFactory(edition=edition)
+    # Rendered for each request: a cached copy would hide what the request changes.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    for url in (f"/agenda/session/{session.slug}.ics", f"/agenda/{edition.year}.ics"):
+        by_address = client.get(url, HTTP_HOST="127.0.0.1").content
+        by_name = client.get(url, HTTP_HOST="localhost").content
+        assert uids(by_address) == uids(by_name) == [f"session-{session.pk}@gmc-portal"]
+
+
+def test_uids_stay_when_the_site_moves_to_another_address(client, edition, settings):
+    session = SessionFactory(edition=edition)
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    url = f"/agenda/session/{session.slug}.ics"
+    settings.SITE_URL = "https://gmc.example.org"
+    before = parse(client.get(url).content).walk("VEVENT")[0]
+    settings.SITE_URL = "https://conference.example.net"
+    after = parse(client.get(url).content).walk("VEVENT")[0]
+    # The links follow the address; the identity does not.
+    assert str(before["URL"]).startswith("https://gmc.example.org/")
+    assert str(after["URL"]).startswith("https://conference.example.net/")
+    assert str(before["UID"]) == str(after["UID"]) == f"session-{session.pk}@gmc-portal"
+
+
+def test_the_uid_domain_is_a_setting(client, edition, settings):
+    session = SessionFactory(edition=edition)
+    settings.CALENDAR_UID_DOMAIN = "calendar.gmc.example.org"
+    event = parse(client.get(f"/agenda/session/{session.slug}.ics").content).walk("VEVENT")[0]
+    assert str(event["UID"]) == f"session-{session.pk}@calendar.gmc.example.org"

@@ -142,6 +142,10 @@ def test_a_time_changed_in_the_admin_is_told(client, organiser, edition, setting
     data |= {
         "children-TOTAL_FORMS": "1",
         "children-INITIAL_FORMS": "1",
+        "recordings-TOTAL_FORMS": "0",
+        "recordings-INITIAL_FORMS": "0",
+        "materials-TOTAL_FORMS": "0",
+        "materials-INITIAL_FORMS": "0",
         "children-0-id": item.pk,
         "children-0-parent": block.pk,
         "children-0-kind": item.kind,

@@ -66,7 +66,9 @@ def test_agenda_page_queries_do_not_grow_with_the_programme(
     with django_assert_num_queries(queries_small):
         html = browser.get("/agenda/").content.decode()
     assert html.count('class="session ') == 300
-    assert queries_small <= (9 if logged_in else 4)
+    # Sessions with rooms, speakers, recordings, materials (and the edition); signed in,
+    # also the visitor, their stars and registrations.
+    assert queries_small <= (11 if logged_in else 6)
 
 
 def test_speaker_list_queries_do_not_grow(edition, django_assert_num_queries):

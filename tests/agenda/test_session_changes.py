@@ -58,6 +58,10 @@ def page_data(session, *, items=(), speakers=(), **changes):
         "session_speakers-INITIAL_FORMS": str(len(speakers)),
         "children-TOTAL_FORMS": str(len(items)),
         "children-INITIAL_FORMS": str(len(items)),
+        "recordings-TOTAL_FORMS": "0",
+        "recordings-INITIAL_FORMS": "0",
+        "materials-TOTAL_FORMS": "0",
+        "materials-INITIAL_FORMS": "0",
     }
     for index, part in enumerate(speakers):
         data |= {

@@ -21,9 +21,9 @@ def test_each_app_loads_its_own_demo_after_the_rows_it_needs():
     loaders = discover_loaders()
     assert [loader.name for loader in loaders] == [
         "gmc",
-        "agenda",
         "mailings",
         "registration",
+        "agenda",
         "declarations",
     ]
     for loader in loaders:

@@ -7,6 +7,7 @@ there.
 Each kind's context is taken from the outbox rows its real sender writes, from real
 objects, never from the declaration's sample."""
 
+import datetime
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
@@ -168,6 +169,29 @@ def reminder_emails(organiser, key: str) -> None:
         assert reminders.send_due().queued == 1
 
 
+def feedback_invitation_emails(organiser) -> None:
+    """The evening invitation to rate the day's sessions, run by the beat job when due."""
+    edition = EditionFactory()
+    participant = verified_user(time_zone="Africa/Nairobi")
+    RegistrationFactory(edition=edition, attendee=participant)
+    session = SessionFactory(edition=edition, starts_at=local(edition, 0, 10))
+    rule = ReminderRule(
+        edition=edition,
+        name="Feedback",
+        event=ReminderRule.Event.DAY_ENDS,
+        audience=ReminderRule.Audience.CONFIRMED,
+        offset=timedelta(hours=3),
+        kind="reminders.feedback",
+    )
+    rule.full_clean()
+    rule.save()
+    evening = edition.local_datetime(
+        session.starts_at.astimezone(edition.tz).date(), datetime.time(21, 0)
+    )
+    with time_machine.travel(evening, tick=False):
+        assert reminders.send_due().queued == 1
+
+
 def broadcast_emails(organiser) -> None:
     """A message tried with a test copy to its author, then sent to its segment."""
     edition = EditionFactory(contact_email="secretariat@example.org")
@@ -199,6 +223,7 @@ SCENARIOS = {
     "messages.broadcast": broadcast_emails,
     "documents.certificate_ready": certificate_emails,
     **{key: partial(reminder_emails, key=key) for key in REMINDER_RULES},
+    "reminders.feedback": feedback_invitation_emails,
 }
 
 

@@ -137,6 +137,7 @@ def test_demo_checks_nobody_in_before_the_event_starts():
         call_command("load_demo", stdout=io.StringIO())
         edition = current_edition()
         doors = datetime.combine(edition.start_date, time(8, 0), tzinfo=edition.tz)
+        # The current edition's: 2025's sample attendees were checked in at 2025's opening.
         moments = list(
             Registration.objects.for_edition(edition)
             .exclude(checked_in_at=None)

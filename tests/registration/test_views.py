@@ -384,6 +384,20 @@ def test_calendar_file_has_utc_times_and_a_stable_uid(client, user):
     assert str(event["UID"]) == str(
         icalendar.Calendar.from_ical(client.get(url).content).walk("VEVENT")[0]["UID"]
     )
+    assert str(event["UID"]) == f"gmc-edition-{edition.year}@gmc-portal"
+
+
+def test_the_tickets_calendar_uid_names_no_address(client, user, settings):
+    edition = EditionFactory(is_current=True)
+    register(edition, user)
+    client.force_login(user)
+    url = reverse("registration:ics", args=[edition.year])
+    found = set()
+    for host, site in (("127.0.0.1", "http://127.0.0.1:8000"), ("localhost", "https://a.example")):
+        settings.SITE_URL = site
+        content = client.get(url, HTTP_HOST=host).content
+        found.add(str(icalendar.Calendar.from_ical(content).walk("VEVENT")[0]["UID"]))
+    assert found == {f"gmc-edition-{edition.year}@gmc-portal"}
 
 
 # The conference opens at 09:00 in Mexico City on 20 May 2030; online attendees' links

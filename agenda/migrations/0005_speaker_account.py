@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agenda', '0003_texts_per_language'),
+        ('agenda', '0004_session_feedback_recordings_materials'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
