@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gmc.models import Edition, User
 
+from .extensions import FormOption
 from .models import Question, Registration
 
 # Shared by the registration form and the profile, which edit the same parts of a person.
@@ -132,6 +133,7 @@ class RegistrationForm(forms.Form):
         edition: Edition,
         questions: list[Question],
         registration: Registration | None = None,
+        options: list[FormOption] | tuple[FormOption, ...] = (),
         **kwargs,
     ):
         initial = kwargs.pop("initial", {}) or {}
@@ -192,6 +194,15 @@ class RegistrationForm(forms.Form):
                     if part
                 )
             self.fields[self.question_field(question)] = field
+        # The tick boxes of the apps built on registration (``extensions``): an option
+        # for in-person attendance only is not offered where nobody attends in person.
+        self.options = [
+            option for option in options if self.asks_in_person or not option.in_person_only
+        ]
+        for option in self.options:
+            self.fields[option.name] = forms.BooleanField(
+                label=option.label, help_text=option.help_text, required=False
+            )
         if "consent" in self.fields:
             # The agreement comes last, after everything it applies to. The documents
             # open in a new tab so that nothing typed in this form is lost.
@@ -263,6 +274,9 @@ class RegistrationForm(forms.Form):
         online = cleaned.get("attendance") == Registration.Attendance.ONLINE
         if online:
             cleaned["dietary_needs"] = ""
+            for option in self.options:
+                if option.in_person_only:
+                    cleaned[option.name] = False
         for question in self.questions:
             name = self.question_field(question)
             if not question.in_person_only or name not in self.fields:
@@ -279,6 +293,14 @@ class RegistrationForm(forms.Form):
             for question in self.questions
             if self.question_field(question) in self.fields
         }
+
+    def chosen_options(self, registration: Registration) -> list[FormOption]:
+        """The options ticked that apply to the registration as it was stored."""
+        return [
+            option
+            for option in self.options
+            if self.cleaned_data.get(option.name) and option.applies_to(registration)
+        ]
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data

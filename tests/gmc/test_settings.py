@@ -17,6 +17,7 @@ PRODUCTION_ENV = {
     "REDIS_URL": "redis://cache.example.org:6379/0",
     "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.org:587",
     "SITE_URL": "https://gmc.example.org",
+    "VISA_DATA_KEYS": "REgn9vHgXwZNHWJ0Rv4vejQhrRi4CsYYAiCyPy6gD8Q=",
 }
 
 
@@ -52,7 +53,8 @@ def test_check_deploy_is_clean_under_production_settings():
 
 
 @pytest.mark.parametrize(
-    "missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "SITE_URL"]
+    "missing",
+    ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "SITE_URL", "VISA_DATA_KEYS"],
 )
 def test_production_refuses_to_start_without(missing):
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
