@@ -335,6 +335,11 @@ STATICFILES_DIRS = [
     # Installed from the npm registry by `make setup`; never copied into the repository.
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
 ]
+# The fonts PDF documents embed (gmc/pdf.py), installed from the npm registry by
+# `npm ci` (package.json) and read from disk: never among the static files.
+PDF_FONT_DIR = env.str(
+    "PDF_FONT_DIR", default=str(BASE_DIR / "node_modules" / "@expo-google-fonts")
+)
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -611,5 +616,7 @@ LOGGING = {
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        # Subsetting fonts for a PDF logs every table it touches at INFO.
+        "fontTools": {"level": "WARNING"},
     },
 }
