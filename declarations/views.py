@@ -3,7 +3,6 @@ decide."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gmc import spreadsheets
+from gmc.downloads import private_file_response
 from gmc.errors import refusal_on_form, show_refusal
 from gmc.models import Edition
 from gmc.permissions import is_organiser, organiser_required
@@ -169,28 +169,9 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if not _may_read(request.user, attachment.submission):
         raise Http404("No attachment")
-    prefix = settings.DECLARATION_X_ACCEL_PREFIX
-    if prefix:
-        # The web server sends the bytes from its internal location; Django only checks.
-        response = HttpResponse(content_type=attachment.content_type)
-        response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + attachment.file.name
-        response["Content-Disposition"] = content_disposition_header(
-            True, attachment.original_name
-        )
-    else:
-        try:
-            handle = attachment.file.open("rb")
-        except FileNotFoundError as missing:
-            raise Http404("File missing") from missing
-        response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=attachment.original_name,
-            content_type=attachment.content_type,
-        )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(
+        attachment.file, filename=attachment.original_name, content_type=attachment.content_type
+    )
 
 
 # --- public -----------------------------------------------------------------------------

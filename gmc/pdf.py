@@ -105,6 +105,19 @@ def families_for(text: str) -> list[FontFamily]:
     return [first] + [family for family in others if family is not first]
 
 
+def starts_right_to_left(text: str) -> bool | None:
+    """The direction of ``text``'s first strong character (as HTML's ``dir="auto"``):
+    True for Arabic or Hebrew, False for Latin, Cyrillic, Han..., None when it has none
+    (digits, punctuation)."""
+    for character in text:
+        kind = unicodedata.bidirectional(character)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return None
+
+
 def is_rtl(language: str) -> bool:
     return translation.get_language_info(language)["bidi"]
 
@@ -252,11 +265,16 @@ class Document:
         pdf = self.pdf
         pdf.set_font(families[0].name, "B" if bold else "", size)
         pdf.set_fallback_fonts([f.name for f in families[1:]], exact_match=False)
-        # The base direction of the paragraph: the document's (an English name inside an
-        # Arabic sentence stays where Arabic readers expect it). Bidi does the rest.
+        # The paragraph's base direction is its first strong character's (an Arabic
+        # sentence holding an English name reads right to left; an English wording or an
+        # address in an Arabic document left to right, its full stop or slash at its
+        # end); the document's when it has none. Bidi orders the runs within it.
+        rtl = starts_right_to_left(text)
         pdf.set_text_shaping(
             use_shaping_engine=True,
-            direction=TextDirection.RTL if self.rtl else TextDirection.LTR,
+            direction=TextDirection.RTL
+            if (self.rtl if rtl is None else rtl)
+            else TextDirection.LTR,
         )
         if color:
             pdf.set_text_color(*color)

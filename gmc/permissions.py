@@ -104,6 +104,26 @@ ORGANISER_PERMISSIONS: list[str] = [
     "declarations.view_submission",
     "declarations.view_tag",
     "declarations.view_topic",
+    # documents: design the certificates of each edition (wording, signatories, logos),
+    # issue them from the list of people who attended (change is what its action needs),
+    # follow issued documents and revoke them. Documents are never added or deleted by
+    # hand: a number once given stays given.
+    "documents.add_certificatedesign",
+    "documents.add_logo",
+    "documents.add_signatory",
+    "documents.change_attendedregistration",
+    "documents.change_certificatedesign",
+    "documents.change_document",
+    "documents.change_logo",
+    "documents.change_signatory",
+    "documents.delete_certificatedesign",
+    "documents.delete_logo",
+    "documents.delete_signatory",
+    "documents.view_attendedregistration",
+    "documents.view_certificatedesign",
+    "documents.view_document",
+    "documents.view_logo",
+    "documents.view_signatory",
     # mailings: reminder rules, the wording of automatic emails, messages to participants
     # (sent from the organisers' message pages) and who declined which emails (read-only:
     # only the person changes their own choice).

@@ -17,7 +17,7 @@ from django.utils.cache import add_never_cache_headers
 # Path segments that are secrets: the part after each prefix is replaced.
 SECRET_PATHS = re.compile(
     r"(/register/ticket/|/agenda/feed/|/email/unsubscribe/|/accounts/password/reset/key/"
-    r"|/accounts/confirm-email/)[^\s/\"'?]+"
+    r"|/accounts/confirm-email/|/verify/)[^\s/\"'?]+"
 )
 EMAIL_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 

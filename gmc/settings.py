@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "agenda",
     "declarations",
     "mailings",
+    "documents",
 ]
 
 MIDDLEWARE = [
@@ -335,6 +336,9 @@ STATICFILES_DIRS = [
     # Installed from the npm registry by `make setup`; never copied into the repository.
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
 ]
+# Public verification of issued documents (/verify/<code>/): requests per client address,
+# in allauth's rate syntax (gmc/rate_limits.py).
+DOCUMENT_VERIFY_RATE_LIMIT = env.str("DOCUMENT_VERIFY_RATE_LIMIT", default="30/10m/ip")
 # The fonts PDF documents embed (gmc/pdf.py), installed from the npm registry by
 # `npm ci` (package.json) and read from disk: never among the static files.
 PDF_FONT_DIR = env.str(

@@ -39,6 +39,7 @@ urlpatterns = i18n_patterns(
     path("", include("agenda.urls")),
     path("", include("declarations.urls")),
     path("", include("mailings.urls")),
+    path("", include("documents.urls")),
     path("", include("registration.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     prefix_default_language=False,

@@ -24,6 +24,7 @@ from gmc.admin_audit import AuditedAdmin
 from gmc.admin_labels import AutocompletePlaceholders, ColumnLabels
 from gmc.admin_translation import TranslatedAdmin
 from gmc.errors import RefusalOnFormAdmin, refusal_on_form, show_refusal
+from gmc.models import Edition
 
 from . import exports, selectors, services
 from .accounts import admin as accounts_admin  # noqa: F401  the User admin, with deletion
@@ -275,7 +276,13 @@ class RegistrationAdmin(
     date_hierarchy = "created_at"
     autocomplete_fields = ["attendee"]
     inlines = [AnswerInline]
-    actions = ["confirm_selected", "cancel_selected", "resend_selected"]
+    actions = [
+        "confirm_selected",
+        "cancel_selected",
+        "resend_selected",
+        "mark_joined_selected",
+        "mark_online_joined_after_end",
+    ]
     readonly_fields = [
         "status",
         "ticket_code",
@@ -287,6 +294,8 @@ class RegistrationAdmin(
         "cancelled_at",
         "checked_in_at",
         "checked_in_by",
+        "joined_at",
+        "joined_by",
         "confirmation_resent_at",
         "resend_count",
         "status_version",
@@ -401,6 +410,50 @@ class RegistrationAdmin(
             self.message_user(request, done_message(done), messages.SUCCESS)
         for name, error in refused:
             show_refusal(request, error, about=name)
+
+    @admin.action(description=_("Mark as joined (online)"), permissions=["change"])
+    def mark_joined_selected(self, request, queryset):
+        """Online participants who took part: they count as having attended (their
+        certificate of attendance follows)."""
+        self._run(
+            request,
+            queryset,
+            services.mark_joined,
+            lambda n: (
+                ngettext(
+                    "%(count)d registration marked as joined.",
+                    "%(count)d registrations marked as joined.",
+                    n,
+                )
+                % {"count": n}
+            ),
+        )
+
+    @admin.action(
+        description=_("Mark every confirmed online participant of these editions as joined"),
+        permissions=["change"],
+    )
+    def mark_online_joined_after_end(self, request, queryset):
+        """The rule "registered online, confirmed, and the edition has ended", applied to
+        the editions of the selected registrations."""
+        for edition in Edition.objects.filter(
+            pk__in=queryset.values_list("edition_id", flat=True)
+        ).order_by("year"):
+            try:
+                count = services.mark_online_joined_after_end(edition.pk, by=request.user)
+            except services.RegistrationError as error:
+                show_refusal(request, error)
+                continue
+            self.message_user(
+                request,
+                ngettext(
+                    "%(edition)s: %(count)d online participant marked as joined.",
+                    "%(edition)s: %(count)d online participants marked as joined.",
+                    count,
+                )
+                % {"edition": edition, "count": count},
+                messages.SUCCESS,
+            )
 
     @admin.action(description=_("Confirm from the waiting list"), permissions=["change"])
     def confirm_selected(self, request, queryset):

@@ -83,20 +83,27 @@ class RegistrationQuerySet(models.QuerySet):
     def not_checked_in(self) -> RegistrationQuerySet:
         return self.filter(checked_in_at__isnull=True)
 
+    def attended(self) -> RegistrationQuerySet:
+        """Came: checked in at the door, or marked as having joined online."""
+        return self.filter(
+            models.Q(checked_in_at__isnull=False) | models.Q(joined_at__isnull=False)
+        )
+
 
 class Registration(models.Model):
     """One person's registration for one edition (a database constraint).
 
     ``status`` is CONFIRMED, WAITING (in person only: no seat was free) or CANCELLED.
-    Having attended is not a status but the ``checked_in_at`` moment: a checked-in
-    person still holds the confirmed seat, so every seat count reads ``status`` alone,
+    Having attended is not a status but the ``checked_in_at`` moment (in person) or the
+    ``joined_at`` one (online, marked by organisers): a checked-in person still holds
+    the confirmed seat, so every seat count reads ``status`` alone,
     and the door check-in can never disturb the waiting list. ``display_status`` adds
     "attended" for people.
 
     Only these functions of ``registration.services`` change the state:
     ``register_attendee`` (creates, or re-opens a cancelled one), ``update_registration``,
     ``cancel_registration``, ``promote_from_waitlist``, ``confirm_from_waitlist``,
-    ``check_in`` and ``resend_confirmation``. Each status change increments
+    ``check_in``, ``mark_joined`` and ``resend_confirmation``. Each status change increments
     ``status_version``, which is part of the outbox key of the email it sends: a second
     confirmation after cancelling and registering again is a new message, a repeated
     call is not.
@@ -173,6 +180,20 @@ class Registration(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    joined_at = models.DateTimeField(
+        _("joined online"),
+        null=True,
+        blank=True,
+        help_text=_("When the organisers marked this online participant as having joined."),
+    )
+    joined_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("marked as joined by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     confirmation_resent_at = models.DateTimeField(
         _("confirmation last resent"), null=True, blank=True
     )
@@ -232,11 +253,12 @@ class Registration(models.Model):
 
     @property
     def attended(self) -> bool:
-        return self.checked_in_at is not None
+        """The one-row form of ``Registration.objects.attended()``."""
+        return self.checked_in_at is not None or self.joined_at is not None
 
     @property
     def display_status(self) -> str:
-        if self.status == self.Status.CONFIRMED and self.checked_in_at:
+        if self.status == self.Status.CONFIRMED and self.attended:
             return str(_("Attended"))
         return str(self.get_status_display())
 

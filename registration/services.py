@@ -63,6 +63,7 @@ audit.declare_actions(
             "Confirmed from the waiting list by the organisers"
         ),
         "registration.checked_in": gettext_lazy("Checked in at the conference"),
+        "registration.joined": gettext_lazy("Marked as joined online"),
     }
 )
 
@@ -687,3 +688,58 @@ def resend_confirmation(registration_id: int, *, by: User | None) -> Registratio
         occurrence=f"v{registration.status_version}.resend{registration.resend_count}",
     )
     return registration
+
+
+def edition_has_ended(edition: Edition, now=None) -> bool:
+    """Whether the edition's last day is over in its own time zone (False without dates)."""
+    last_day = edition.end_date or edition.start_date
+    if last_day is None:
+        return False
+    return (now or timezone.now()).astimezone(edition.tz).date() > last_day
+
+
+@transaction.atomic
+def mark_joined(registration_id: int, *, by: User) -> Registration:
+    """Mark a confirmed online registration as having joined the conference (what a
+    certificate of attendance follows for people who were not at the door). A repeat
+    changes nothing. Refused for in-person, waiting or cancelled registrations. An audit
+    entry; no email."""
+    registration = Registration.objects.select_for_update().get(pk=registration_id)
+    if registration.joined_at is not None:
+        return registration
+    if registration.attendance != Registration.Attendance.ONLINE:
+        raise RegistrationError(
+            _("Only an online registration can be marked as joined: check people in instead.")
+        )
+    if registration.status != Registration.Status.CONFIRMED:
+        raise RegistrationError(
+            _("Only a confirmed registration can be marked as joined (this one is: %(status)s).")
+            % {"status": registration.get_status_display()}
+        )
+    registration.joined_at = timezone.now()
+    registration.joined_by = by
+    registration.save(update_fields=["joined_at", "joined_by", "updated_at"])
+    _record(by, "registration.joined", registration, {"joined_at": (None, registration.joined_at)})
+    return registration
+
+
+def mark_online_joined_after_end(edition_id: int, *, by: User) -> int:
+    """The organisers' rule for online attendance: once the edition has ended, every
+    confirmed online registration counts as having joined. Returns how many were
+    marked now; nothing before the end (``RegistrationError``). Safe to repeat."""
+    edition = Edition.objects.get(pk=edition_id)
+    if not edition_has_ended(edition):
+        raise RegistrationError(
+            _("%(edition)s has not ended yet: online participants are marked after it.")
+            % {"edition": edition}
+        )
+    ids = list(
+        Registration.objects.for_edition(edition)
+        .confirmed()
+        .online()
+        .filter(joined_at__isnull=True)
+        .values_list("pk", flat=True)
+    )
+    for registration_id in ids:
+        mark_joined(registration_id, by=by)
+    return len(ids)

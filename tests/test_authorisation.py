@@ -35,9 +35,11 @@ from django.db import transaction
 from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.exceptions import Resolver404
+from django.utils import timezone
 
 from agenda.models import CalendarFeed, Star
 from declarations.models import Attachment, Submission
+from documents.models import CertificateDesign, Document
 from gmc import audit
 from gmc.models import Edition, OutboxMessage, Publication, User
 from gmc.permissions import ORGANISER_PERMISSIONS, ORGANISERS_GROUP, sync_organiser_group
@@ -170,6 +172,10 @@ TABLE: dict[str, tuple] = {
     "declarations:compilation": ORGANISERS,
     "declarations:publish": ORGANISERS,
     "declarations:export": ORGANISERS,
+    # Documents: one's own, addressed by year and kind (nobody learns of another's); the
+    # public verification page, addressed by the document's secret code.
+    "documents:download": (LOGIN, 200, 404, 404, 404),
+    "documents:verify": PUBLIC,
     # The person's own account pages.
     "accounts:profile": SIGNED_IN,
     "accounts:data": SIGNED_IN,
@@ -220,6 +226,8 @@ TABLE: dict[str, tuple] = {
     "admin:app_list": STAFF,  # gmc
     "admin:app_list@auth": (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 404, 200),
     "admin:registration_registration_export": STAFF,
+    # The sample certificate an organiser sees before issuing (nothing is issued).
+    "admin:documents_attendedregistration_sample": STAFF,
     # An organiser-edited email, with sample data, in its own frame.
     "admin:mailings_emailtemplate_preview": STAFF,
     "admin:auth_user_password_change": (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, 200),
@@ -265,6 +273,12 @@ ADMIN_MODELS: dict[str, tuple[str, str]] = {
     "declarations.call": ("vac", "vacd"),
     "declarations.tag": ("vacd", "vacd"),
     "declarations.submission": ("vc", "vc"),
+    # Issued by the registrations' actions and revoked, never added or deleted by hand.
+    "documents.document": ("vc", "vc"),
+    "documents.certificatedesign": ("vacd", "vacd"),
+    # The people who attended, listed to issue their certificates: the list and its
+    # action only (registrations are changed on their own page).
+    "documents.attendedregistration": ("vc", "vc"),
 }
 
 # Where a model's admin answers other than its letters say.
@@ -496,6 +510,15 @@ def world(db, private_storage) -> World:
     speaker = SessionSpeakerFactory(session=session).speaker
     Star.objects.create(user=attendee, session=session)
     feed = CalendarFeed.objects.create(user=attendee)
+    certificate = Document.objects.create(
+        kind="certificate",
+        registration=registration,
+        edition=edition,
+        number="GMC-TEST-C-00001",
+        stated_name=attendee.display_name,
+        file=default_storage.save("documents/certificate.pdf", ContentFile(PDF)),
+        generated_at=datetime.datetime.now(datetime.UTC),
+    )
     broadcast = Broadcast.objects.create(
         edition=edition, subject="Programme", body="It is online.", created_by=organiser
     )
@@ -513,6 +536,7 @@ def world(db, private_storage) -> World:
         "speaker": speaker,
         "feed": feed,
         "broadcast": broadcast,
+        "certificate": certificate,
         "address": address,
         # One row of every model the admin shows, so that its object pages are reached.
         "admin": {
@@ -551,6 +575,11 @@ def world(db, private_storage) -> World:
             "declarations.call": call,
             "declarations.tag": TagFactory(),
             "declarations.submission": submission,
+            "documents.document": certificate,
+            "documents.certificatedesign": CertificateDesign.objects.create(edition=edition),
+            "documents.attendedregistration": RegistrationFactory(
+                edition=unpublished, attendee=UserFactory(), checked_in_at=timezone.now()
+            ),
             "account.emailaddress": address,
             "usersessions.usersession": UserSession.objects.create(
                 user=attendee, session_key="authorisation-test", ip="127.0.0.1"
@@ -586,6 +615,8 @@ def arguments(key: str, w: World) -> dict:
         "declarations:attachment": lambda: {"pk": o["attachment"].pk},
         "declarations:attachment_remove": lambda: {"pk": o["attachment"].pk},
         "declarations:export": lambda: {"year": year, "fmt": "csv"},
+        "documents:download": lambda: {"year": year, "kind": "certificate"},
+        "documents:verify": lambda: {"code": o["certificate"].code},
         "account_confirm_email": lambda: {"key": EmailConfirmationHMAC(o["address"]).key},
         "account_reset_password_from_key": lambda: {
             "uidb36": user_pk_to_url_str(w.attendee),
@@ -598,6 +629,9 @@ def arguments(key: str, w: World) -> dict:
         "admin:app_list": lambda: {"app_label": "gmc"},
         "admin:app_list@auth": lambda: {"app_label": "auth"},
         "admin:registration_registration_export": lambda: {"fmt": "csv"},
+        "admin:documents_attendedregistration_sample": lambda: {
+            "pk": o["admin"]["documents.attendedregistration"].pk
+        },
         "admin:auth_user_password_change": lambda: {"id": w.attendee.pk},
         "admin/(?P<url>.*)$": lambda: {"url": "no-such-page/"},
         "mail_sink_message": lambda: {"name": "sent.log", "index": 0},

@@ -182,3 +182,13 @@ def _font_file(reader: PdfReader, family: str) -> bytes:
             if stream is not None:
                 return stream.get_object().get_data()
     raise AssertionError(f"no embedded {family}")
+
+
+def test_a_paragraph_reads_in_the_direction_of_its_first_letter(no_network):
+    """An English wording or an address in an Arabic document reads left to right, its
+    full stop at its end; an Arabic sentence with an English name in it right to left."""
+    data = render("ar", ["The programme covered open education.", "حضر Amina Otieno المؤتمر."])
+    text = extracted(data)
+    assert "The programme covered open education." in text
+    assert ".The programme" not in text
+    assert "Amina Otieno" in text

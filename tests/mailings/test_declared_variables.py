@@ -25,6 +25,8 @@ from agenda.models import Star
 from agenda.notices import send_due_notices
 from declarations import services as declaration_services
 from declarations.models import Submission
+from documents import certificates
+from documents import services as document_services
 from gmc import email_kinds, outbox
 from gmc.models import OutboxMessage
 from mailings import reminders, wording
@@ -178,6 +180,13 @@ def broadcast_emails(organiser) -> None:
     message_services.queue_next_batch(broadcast.pk)
 
 
+def certificate_emails(organiser) -> None:
+    """A person checked in; their certificate issued and made, as the worker makes it."""
+    registration = RegistrationFactory(edition=EditionFactory(), checked_in_at=timezone.now())
+    document = certificates.issue_certificate(registration.pk, by=organiser)
+    document_services.generate_document(document.pk)
+
+
 # Each registered kind, and how to have its real sender write it.
 SCENARIOS = {
     "registration.confirmed": registration_emails,
@@ -188,6 +197,7 @@ SCENARIOS = {
     "declarations.receipt": receipt_emails,
     "agenda.sessions_moved": sessions_moved_emails,
     "messages.broadcast": broadcast_emails,
+    "documents.certificate_ready": certificate_emails,
     **{key: partial(reminder_emails, key=key) for key in REMINDER_RULES},
 }
 

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DocumentsConfig(AppConfig):
+    name = "documents"
+    verbose_name = _("Documents")
+
+    def ready(self) -> None:
+        # Each kind's module registers the kind (documents.kinds) and its email.
+        from . import certificates, checks, emails, receivers  # noqa: F401
+
+        receivers.connect()

@@ -1,0 +1,13 @@
+"""Celery tasks of documents: thin wrappers around ``documents.services``."""
+
+from celery import shared_task
+
+
+@shared_task(name="documents.generate")
+def generate(document_id: int) -> bool:
+    """Render one document's PDF if what it states changed; tell its holder once. Safe
+    to run twice: the service decides under the row lock."""
+    from . import services
+
+    result = services.generate_document(document_id)
+    return bool(result and result.rendered)
