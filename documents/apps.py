@@ -11,3 +11,8 @@ class DocumentsConfig(AppConfig):
         from . import certificates, checks, emails, receivers  # noqa: F401
 
         receivers.connect()
+
+        # Visa invitation letters: their kind, emails, receivers and registration hooks.
+        from .visa import wiring
+
+        wiring.connect()

@@ -299,3 +299,8 @@ class AttendedRegistration(Registration):
         proxy = True
         verbose_name = _("certificate of attendance")
         verbose_name_plural = _("certificates of attendance")
+
+
+# Visa invitation letter requests live in their own module (documents/visa/), imported
+# here so that Django finds their models in this app.
+from .visa.models import VisaAccessLog, VisaRequest  # noqa: E402, F401

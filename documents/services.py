@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from gmc import audit, outbox
@@ -118,6 +119,9 @@ def request_generation(document_ids: list[int]) -> None:
 
 
 def fingerprint(document_kind: DocumentKind, facts: Facts) -> str:
+    """A hash of what the document states. Keyed (an HMAC with SECRET_KEY) for kinds that
+    state encrypted data: a plain hash of a passport's details could be found by trying
+    them."""
     payload = json.dumps(
         {
             "kind": document_kind.key,
@@ -130,6 +134,8 @@ def fingerprint(document_kind: DocumentKind, facts: Facts) -> str:
         default=str,
         ensure_ascii=False,
     )
+    if document_kind.seal is not None:
+        return salted_hmac("documents.fingerprint", payload, algorithm="sha256").hexdigest()
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -156,10 +162,14 @@ def generate_document(document_id: int) -> Generated | None:
             return None
         document_kind = kind(document.kind)
         facts = document_kind.facts(document)
+        if facts is None:
+            return None
         new_fingerprint = fingerprint(document_kind, facts)
         if document.file and document.fingerprint == new_fingerprint:
             return Generated(document, rendered=False)
         pdf = document_kind.render(document, facts)
+        if document_kind.seal is not None:
+            pdf = document_kind.seal(pdf)
         old_name = document.file.name if document.file else ""
         storage = document.file.storage
         document.file.save("document.pdf", ContentFile(pdf), save=False)

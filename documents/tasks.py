@@ -11,3 +11,7 @@ def generate(document_id: int) -> bool:
 
     result = services.generate_document(document_id)
     return bool(result and result.rendered)
+
+
+# The beat job that erases visa letter requests' passport details after the edition.
+from .visa.tasks import erase_expired_visa_data  # noqa: E402, F401
