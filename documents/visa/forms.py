@@ -41,7 +41,7 @@ class VisaDetailsForm(forms.Form):
         label=_("Passport number"),
         max_length=30,
         help_text=_("Letters and digits, as printed in your passport."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "dir": "ltr"}),
         error_messages={"required": _("Please give your passport number.")},
     )
     date_of_birth = forms.DateField(
