@@ -13,5 +13,13 @@ def generate(document_id: int) -> bool:
     return bool(result and result.rendered)
 
 
+@shared_task(name="documents.make_missing")
+def make_missing() -> int:
+    """Make the PDFs whose task was lost (run every few minutes by Celery Beat)."""
+    from . import services
+
+    return services.make_missing()
+
+
 # The beat job that erases visa letter requests' passport details after the edition.
 from .visa.tasks import erase_expired_visa_data  # noqa: E402, F401

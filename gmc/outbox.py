@@ -295,6 +295,12 @@ def _publish(task, *args, insist: bool = False) -> bool:
     return True
 
 
+def publish(task, *args, insist: bool = False) -> bool:
+    """``_publish`` for other work handed to workers after commit (documents to make):
+    the same bounded wait and the same breaker as the outbox's own publishes."""
+    return _publish(task, *args, insist=insist)
+
+
 def is_opted_out(user_id: int | None, category: str) -> bool:
     """Whether the recipient declined the message's category. A transactional message
     (no category), or one to a plain address, is never declined."""

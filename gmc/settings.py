@@ -518,6 +518,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "agenda.send_due_move_notices",
         "schedule": timedelta(minutes=1),
     },
+    # Documents issued whose PDF was never made (their task lost with the broker).
+    "documents-make-missing": {
+        "task": "documents.make_missing",
+        "schedule": timedelta(minutes=5),
+    },
     # Visa letter requests' passport details, erased once the edition is long enough past.
     "documents-erase-visa-data": {
         "task": "documents.erase_expired_visa_data",

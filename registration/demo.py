@@ -22,6 +22,7 @@ from functools import cache
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
+from gmc.demo import ATTENDEE_EMAIL
 from gmc.demo_loading import demo_loader, read_demo_data, translated_texts
 from gmc.models import Edition, OrganisationType, User
 from gmc.selectors import current_edition
@@ -33,6 +34,10 @@ WAITING = 5
 SEATS_LEFT = 10
 CANCELLED = 6
 CHECKED_IN = 24
+# The edition that took place, and how many of its sample people came to the door (a
+# sample of the 180 or so who attended in Mexico City).
+PAST_YEAR = 2025
+PAST_CHECKED_IN = 24
 
 
 @cache
@@ -87,7 +92,8 @@ def _organisation(index: int, country: str) -> tuple[str, str]:
     return kind, f"{people['organisation_names'][kind]} {country}"
 
 
-def _person(index: int) -> User:
+def sample_person(index: int) -> User:
+    """Sample person ``index`` (participant<index>@example.org), made once."""
     given, family, badge, country = sample_name(index)
     kind, organisation = _organisation(index, country)
     holder = User()
@@ -199,7 +205,7 @@ def load(stdout) -> None:
     check_ins = doors is not None and doors <= now
     checked_in = 0
     for index, (attendance, status) in enumerate(rows):
-        person = _person(index)
+        person = sample_person(index)
         moment = start + step * index
         defaults = _registration_fields(index, attendance, status, moment)
         if (
@@ -217,10 +223,38 @@ def load(stdout) -> None:
         # The moment of registering, spread over the first week, for the statistics.
         Registration.objects.filter(pk=registration.pk).update(created_at=moment)
         _answer(registration, questions, index)
+    came = load_past(now)
     counts = {s: sum(1 for _a, st in rows if st == s) for s in Registration.Status.values}
     stdout.write(
         f"Registration: {len(rows)} sample registrations for {edition.year} "
         f"({counts['confirmed']} confirmed, {counts['waiting']} waiting, "
         f"{counts['cancelled']} cancelled, {checked_in} checked in) "
-        f"and {len(questions)} extra questions."
+        f"and {len(questions)} extra questions; {came} people checked in at {PAST_YEAR}."
     )
+
+
+def load_past(now: datetime) -> int:
+    """The people of the 2025 edition, all checked in at the door on its opening morning
+    (what their certificates of attendance follow), and the demo attendee among them, so
+    that their registration page shows a past edition. Nothing before that morning.
+    Returns how many came."""
+    edition = Edition.objects.filter(year=PAST_YEAR).first()
+    doors = _doors_open(edition) if edition is not None else None
+    if doors is None or doors > now:
+        return 0
+    registered = doors - timedelta(days=40)
+    people = [sample_person(index) for index in range(PAST_CHECKED_IN)]
+    attendee = User.objects.filter(email=ATTENDEE_EMAIL).first()
+    if attendee is not None:
+        people.append(attendee)
+    for index, person in enumerate(people):
+        moment = registered + timedelta(hours=index)
+        defaults = _registration_fields(
+            index, Registration.Attendance.IN_PERSON, Registration.Status.CONFIRMED, moment
+        )
+        defaults["checked_in_at"] = doors - timedelta(minutes=len(people) - index)
+        registration, _created = Registration.objects.update_or_create(
+            edition=edition, attendee=person, defaults=defaults
+        )
+        Registration.objects.filter(pk=registration.pk).update(created_at=moment)
+    return len(people)

@@ -306,3 +306,21 @@ def test_the_rule_waits_for_the_end_of_the_edition(staff_organiser):
     RegistrationFactory(edition=edition, attendance=Registration.Attendance.ONLINE)
     with pytest.raises(registration_services.RegistrationError):
         registration_services.mark_online_joined_after_end(edition.pk, by=staff_organiser)
+
+
+@pytest.mark.django_db
+def test_a_pdf_whose_task_was_lost_is_made_by_the_beat_job():
+    from datetime import timedelta
+
+    from documents import tasks
+
+    document = certificates.issue_certificate(attended().pk, by=None)  # no worker ran
+    assert tasks.make_missing() == 0  # just issued: its own task may still come
+    Document.objects.filter(pk=document.pk).update(
+        issued_at=timezone.now() - timedelta(minutes=10)
+    )
+    assert tasks.make_missing() == 1
+    document.refresh_from_db()
+    assert document.file and document.generated_at
+    assert tasks.make_missing() == 0
+    assert tasks.generate(document.pk) is False  # the worker's task: nothing changed
