@@ -63,6 +63,13 @@ def test_production_refuses_to_start_without(missing):
     assert missing in result.stderr
 
 
+def test_production_refuses_a_visa_data_key_that_is_not_a_fernet_key():
+    result = manage("check", env={**PRODUCTION_ENV, "VISA_DATA_KEYS": "not-a-key"})
+    assert result.returncode != 0
+    assert "VISA_DATA_KEYS: key number 1 is not a Fernet key" in result.stderr
+    assert "not-a-key" not in result.stderr  # a key is never printed
+
+
 def test_production_refuses_a_site_url_that_is_not_https():
     result = manage("check", env={**PRODUCTION_ENV, "SITE_URL": "http://gmc.example.org"})
     assert result.returncode != 0

@@ -147,3 +147,46 @@ def test_verification_says_a_cancelled_registrations_letter_is_revoked(
     text = verify(letter.code).content.decode()
     assert "revoked" in text
     assert PASSPORT_NUMBER not in text
+
+
+def test_the_letter_is_signed_by_the_editions_first_signatory(
+    visa, visa_officer, edition, private_storage
+):
+    from documents.models import CertificateDesign, Signatory
+
+    design = CertificateDesign.objects.create(edition=edition)
+    Signatory.objects.create(design=design, name="Nguyen Van Minh", title="Secretary-General")
+    text = letter_text(make_letter(visa, visa_officer))
+    assert "Nguyen Van Minh" in text and "Secretary-General" in text
+
+
+def test_a_change_of_the_edition_makes_the_letter_again_under_its_number(
+    visa, visa_officer, edition, private_storage
+):
+    letter = make_letter(visa, visa_officer)
+    edition.venue = "National Convention Centre"
+    edition.save()
+    assert documents.generate_document(letter.pk).rendered
+    letter.refresh_from_db()
+    assert "National Convention Centre" in " ".join(letter_text(letter).split())
+    assert letter.number == VisaRequest.objects.get(pk=visa.pk).letter.number
+
+
+def test_no_log_line_holds_a_passport_detail(
+    registration, visa_officer, private_storage, caplog, fresh_cache
+):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    visa = services.request_letter(registration.pk, by=registration.attendee, details=DETAILS)
+    letter = make_letter(visa, visa_officer)
+    owner = Client()
+    owner.force_login(registration.attendee)
+    owner.get(letter.get_download_url())
+    verify(letter.code)
+    services.decline_request(visa.pk, by=visa_officer, note="A clearer copy, please.")
+    services.erase_details(visa.pk)
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert f"visa letter request {visa.pk}" in logged  # the log does speak of it
+    for secret in (PASSPORT_NUMBER, "OTIENO", "1984-07-19", "plenary"):
+        assert secret not in logged

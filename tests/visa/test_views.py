@@ -130,3 +130,22 @@ def test_the_person_sees_their_details_again_and_that_is_logged(registration, vi
     page = signed_in(registration.attendee).get(request_url(registration))
     assert PASSPORT_NUMBER in page.content.decode()
     assert VisaAccessLog.objects.filter(action=VisaAccessLog.Action.SEEN_BY_PERSON).count() == 1
+
+
+def test_deleting_the_account_removes_the_request_and_unnames_the_log(registration, visa):
+    from registration.accounts import services as account_services
+
+    person = registration.attendee
+    account_services.delete_account(person.pk)
+    assert not VisaRequest.objects.exists()
+    entry = VisaAccessLog.objects.get(action=VisaAccessLog.Action.SUBMITTED)
+    assert entry.actor is None and entry.actor_name == "-"
+    assert entry.request_reference == visa.reference
+
+
+def test_the_persons_data_download_holds_their_request(registration, visa):
+    from registration.accounts.selectors import account_data
+
+    data = account_data(registration.attendee)
+    assert data["visa_letter_requests"][0]["passport_number"] == PASSPORT_NUMBER
+    assert VisaAccessLog.objects.filter(action=VisaAccessLog.Action.EXPORTED).count() == 1
