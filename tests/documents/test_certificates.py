@@ -3,6 +3,7 @@ number, regeneration, the email, and the holder's download."""
 
 from __future__ import annotations
 
+import json
 import threading
 
 import pytest
@@ -324,3 +325,73 @@ def test_a_pdf_whose_task_was_lost_is_made_by_the_beat_job():
     assert document.file and document.generated_at
     assert tasks.make_missing() == 0
     assert tasks.generate(document.pk) is False  # the worker's task: nothing changed
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_making_the_same_pdf_at_once_render_and_email_once(private_storage):
+    """The task delivered twice, to two workers at the same moment: the row lock orders
+    them, the second finds the PDF made, one email is queued and one file is kept."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are PostgreSQL's")
+    document = certificates.issue_certificate(attended().pk, by=None)
+    barrier, results, errors = threading.Barrier(2), [], []
+
+    def work() -> None:
+        try:
+            barrier.wait()
+            results.append(services.generate_document(document.pk).rendered)
+        except Exception as error:  # reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(results) == [False, True]
+    assert OutboxMessage.objects.filter(kind="documents.certificate_ready").count() == 1
+    document.refresh_from_db()
+    kept = [p for p in (private_storage / "documents" / "certificate").iterdir()]
+    assert [p.name for p in kept] == [document.file.name.rsplit("/", 1)[-1]]
+
+
+@pytest.mark.django_db
+def test_saving_a_person_without_changing_their_name_asks_no_worker(
+    django_capture_on_commit_callbacks,
+):
+    registration = attended()
+    issued_and_made(registration)
+    person = type(registration.attendee).objects.get(pk=registration.attendee_id)
+    with django_capture_on_commit_callbacks() as callbacks:
+        person.time_zone = "Asia/Ho_Chi_Minh"
+        person.save()
+    assert callbacks == []
+    with django_capture_on_commit_callbacks() as callbacks:
+        person.language = "vi"
+        person.save()
+    assert len(callbacks) == 1
+
+
+@pytest.mark.django_db
+def test_a_persons_data_export_lists_their_certificates(client):
+    registration = attended(full_name="Amina Otieno")
+    document = issued_and_made(registration)
+    client.force_login(registration.attendee)
+    response = client.get(reverse("accounts:download"))
+    data = json.loads(
+        b"".join(response.streaming_content) if response.streaming else response.content
+    )
+    assert data["documents"] == [
+        {
+            "kind": "certificate",
+            "number": document.number,
+            "edition": 2025,
+            "name": "Amina Otieno",
+            "language": document.language,
+            "issued_at": document.issued_at.isoformat(),
+            "revoked_at": None,
+        }
+    ]

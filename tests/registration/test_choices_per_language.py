@@ -12,15 +12,22 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from gmc.permissions import ORGANISERS_GROUP, sync_organiser_group
 from registration import services
-from registration.models import Answer, Choice, Question, Registration, choice_key
+from registration.models import (
+    Answer,
+    Choice,
+    Question,
+    Registration,
+    choice_key,
+    new_ticket_code,
+)
 from tests.admin_forms import admin_form_data
 from tests.factories import EditionFactory, UserFactory
 
-from .factories import ChoiceFactory, QuestionFactory, RegistrationFactory
+from .factories import ChoiceFactory, QuestionFactory
 from .helpers import register
 from .test_admin import csv_rows, export
 from .test_views import CHECKIN, STATS, form_data
@@ -294,7 +301,7 @@ def test_answers_kept_as_text_are_migrated_to_the_choices_keys():
     before = [("registration", "0004_questions_per_language")]
     executor.migrate(before)
     old = executor.loader.project_state(before).apps
-    # Editions and registrations are as they are now; questions as they were.
+    # Editions are as they are now; registrations, questions and answers as they were.
     edition = EditionFactory(year=2031)
     old_question = old.get_model("registration", "Question").objects
     track = old_question.create(
@@ -305,7 +312,15 @@ def test_answers_kept_as_text_are_migrated_to_the_choices_keys():
     )
 
     def answer(question, value):
-        registration = RegistrationFactory(edition=edition)
+        # The registration as its table was then (later migrations add columns to it).
+        registration = old.get_model("registration", "Registration").objects.create(
+            edition_id=edition.pk,
+            attendee_id=UserFactory().pk,
+            attendance="in_person",
+            status="confirmed",
+            consent_at=timezone.now(),
+            ticket_code=new_ticket_code(),
+        )
         return old.get_model("registration", "Answer").objects.create(
             registration_id=registration.pk, question_id=question.pk, value=value
         )
