@@ -113,6 +113,7 @@ class VisaRequestAdmin(admin.ModelAdmin):
         "registration_link",
         "status",
         "letter_link",
+        "letter_number",
         "decision_note",
         "decided_at",
         "decided_by",
@@ -152,7 +153,9 @@ class VisaRequestAdmin(admin.ModelAdmin):
         return self.list_filter
 
     def get_fieldsets(self, request, obj=None):
-        fieldsets = [(None, {"fields": ["registration_link", "status", "letter_link"]})]
+        # The letter itself (a link to it) only for those who may read it.
+        letter = "letter_link" if sees_data(request) else "letter_number"
+        fieldsets = [(None, {"fields": ["registration_link", "status", letter]})]
         if sees_data(request):
             if obj is not None and obj.is_erased:
                 fieldsets.append((_("Passport details"), {"fields": ["erased_note"]}))

@@ -5,6 +5,8 @@ import datetime
 
 import pytest
 import time_machine
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from documents.visa import services
@@ -49,6 +51,13 @@ def test_the_job_erases_them_after_the_retention_period_once(
     assert erased.letter.number == letter.number and not erased.letter.is_revoked
     assert not erased.letter.file
     assert VisaAccessLog.objects.filter(action=VisaAccessLog.Action.ERASED).count() == 1
+    # The person's page says what became of it; the letter is no longer downloadable.
+    client = Client()
+    client.force_login(visa.registration.attendee)
+    mine = client.get(reverse("registration:mine")).content.decode()
+    assert "its file was erased after the conference" in mine
+    assert "Erased, as our privacy rules require." in mine
+    assert client.get(letter.get_download_url()).status_code == 404
 
 
 def test_the_setting_decides_the_period(visa, edition, settings):
