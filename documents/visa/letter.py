@@ -13,6 +13,8 @@ the reader is a consulate, not the person.
 
 from __future__ import annotations
 
+import io
+
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http import HttpResponse
@@ -20,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
+from PIL import Image
 
 from gmc import pdf
 from gmc.downloads import sealed_file_response
@@ -71,6 +74,8 @@ def facts(document: Document) -> kinds.Facts | None:
             "issued_on": pdf.format_date(timezone.localdate(document.issued_at, edition.tz)),
             "number": document.number,
             "verify_url": absolute_url(document.get_verification_url()),
+            # The design's logos, by file: a new image makes the letter again.
+            "logos": [logo.image.name for logo in _design_logos(edition)],
             # Signed by the first signatory of the edition's certificates, when there is
             # one (the file's name: a new signature image makes the letter again).
             "signatory": {
@@ -90,6 +95,40 @@ def _signatory(edition):
     return Signatory.objects.filter(design__edition=edition).order_by("order", "pk").first()
 
 
+def _design_logos(edition) -> list:
+    from ..models import Logo
+
+    return list(Logo.objects.filter(design__edition=edition).order_by("order", "pk")[:2])
+
+
+LOGO_HEIGHT = 16
+
+
+def _logos(doc: pdf.Document, edition) -> float:
+    """The design's logos at the end side of the letterhead, 16 mm high; the width they
+    take (with the gap before them)."""
+    x_end = doc.width - doc.margin
+    used = 0.0
+    for logo in _design_logos(edition):
+        with logo.image.open("rb") as handle:
+            content = handle.read()
+        with Image.open(io.BytesIO(content)) as probe:
+            ratio = probe.width / probe.height if probe.height else 1
+        width = min(LOGO_HEIGHT * ratio, 45)
+        x_end -= width
+        doc.image(
+            content,
+            x=doc.mirror_x(x_end, width),
+            y=doc.margin + 2,
+            w=width,
+            h=LOGO_HEIGHT,
+            alt_text=logo.description,
+        )
+        used += width + 4
+        x_end -= 4
+    return used
+
+
 def render(document: Document, facts: kinds.Facts) -> bytes:
     d = facts.data
     with pdf.rendering_language(facts.language):
@@ -100,7 +139,10 @@ def render(document: Document, facts: kinds.Facts) -> bytes:
             author=_("Global MOOC and Online Education Conference"),
         )
         doc.add_page()
-        # Letterhead: the conference's mark and name, the alliance that holds it.
+        # Letterhead: the conference's mark and name, the alliance that holds it, and the
+        # logos of the edition's certificate design (its hosts') at the other end.
+        logos_width = _logos(doc, document.edition) if d["logos"] else 0
+        title_width = doc.width - 2 * doc.margin - 27 - logos_width
         doc.pdf.set_fill_color(*BLUE)
         doc.pdf.rect(doc.mirror_x(doc.margin, 22), doc.margin, 22, 22, style="F")
         doc.move_to(doc.margin + 6.5)
@@ -121,7 +163,7 @@ def render(document: Document, facts: kinds.Facts) -> bytes:
             bold=True,
             color=BLUE,
             x=doc.margin + 27,
-            width=doc.width - 2 * doc.margin - 27,
+            width=title_width,
             space_after=0,
         )
         doc.paragraph(
@@ -129,7 +171,7 @@ def render(document: Document, facts: kinds.Facts) -> bytes:
             size=10,
             color=GREY,
             x=doc.margin + 27,
-            width=doc.width - 2 * doc.margin - 27,
+            width=title_width,
         )
         doc.move_to(doc.margin + 27)
         doc.rule(color=BLUE)

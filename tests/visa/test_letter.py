@@ -149,15 +149,26 @@ def test_verification_says_a_cancelled_registrations_letter_is_revoked(
     assert PASSPORT_NUMBER not in text
 
 
-def test_the_letter_is_signed_by_the_editions_first_signatory(
+def test_the_letter_carries_the_editions_logos_and_first_signatory(
     visa, visa_officer, edition, private_storage
 ):
-    from documents.models import CertificateDesign, Signatory
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    from documents.models import CertificateDesign, Logo, Signatory
 
     design = CertificateDesign.objects.create(edition=edition)
     Signatory.objects.create(design=design, name="Nguyen Van Minh", title="Secretary-General")
-    text = letter_text(make_letter(visa, visa_officer))
+    png = io.BytesIO()
+    Image.new("RGB", (300, 100), (11, 79, 138)).save(png, format="PNG")
+    logo = Logo(design=design, description="A host's logo")
+    logo.image.save("logo.png", ContentFile(png.getvalue()))
+    letter = make_letter(visa, visa_officer)
+    text = letter_text(letter)
     assert "Nguyen Van Minh" in text and "Secretary-General" in text
+    with letter.file.open("rb") as handle:
+        page = PdfReader(io.BytesIO(visa_letter.unseal(handle.read()))).pages[0]
+    assert len(page.images) == 1
 
 
 def test_a_change_of_the_edition_makes_the_letter_again_under_its_number(
