@@ -22,6 +22,8 @@ import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
+from cryptography.fernet import Fernet
+
 from .procs import HOST, Process, free_port, port_open
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,6 +69,7 @@ class Stack:
             "DJANGO_SETTINGS_MODULE": "bench.settings",
             "DEBUG": "0",
             "SECRET_KEY": self.secret_key,
+            "VISA_DATA_KEYS": Fernet.generate_key().decode(),
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SITE_URL": "https://localhost",
             "DATABASE_URL": self.database_url,

@@ -219,3 +219,7 @@ class AttendedRegistrationAdmin(admin.ModelAdmin):
             "action_name": "issue_selected",
         }
         return TemplateResponse(request, "documents/admin/issue_certificates.html", context)
+
+
+# The queue of visa letter requests and the log of who saw their data.
+from .visa import admin as visa_admin  # noqa: E402, F401

@@ -12,7 +12,12 @@ class DocumentsConfig(AppConfig):
 
         receivers.connect()
 
-        from registration import checkin_extras
+        from registration import extensions
 
         # The check-in desk prints a late registrant's badge from their row.
-        checkin_extras.add_row_template("documents/badges/checkin_button.html")
+        extensions.add_row_template("documents/badges/checkin_button.html")
+
+        # Visa invitation letters: their kind, emails, receivers and registration hooks.
+        from .visa import wiring
+
+        wiring.connect()

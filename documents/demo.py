@@ -1,9 +1,12 @@
-"""Demo certificates: the 2025 edition's design (wording in every language, its two
+"""Demo documents. Certificates: the 2025 edition's design (wording in every language, its two
 signatories, a sample logo) and a certificate for everyone checked in there, each in
 the language of its holder's country, made in this process (no worker needed).
 
 Loading twice changes nothing: the design rows are updated in place, the images drawn
 once, and issuing returns the certificates already issued (their numbers kept).
+
+Visa letters: a request waiting in the organisers' queue for the current edition
+(documents/visa/demo.py).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from registration.models import Registration
 
 from . import certificates, services
 from .models import CertificateDesign, Logo, Signatory
+from .visa import demo as visa_demo
 
 
 def _png(size: tuple[int, int], draw) -> ContentFile:
@@ -83,6 +87,11 @@ def load_design(edition: Edition) -> CertificateDesign:
 
 @demo_loader("documents", after=["registration"])
 def load(stdout) -> None:
+    load_certificates(stdout)
+    visa_demo.load(stdout)
+
+
+def load_certificates(stdout) -> None:
     edition = Edition.objects.filter(year=2025).first()
     if edition is None:
         stdout.write("Documents: no 2025 edition, no demo certificates.")

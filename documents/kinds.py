@@ -45,10 +45,20 @@ class DocumentKind:
     slug: str
     prefix: str
     label: str | Promise
-    facts: Callable[[Document], Facts]
+    facts: Callable[[Document], Facts | None]
     render: Callable[[Document, Facts], bytes]
     email_kind: str = ""
     version: int = 1
+    # A kind whose documents state personal data kept encrypted (visa letters): its PDF
+    # is stored as ``seal(pdf)`` and read back through ``unseal`` (so never handed to the
+    # web server), its fingerprint is keyed, ``verified_name`` gives the verification
+    # page the name it states (the ``stated_name`` column staying empty), and
+    # ``on_download`` is told of every download by its holder. ``facts`` may then return
+    # None: nothing to render any more (the data was erased).
+    seal: Callable[[bytes], bytes] | None = None
+    unseal: Callable[[bytes], bytes] | None = None
+    verified_name: Callable[[Document], str] | None = None
+    on_download: Callable[[Document, Any], None] | None = None
 
 
 _KINDS: dict[str, DocumentKind] = {}

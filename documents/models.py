@@ -382,3 +382,8 @@ class BadgePrint(models.Model):
 
     def get_download_url(self) -> str:
         return reverse("documents:badge_print_download", args=[self.pk])
+
+
+# Visa invitation letter requests live in their own module (documents/visa/), imported
+# here so that Django finds their models in this app.
+from .visa.models import VisaAccessLog, VisaRequest  # noqa: E402, F401

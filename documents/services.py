@@ -16,6 +16,7 @@ from datetime import timedelta
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from gmc import audit, outbox
@@ -134,6 +135,9 @@ def make_missing(*, older_than: timedelta = timedelta(minutes=2), limit: int = 5
 
 
 def fingerprint(document_kind: DocumentKind, facts: Facts) -> str:
+    """A hash of what the document states. Keyed (an HMAC with SECRET_KEY) for kinds that
+    state encrypted data: a plain hash of a passport's details could be found by trying
+    them."""
     payload = json.dumps(
         {
             "kind": document_kind.key,
@@ -146,6 +150,8 @@ def fingerprint(document_kind: DocumentKind, facts: Facts) -> str:
         default=str,
         ensure_ascii=False,
     )
+    if document_kind.seal is not None:
+        return salted_hmac("documents.fingerprint", payload, algorithm="sha256").hexdigest()
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -173,10 +179,14 @@ def generate_document(document_id: int, *, notify: bool = True) -> Generated | N
             return None
         document_kind = kind(document.kind)
         facts = document_kind.facts(document)
+        if facts is None:
+            return None
         new_fingerprint = fingerprint(document_kind, facts)
         if document.file and document.fingerprint == new_fingerprint:
             return Generated(document, rendered=False)
         pdf = document_kind.render(document, facts)
+        if document_kind.seal is not None:
+            pdf = document_kind.seal(pdf)
         old_name = document.file.name if document.file else ""
         storage = document.file.storage
         document.file.save("document.pdf", ContentFile(pdf), save=False)

@@ -37,3 +37,7 @@ def resume_badge_prints() -> int:
     from .badges import services
 
     return services.resume_badge_prints()
+
+
+# The beat job that erases visa letter requests' passport details after the edition.
+from .visa.tasks import erase_expired_visa_data  # noqa: E402, F401

@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 from .badges import views as badges
+from .visa import views as visa_views
 
 app_name = "documents"
 
@@ -22,4 +23,5 @@ urlpatterns = [
         badges.registration_badge,
         name="registration_badge",
     ),
+    path("register/me/<int:year>/visa-letter/", visa_views.visa_request, name="visa_request"),
 ]

@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from gmc import rate_limits
-from gmc.downloads import private_file_response
+from gmc.downloads import private_file_response, sealed_file_response
 
 from . import kinds
 from .models import Document, is_well_formed_code, normalise_code
@@ -34,6 +34,14 @@ def download(request: HttpRequest, year: int, kind: str) -> HttpResponse:
     )
     if document is None:
         raise Http404("No document")
+    if document_kind.on_download is not None:
+        document_kind.on_download(document, request.user)
+    if document_kind.unseal is not None:
+        return sealed_file_response(
+            document,
+            document_kind.unseal,
+            filename=f"{document_kind.slug}-{year}-{document.number}.pdf",
+        )
     return private_file_response(
         document.file,
         filename=f"{document_kind.slug}-{year}-{document.number}.pdf",
@@ -60,8 +68,12 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
         )
     if document is None:
         return render(request, "documents/verify_unknown.html", status=404)
+    document_kind = kinds.find(document.kind)
+    stated_name = document.stated_name
+    if document_kind is not None and document_kind.verified_name is not None:
+        stated_name = document_kind.verified_name(document)
     return render(
         request,
         "documents/verify.html",
-        {"document": document, "kind": kinds.find(document.kind)},
+        {"document": document, "kind": document_kind, "stated_name": stated_name},
     )

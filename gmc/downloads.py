@@ -38,3 +38,22 @@ def private_file_response(
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def sealed_file_response(document, unseal, *, filename: str) -> HttpResponse:
+    """A stored file kept encrypted (``unseal`` opens its bytes), as a private PDF
+    download. Django reads and decrypts it: the web server only has the encrypted file,
+    so it is never handed over with X-Accel-Redirect. 404 when the file is missing."""
+    file = document.file
+    if not file:
+        raise Http404("No file")
+    try:
+        with file.open("rb") as handle:
+            content = unseal(handle.read())
+    except FileNotFoundError as missing:
+        raise Http404("File missing") from missing
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -150,7 +150,28 @@ ORGANISER_PERMISSIONS: list[str] = [
     "mailings.view_emailoptout",
     "mailings.view_emailtemplate",
     "mailings.view_reminderrule",
+    # documents: the queue of visa letter requests, without the passport details: who
+    # asked, for which edition, where each request stands. Seeing those details and
+    # deciding is for the "Visa letters" group below.
+    "documents.view_visarequest",
 ]
+
+# The few organisers who handle visa invitation letters: they see the passport details,
+# approve or decline, and read the log of who saw those details. Superusers put people in
+# this group; being an organiser does not give it.
+VISA_LETTERS_GROUP = "Visa letters"
+
+VISA_LETTERS_PERMISSIONS: list[str] = [
+    "documents.change_visarequest",
+    "documents.view_visa_data",
+    "documents.view_visarequest",
+]
+
+# Every group the code keeps in step, with its permissions.
+GROUPS: dict[str, list[str]] = {
+    ORGANISERS_GROUP: ORGANISER_PERMISSIONS,
+    VISA_LETTERS_GROUP: VISA_LETTERS_PERMISSIONS,
+}
 
 
 def is_organiser(user, permission: str) -> bool:
@@ -179,12 +200,20 @@ def organiser_required(permission: str) -> Callable:
 
 
 def sync_organiser_group(using: str = "default") -> list[str]:
-    """Create the "Organisers" group, or update it, so that it holds exactly
-    ``ORGANISER_PERMISSIONS``. Returns the permissions that do not exist (yet): during
-    ``migrate`` an app's permissions appear only after its own migrations, so this runs
-    after every app and the last run sees them all. Safe to repeat."""
-    group, _created = Group.objects.using(using).get_or_create(name=ORGANISERS_GROUP)
-    wanted = {tuple(name.split(".", 1)) for name in ORGANISER_PERMISSIONS}
+    """Create the organisers' groups ("Organisers", "Visa letters"), or update them, so
+    that each holds exactly its permissions in ``GROUPS``. Returns the permissions that
+    do not exist (yet): during ``migrate`` an app's permissions appear only after its own
+    migrations, so this runs after every app and the last run sees them all. Safe to
+    repeat."""
+    missing: list[str] = []
+    for name, permissions in GROUPS.items():
+        missing += _sync_group(name, permissions, using)
+    return sorted(set(missing))
+
+
+def _sync_group(name: str, permissions: list[str], using: str) -> list[str]:
+    group, _created = Group.objects.using(using).get_or_create(name=name)
+    wanted = {tuple(permission.split(".", 1)) for permission in permissions}
     condition = Q(pk__in=[])
     for app_label, codename in wanted:
         condition |= Q(content_type__app_label=app_label, codename=codename)

@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -28,7 +29,7 @@ PRODUCTION = not DEBUG
 if PRODUCTION:
     _missing = [
         name
-        for name in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "SITE_URL")
+        for name in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "SITE_URL", "VISA_DATA_KEYS")
         if not env.str(name, default="")
     ]
     if _missing:
@@ -398,6 +399,28 @@ DECLARATION_X_ACCEL_PREFIX = env.str("DECLARATION_X_ACCEL_PREFIX", default="")
 # They are private uploads too, sent through the same X-Accel-Redirect when it is set.
 AGENDA_MATERIAL_MAX_FILE_MB = env.int("AGENDA_MATERIAL_MAX_FILE_MB", default=50)
 
+# Visa letter requests: the passport details are encrypted at rest (Fernet, from the
+# cryptography package) with keys of their own, never derived from SECRET_KEY, so that
+# neither a database dump nor the code's settings alone reveal them. Comma-separated:
+# the first key encrypts, every key decrypts; to rotate, put a new key first, run
+# `manage.py rotate_visa_keys`, then remove the old one. Required in production; the
+# fixed key below exists only for development (DEBUG=1).
+VISA_DATA_KEYS = env.list("VISA_DATA_KEYS", default=[])
+if not VISA_DATA_KEYS and not PRODUCTION:
+    VISA_DATA_KEYS = ["Z21jLWRldmVsb3BtZW50LW9ubHktdmlzYS1rZXktMDA="]
+for _position, _key in enumerate(VISA_DATA_KEYS, 1):
+    try:
+        Fernet(_key)
+    except ValueError:
+        # The key itself is never printed.
+        raise ImproperlyConfigured(
+            f"VISA_DATA_KEYS: key number {_position} is not a Fernet key (32 bytes in "
+            "URL-safe base64, e.g. from cryptography's Fernet.generate_key())."
+        ) from None
+# The passport details are erased this many days after the edition's last day (and at
+# once when the registration is cancelled); the request's number and status remain.
+VISA_DATA_RETENTION_DAYS = env.int("VISA_DATA_RETENTION_DAYS", default=30)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -531,6 +554,11 @@ CELERY_BEAT_SCHEDULE = {
     "documents-badges-resume": {
         "task": "documents.badges.resume",
         "schedule": timedelta(minutes=2),
+    },
+    # Visa letter requests' passport details, erased once the edition is long enough past.
+    "documents-erase-visa-data": {
+        "task": "documents.erase_expired_visa_data",
+        "schedule": timedelta(hours=1),
     },
     "sessions-purge-expired": {
         "task": "gmc.sessions.purge_expired",

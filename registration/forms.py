@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from gmc.models import Edition, User
 
 from . import conditions
+from .extensions import FormOption
 from .models import Question, Registration
 
 # Shared by the registration form and the profile, which edit the same parts of a person.
@@ -185,6 +186,7 @@ class RegistrationForm(forms.Form):
         edition: Edition,
         questions: list[Question],
         registration: Registration | None = None,
+        options: list[FormOption] | tuple[FormOption, ...] = (),
         **kwargs,
     ):
         initial = kwargs.pop("initial", {}) or {}
@@ -253,6 +255,15 @@ class RegistrationForm(forms.Form):
                     "This question applies to you: please answer it."
                 )
             self.fields[self.question_field(question)] = field
+        # The tick boxes of the apps built on registration (``extensions``): an option
+        # for in-person attendance only is not offered where nobody attends in person.
+        self.options = [
+            option for option in options if self.asks_in_person or not option.in_person_only
+        ]
+        for option in self.options:
+            self.fields[option.name] = forms.BooleanField(
+                label=option.label, help_text=option.help_text, required=False
+            )
         if "consent" in self.fields:
             # The agreement comes last, after everything it applies to. The documents
             # open in a new tab so that nothing typed in this form is lost.
@@ -404,6 +415,9 @@ class RegistrationForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("attendance") == Registration.Attendance.ONLINE:
             cleaned["dietary_needs"] = ""
+            for option in self.options:
+                if option.in_person_only:
+                    cleaned[option.name] = False
         for question in self.questions:
             if question.pk in self.shown:
                 continue
@@ -419,6 +433,14 @@ class RegistrationForm(forms.Form):
             question.pk: self.cleaned_data.get(self.question_field(question)) or ""
             for question in self.questions
         }
+
+    def chosen_options(self, registration: Registration) -> list[FormOption]:
+        """The options ticked that apply to the registration as it was stored."""
+        return [
+            option
+            for option in self.options
+            if self.cleaned_data.get(option.name) and option.applies_to(registration)
+        ]
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data

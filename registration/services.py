@@ -39,6 +39,7 @@ from gmc.models import Edition, User
 
 from . import conditions
 from .emails import email_context
+from .extensions import registration_changed
 from .models import Answer, Question, Registration
 from .selectors import days_before_start, waiting_position
 
@@ -168,6 +169,17 @@ def _record(
     if by is None or by.pk == registration.attendee_id or not (changes or note):
         return
     audit.record(by, action, registration, changes=changes, note=note)
+
+
+def _announce(registration: Registration, previous_status: str, previous_attendance: str) -> None:
+    """Tell the apps built on registration (``extensions.registration_changed``), in
+    this transaction: e.g. a visa letter is revoked with the registration."""
+    registration_changed.send(
+        sender=Registration,
+        registration=registration,
+        previous_status=previous_status,
+        previous_attendance=previous_attendance,
+    )
 
 
 def _set_status(registration: Registration, status: str, **moments) -> list[str]:
@@ -440,8 +452,9 @@ def update_registration(
     the registration; the freed seat goes to the next in line. Moving to in person needs
     a free seat and is refused otherwise, so nobody loses a confirmed place by editing.
     Side effects: a confirmation email when a waiting registration becomes confirmed,
-    the promotion emails of whoever gets the freed seat, and an audit entry with the
-    changed fields when ``by`` is someone else than the attendee. Safe to repeat.
+    the promotion emails of whoever gets the freed seat, an audit entry with the
+    changed fields when ``by`` is someone else than the attendee, and
+    ``registration_changed`` when the attendance or status changed. Safe to repeat.
     """
     edition, registration = _lock_registration(registration_id)
     before = audit.snapshot(registration, AUDITED_FIELDS)
@@ -486,6 +499,8 @@ def update_registration(
             confirmed_now = True
     registration.save(update_fields=list(dict.fromkeys([*fields, "updated_at"])))
     _save_answers(registration, answers)
+    if (old_attendance, old_status) != (registration.attendance, registration.status):
+        _announce(registration, old_status, old_attendance)
     _record(
         by,
         "registration.updated",
@@ -506,8 +521,9 @@ def cancel_registration(registration_id: int, *, by: User | None) -> Registratio
 
     ``by`` is the attendee or an organiser (None for the system, e.g. account
     deletion). Side effects: "registration.cancelled" to the attendee,
-    "registration.promoted" to whoever gets the seat, and an audit entry when an
-    organiser cancels someone's registration. Repeating it is a no-op.
+    "registration.promoted" to whoever gets the seat, an audit entry when an
+    organiser cancels someone's registration, and ``registration_changed`` for the
+    apps built on registration. Repeating it is a no-op.
     """
     edition, registration = _lock_registration(registration_id)
     if registration.status == Registration.Status.CANCELLED:
@@ -526,6 +542,7 @@ def cancel_registration(registration_id: int, *, by: User | None) -> Registratio
     old_status = registration.status
     fields = _set_status(registration, Registration.Status.CANCELLED, cancelled_at=timezone.now())
     registration.save(update_fields=fields)
+    _announce(registration, old_status, registration.attendance)
     _notify("registration.cancelled", registration)
     _record(
         by,

@@ -24,7 +24,7 @@ from gmc.permissions import organiser_required
 from gmc.query_numbers import is_plain_number
 from gmc.selectors import current_edition
 
-from . import checkin_extras, selectors, services
+from . import extensions, selectors, services
 from .accounts import services as account_services
 from .forms import CancelForm, CheckInSearchForm, PersonForm, RegistrationForm, language_name
 from .models import Question, Registration
@@ -81,12 +81,15 @@ def register_year(request: HttpRequest, year: int) -> HttpResponse:
         messages.info(request, _("You are already registered for this edition."))
         return redirect("registration:mine")
     questions = _questions(edition)
+    options = extensions.form_options(edition)
     state = edition.registration_state()
     form = None
     busy = False
     person_form = _person_form(request)
     if request.method == "POST":
-        form = RegistrationForm(request.POST, edition=edition, questions=questions)
+        form = RegistrationForm(
+            request.POST, edition=edition, questions=questions, options=options
+        )
         if all([person_form.is_valid(), form.is_valid()]):  # both forms show their errors
             try:
                 # The name goes to the profile with the registration, or not at all.
@@ -125,9 +128,15 @@ def register_year(request: HttpRequest, year: int) -> HttpResponse:
                         request,
                         _("You are registered. We have sent you an email with your ticket."),
                     )
+                # The registration is stored: a next step asked for (an invitation
+                # letter) may be left half-way, and is offered again on "My registration".
+                for option in form.chosen_options(registration):
+                    if option.next_message:
+                        messages.info(request, option.next_message)
+                    return redirect(option.next_url(registration))
                 return redirect("registration:mine")
     elif state == "open":
-        form = RegistrationForm(edition=edition, questions=questions)
+        form = RegistrationForm(edition=edition, questions=questions, options=options)
     response = render(
         request,
         "registration/register.html",
@@ -155,6 +164,7 @@ def mine(request: HttpRequest) -> HttpResponse:
         )
         # Someone checked in came: there is nothing left to cancel (the service refuses).
         registration.can_cancel = registration.is_active and not registration.attended
+        registration.sections = extensions.sections(request, registration)
         registration.joining = None
         if (
             registration.status == Registration.Status.CONFIRMED
@@ -353,7 +363,7 @@ def checkin(request: HttpRequest) -> HttpResponse:
             "searched": form.is_bound and form.is_valid() and form.cleaned_data["q"],
             "seats": selectors.seat_summary(edition),
             "days_early": selectors.days_before_start(edition),
-            "row_templates": checkin_extras.row_templates(),
+            "row_templates": extensions.row_templates(),
         },
     )
 

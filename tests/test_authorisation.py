@@ -39,7 +39,8 @@ from django.utils import timezone
 
 from agenda.models import CalendarFeed, Feedback, Material, Star, Visibility
 from declarations.models import Attachment, Submission
-from documents.models import BadgePrint, CertificateDesign, Document
+from documents.models import BadgePrint, CertificateDesign, Document, VisaAccessLog
+from documents.visa import services as visa_services
 from gmc import audit
 from gmc.models import Edition, OutboxMessage, Publication, User
 from gmc.permissions import ORGANISER_PERMISSIONS, ORGANISERS_GROUP, sync_organiser_group
@@ -187,6 +188,13 @@ TABLE: dict[str, tuple] = {
     # public verification page, addressed by the document's secret code.
     "documents:download": (LOGIN, 200, 404, 404, 404),
     "documents:verify": PUBLIC,
+    # A visa invitation letter request: the person's own in-person registration, by year
+    # (organisers, not registered, have none to ask for).
+    "documents:visa_request": (LOGIN, 200, 200, 404, 404),
+    # The visa requests' export and letters carry passport details: the "Visa letters"
+    # group only (a superuser holds every permission; an organiser does not).
+    "admin:documents_visarequest_export": (*(ADMIN_LOGIN,) * 3, 403, 200),
+    "admin:documents_visarequest_letter": (*(ADMIN_LOGIN,) * 3, 403, 404),  # no letter yet
     # The person's own account pages.
     "accounts:profile": SIGNED_IN,
     "accounts:data": SIGNED_IN,
@@ -298,6 +306,13 @@ ADMIN_MODELS: dict[str, tuple[str, str]] = {
     # The people who attended, listed to issue their certificates: the list and its
     # action only (registrations are changed on their own page).
     "documents.attendedregistration": ("vc", "vc"),
+    # The queue of visa letter requests: organisers read it (without passport details);
+    # nobody adds (the person asks) or deletes (erased instead). Changing and deciding is
+    # for the "Visa letters" group.
+    "documents.visarequest": ("v", "vc"),
+    # Who saw the passport details: readable by the "Visa letters" group, written only by
+    # the acts themselves.
+    "documents.visaaccesslog": ("", "v"),
 }
 
 # Where a model's admin answers other than its letters say.
@@ -555,6 +570,17 @@ def world(db, private_storage) -> World:
         for visibility in Visibility.values
     }
     feed = CalendarFeed.objects.create(user=attendee)
+    visa_request = visa_services.request_letter(
+        registration.pk,
+        by=attendee,
+        details=visa_services.Details(
+            passport_name="SAMPLE PERSON",
+            nationality="KE",
+            passport_number="SAMPLE0001",
+            date_of_birth=datetime.date(1980, 1, 2),
+            purpose="To attend the conference.",
+        ),
+    )
     certificate = Document.objects.create(
         kind="certificate",
         registration=registration,
@@ -642,6 +668,8 @@ def world(db, private_storage) -> World:
             "declarations.submission": submission,
             "documents.document": certificate,
             "documents.certificatedesign": CertificateDesign.objects.create(edition=edition),
+            "documents.visarequest": visa_request,
+            "documents.visaaccesslog": VisaAccessLog.objects.get(request=visa_request),
             "documents.attendedregistration": RegistrationFactory(
                 edition=unpublished, attendee=UserFactory(), checked_in_at=timezone.now()
             ),
@@ -691,6 +719,9 @@ def arguments(key: str, w: World) -> dict:
         "declarations:export": lambda: {"year": year, "fmt": "csv"},
         "documents:download": lambda: {"year": year, "kind": "certificate"},
         "documents:verify": lambda: {"code": o["certificate"].code},
+        "admin:documents_visarequest_letter": lambda: {
+            "pk": o["admin"]["documents.visarequest"].pk
+        },
         "account_confirm_email": lambda: {"key": EmailConfirmationHMAC(o["address"]).key},
         "account_reset_password_from_key": lambda: {
             "uidb36": user_pk_to_url_str(w.attendee),

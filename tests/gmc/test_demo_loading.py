@@ -25,6 +25,7 @@ def test_each_app_loads_its_own_demo_after_the_rows_it_needs():
         "registration",
         "agenda",
         "declarations",
+        "documents",
     ]
     for loader in loaders:
         assert loader.load.__module__ == f"{loader.name}.demo"

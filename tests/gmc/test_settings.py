@@ -17,6 +17,7 @@ PRODUCTION_ENV = {
     "REDIS_URL": "redis://cache.example.org:6379/0",
     "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.org:587",
     "SITE_URL": "https://gmc.example.org",
+    "VISA_DATA_KEYS": "REgn9vHgXwZNHWJ0Rv4vejQhrRi4CsYYAiCyPy6gD8Q=",
 }
 
 
@@ -52,13 +53,21 @@ def test_check_deploy_is_clean_under_production_settings():
 
 
 @pytest.mark.parametrize(
-    "missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "SITE_URL"]
+    "missing",
+    ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "SITE_URL", "VISA_DATA_KEYS"],
 )
 def test_production_refuses_to_start_without(missing):
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
     result = manage("check", env=env)
     assert result.returncode != 0
     assert missing in result.stderr
+
+
+def test_production_refuses_a_visa_data_key_that_is_not_a_fernet_key():
+    result = manage("check", env={**PRODUCTION_ENV, "VISA_DATA_KEYS": "not-a-key"})
+    assert result.returncode != 0
+    assert "VISA_DATA_KEYS: key number 1 is not a Fernet key" in result.stderr
+    assert "not-a-key" not in result.stderr  # a key is never printed
 
 
 def test_production_refuses_a_site_url_that_is_not_https():

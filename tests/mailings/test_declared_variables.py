@@ -8,7 +8,7 @@ Each kind's context is taken from the outbox rows its real sender writes, from r
 objects, never from the declaration's sample."""
 
 import datetime
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
 
@@ -28,6 +28,7 @@ from declarations import services as declaration_services
 from declarations.models import Submission
 from documents import certificates
 from documents import services as document_services
+from documents.visa import services as visa_services
 from gmc import email_kinds, outbox
 from gmc.models import OutboxMessage
 from mailings import reminders, wording
@@ -211,6 +212,27 @@ def certificate_emails(organiser) -> None:
     document_services.generate_document(document.pk)
 
 
+def visa_emails(organiser) -> None:
+    """One visa letter request approved (its letter made, as the worker makes it) and
+    one declined, through the services."""
+    edition = EditionFactory()
+    details = visa_services.Details(
+        passport_name="AMINA OTIENO",
+        nationality="KE",
+        passport_number="K7Q4812209",
+        date_of_birth=date(1984, 7, 19),
+        purpose="To attend the conference.",
+    )
+    approved, declined = (RegistrationFactory(edition=edition) for _ in range(2))
+    for registration in (approved, declined):
+        visa_services.request_letter(registration.pk, by=registration.attendee, details=details)
+    request = visa_services.approve_request(approved.visa_request.pk, by=organiser)
+    document_services.generate_document(request.letter_id)
+    visa_services.decline_request(
+        declined.visa_request.pk, by=organiser, note="Please check your passport number."
+    )
+
+
 # Each registered kind, and how to have its real sender write it.
 SCENARIOS = {
     "registration.confirmed": registration_emails,
@@ -222,6 +244,8 @@ SCENARIOS = {
     "agenda.sessions_moved": sessions_moved_emails,
     "messages.broadcast": broadcast_emails,
     "documents.certificate_ready": certificate_emails,
+    "documents.visa_letter_ready": visa_emails,
+    "documents.visa_request_declined": visa_emails,
     **{key: partial(reminder_emails, key=key) for key in REMINDER_RULES},
     "reminders.feedback": feedback_invitation_emails,
 }
