@@ -40,7 +40,7 @@ lint: setup
 
 # Security linter: medium and high findings fail (configuration in pyproject.toml).
 security: setup
-	$(VENV)/bin/bandit -c pyproject.toml -q -ll -r gmc registration agenda declarations documents bench
+	$(VENV)/bin/bandit -c pyproject.toml -q -ll -r gmc registration agenda declarations documents mailings bench
 
 migrations-check: setup
 	$(PY) manage.py makemigrations --check --dry-run
