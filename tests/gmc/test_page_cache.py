@@ -11,6 +11,7 @@ import time_machine
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.sessions.backends.db import SessionStore
+from django.core.cache import caches
 from django.db import connection
 from django.http import HttpResponse
 from django.template import RequestContext, Template
@@ -218,6 +219,15 @@ def test_nobody_can_fill_the_cache_with_variants_of_an_address(site, own_redis):
         assert Client().get("/agenda/", {"tz": f"Nowhere/City{number}"}).status_code == 200
         assert Client().get("/news/", {"page": f"{10**6 + number}"}).status_code == 200
     assert own_redis.dbsize() == stored
+
+
+def test_the_cache_keeps_one_redis_client_per_server(own_redis, settings):
+    location = settings.CACHES["default"]["LOCATION"]
+    settings.CACHES = {"default": {"BACKEND": "gmc.cache.RedisCache", "LOCATION": location}}
+    backend = caches.create_connection("default")
+    backend.set("one", 1)
+    assert backend.get("one") == 1
+    assert backend._cache.get_client() is backend._cache.get_client(write=True)
 
 
 # --- what is stored, and for whom ---------------------------------------------------------
