@@ -19,12 +19,14 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.timesince import timeuntil
 from django.views.decorators.cache import never_cache
 
 from agenda import services as agenda_services
 from gmc import page_cache
 from gmc import services as gmc_services
 from gmc.timezones import COOKIE_NAME
+from gmc.views import public as public_views
 from tests.admin_forms import admin_form_data
 from tests.agenda.factories import (
     RoomFactory,
@@ -612,3 +614,45 @@ def test_an_article_scheduled_for_later_appears_at_its_time(db):
         clock.shift(datetime.timedelta(hours=1, seconds=1))
         assert "Speakers announced" in page("/news/")
         assert "Speakers announced" in page("/editions/2026/")
+
+
+@pytest.mark.parametrize(
+    "ahead",
+    [
+        datetime.timedelta(days=21, hours=5),  # "3 weeks": the same for five hours
+        datetime.timedelta(days=10, hours=2, minutes=30),
+        datetime.timedelta(days=1, minutes=30),  # "1 day", then "23 hours, 59 minutes"
+        datetime.timedelta(hours=2, minutes=3, seconds=30),
+        datetime.timedelta(seconds=90),
+    ],
+)
+def test_a_countdown_is_kept_until_a_minute_after_its_text_changes(ahead):
+    now = timezone.now().replace(microsecond=0)
+    moment = now + ahead
+    until = public_views.countdown_valid_until(moment, now)
+    assert now + datetime.timedelta(minutes=1) <= until <= now + datetime.timedelta(hours=1)
+    shown = timeuntil(moment, now)
+    # Whatever is served until then was right a minute before at the latest.
+    for second in range(0, int((until - now).total_seconds()) - 60 + 1, 7):
+        assert timeuntil(moment, now + datetime.timedelta(seconds=second)) == shown, second
+    if until < now + datetime.timedelta(hours=1):
+        assert timeuntil(moment, until) != shown
+
+
+def test_the_home_page_is_not_rendered_again_while_its_countdown_stands_still(db):
+    now = timezone.now().replace(microsecond=0)
+    with time_machine.travel(now, tick=False) as clock:
+        EditionFactory(
+            year=2026,
+            is_current=True,
+            registration_opens_at=now - datetime.timedelta(days=7),
+            registration_closes_at=now + datetime.timedelta(days=21, hours=5),
+            declaration_deadline=now + datetime.timedelta(days=21, hours=6),
+        )
+        html = page("/")
+        assert "3\xa0weeks left." in html
+        assert directives(Client().get("/")) == {"public", "max-age=60"}
+        clock.shift(datetime.timedelta(minutes=59))
+        assert not rendered_afresh("/")
+        clock.shift(datetime.timedelta(minutes=1, seconds=1))
+        assert rendered_afresh("/")  # an hour is the most any page is kept
