@@ -232,6 +232,77 @@ def test_the_cache_keeps_one_redis_client_per_server(own_redis, settings):
     assert backend._cache.get_client() is backend._cache.get_client(write=True)
 
 
+# --- answered early, before the rest of the middleware ------------------------------------
+
+
+def answered_early(response) -> bool:
+    """Whether the page came from the early copy: the session middleware, which every
+    request through the whole stack meets, never saw the request."""
+    return not hasattr(response.wsgi_request, "session")
+
+
+def test_a_plain_get_is_answered_early_with_the_whole_stacks_headers(site, own_redis):
+    for address in public_addresses(site):
+        first, _ = get(address)
+        assert first.status_code == 200 and not answered_early(first), address
+        own_redis.config_resetstat()
+        early, queries = get(address)
+        assert answered_early(early), address
+        assert queries == [] and commands(own_redis) == {"mget": 1}, address
+        # The same page through every middleware, from the view's own copy.
+        whole, queries = get(address + "?utm_source=newsletter")
+        assert not answered_early(whole) and queries == [], address
+        assert early.content == first.content == whole.content, address
+        assert dict(early.headers) == dict(first.headers) == dict(whole.headers), address
+
+
+def test_only_what_every_visitor_could_send_is_answered_early(site, client):
+    for address in ("/agenda/", "/", "/es/news/"):
+        page(address)
+        assert answered_early(Client().get(address)), address
+    # The form token's cookie changes nothing on a kept page.
+    visitor = Client()
+    visitor.cookies[settings.CSRF_COOKIE_NAME] = "x" * 32
+    assert answered_early(visitor.get("/"))
+
+    etag = Client().get("/")["ETag"]
+    not_modified = Client().get("/", HTTP_IF_NONE_MATCH=etag)
+    assert not_modified.status_code == 304 and not answered_early(not_modified)
+    assert not answered_early(Client().head("/agenda/"))
+    assert Client().head("/").status_code == 405  # the view takes only GET, as before
+    assert not answered_early(Client().get("/", {"utm_source": "newsletter"}))
+    remembered = Client()
+    remembered.cookies[COOKIE_NAME] = "Asia/Shanghai"
+    response = remembered.get("/agenda/")
+    assert not answered_early(response) and ">23:20</time>" in response.content.decode()
+    spanish_browser = Client(HTTP_ACCEPT="text/html", HTTP_ACCEPT_LANGUAGE="es")
+    response = spanish_browser.get("/agenda/")
+    assert response.status_code == 302 and response["Location"] == "/es/agenda/"
+    client.force_login(UserFactory())
+    response = client.get("/")
+    assert not answered_early(response) and "Sign out" in response.content.decode()
+    assert {"private", "no-store"} <= directives(response)
+
+
+def test_other_addresses_pay_nothing_for_the_early_answers(site, own_redis):
+    page("/")
+    for address in ("/accounts/login/", "/accounts/signup/", "/register/"):
+        own_redis.config_resetstat()
+        response = Client().get(address)
+        assert response.status_code in (200, 302), address
+        assert "mget" not in commands(own_redis), address
+
+
+def test_an_address_no_longer_kept_is_no_longer_looked_up_early(site, own_redis):
+    address = site.article.get_absolute_url()
+    cache_all(address)
+    site.article.delete()
+    assert Client().get(address).status_code == 404
+    own_redis.config_resetstat()
+    assert Client().get(address).status_code == 404
+    assert commands(own_redis) == {"mget": 1}  # the view's own look-up, no early one
+
+
 # --- what is stored, and for whom ---------------------------------------------------------
 
 
