@@ -282,6 +282,8 @@ def test_only_what_every_visitor_could_send_is_answered_early(site, client):
     response = client.get("/")
     assert not answered_early(response) and "Sign out" in response.content.decode()
     assert {"private", "no-store"} <= directives(response)
+    # An address of another host is refused, kept page or not.
+    assert Client(HTTP_HOST="elsewhere.example").get("/").status_code == 400
 
 
 def test_other_addresses_pay_nothing_for_the_early_answers(site, own_redis):
