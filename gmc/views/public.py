@@ -49,16 +49,21 @@ def page_meta(title: str = "", description: str = "", kind: str = "website") -> 
 
 def countdown_valid_until(moment: datetime, now: datetime) -> datetime:
     """Until when a page may show the countdown to ``moment`` read at ``now``: a minute
-    after its text ("2 weeks, 6 days") first changes, or sooner. The text is read a
-    minute apart: three weeks ahead it changes once a day, so the page is kept an hour
-    (the most any page is), not rendered again every minute for nothing."""
+    after its text ("2 weeks, 6 days") first changes, or sooner. Three weeks ahead it
+    changes once a day, so the page is kept an hour (the most any page is), not rendered
+    again every minute for nothing. The text is read a minute apart; as it only ever
+    counts down, it reads as now until its first change and otherwise after it, so
+    halving the hour finds that minute in a few readings."""
     shown = timeuntil(moment, now)
-    later = now + COUNTDOWN_STALENESS
-    while (
-        later < now + COUNTDOWN_LOOKAHEAD and later < moment and timeuntil(moment, later) == shown
-    ):
-        later += COUNTDOWN_STALENESS
-    return later
+    same, changed = 0, COUNTDOWN_LOOKAHEAD // COUNTDOWN_STALENESS
+    while changed - same > 1:
+        middle = (same + changed) // 2
+        later = now + middle * COUNTDOWN_STALENESS
+        if later < moment and timeuntil(moment, later) == shown:
+            same = middle
+        else:
+            changed = middle
+    return now + changed * COUNTDOWN_STALENESS
 
 
 def _can_preview(request: HttpRequest, permission: str) -> bool:
