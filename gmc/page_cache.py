@@ -28,6 +28,18 @@ it was stored with, so the next request after any change renders afresh. The ver
 is read before rendering, and bumped both at the change and after its commit: a request
 that renders between the two cannot keep the old page under the new version.
 
+Answered early: a plain GET of such a page (no query, no cookie but the form token's, no
+conditional header, and English or the address's own language) is also kept as the
+whole stack answered it, headers and all, under a key of its own (scheme, language,
+path), and ``PageCacheMiddleware`` answers the next one from that copy before the
+session, language, CSRF, authentication and message middleware and the URL resolver
+run: the work the view's copy still had to go through on every hit. It holds the same
+version, ETag and expiry as the view's entry, is stored only from an answer the view's
+cache marked shared (for that language and path, no query, no variant) that left the
+rest of the stack public and without a cookie, and costs the same one round trip.
+Anything else (a HEAD, a query, another cookie, ``If-None-Match``, a visitor the address
+would redirect to another language) goes through the whole stack as before.
+
 Time: an entry lives an hour at most, and a page that changes with the clock alone
 (a deadline passing, a countdown, news published at a set time) tells, with
 ``valid_until``, when it next changes; its entry is not served past that moment and
@@ -51,12 +63,8 @@ from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.utils.cache import (
-    get_conditional_response,
-    patch_cache_control,
-    patch_vary_headers,
-    quote_etag,
-)
+from django.utils import translation
+from django.utils.cache import get_conditional_response, patch_vary_headers, quote_etag
 from django.utils.translation import get_language
 
 VERSION_KEY = "page-cache:version"
@@ -208,20 +216,22 @@ def _headers_kept(response: HttpResponse) -> tuple[tuple[str, str], ...]:
     return tuple((k, v) for k, v in response.headers.items() if k.lower() not in left_out)
 
 
+_KEPT_A_WHILE = f"public, max-age={MAX_AGE}, stale-while-revalidate={STALE_WHILE_REVALIDATE}"
+
+
+def _cache_control(until: float | None, now: float) -> str:
+    """What browsers and proxies are told (a stored answer never chose its own)."""
+    if until is None:
+        return _KEPT_A_WHILE
+    return f"public, max-age={max(0, min(MAX_AGE, int(until - now)))}"
+
+
 def _mark_public(response: HttpResponse, etag: str, until: float | None, now: float) -> None:
     response["ETag"] = etag
     # Shared only with those who send the same cookies: a session, a pending message or
     # a remembered zone makes another page.
     patch_vary_headers(response, ("Cookie",))
-    if until is None:
-        patch_cache_control(
-            response,
-            public=True,
-            max_age=MAX_AGE,
-            stale_while_revalidate=STALE_WHILE_REVALIDATE,
-        )
-    else:
-        patch_cache_control(response, public=True, max_age=max(0, min(MAX_AGE, int(until - now))))
+    response["Cache-Control"] = _cache_control(until, now)
 
 
 def _from_entry(request: HttpRequest, entry: tuple, now: float) -> HttpResponse:
@@ -241,7 +251,9 @@ def public_page(
     """Serve the decorated view from the cache to visitors ``shared`` finds alike (see
     the module's docstring). ``query`` names the parameters the page reads, each with
     its normaliser; ``vary`` gives what else, besides language, path and query, the
-    page depends on for such a visitor (e.g. a remembered choice kept in a cookie)."""
+    page depends on for such a visitor (e.g. a remembered choice kept in a cookie). It
+    reads only the query and the cookies: a request with neither, which may be answered
+    early, is the same page whatever else it carries."""
     parameters = dict(query or {})
 
     def decorator(view: Callable) -> Callable:
@@ -256,37 +268,169 @@ def public_page(
             # Rendered exactly as its key says: as if asked with the normalised query.
             request.GET, request.META["QUERY_STRING"] = QueryDict(normalised), normalised
             try:
-                return _answer(request, view, args, kwargs, normalised, vary)
+                response = _answer(request, view, args, kwargs, normalised, vary)
             finally:
                 request.GET, request.META["QUERY_STRING"] = asked
+            return response
 
         return wrapper
 
     return decorator
 
 
-def _answer(request, view, args, kwargs, query: str, vary) -> HttpResponse:
-    key = _key(request, query, vary(request) if vary else "")
-    found = cache.get_many([VERSION_KEY, key])
-    version, entry = found.get(VERSION_KEY), found.get(key)
-    now = time.time()
-    if (
+def _current(entry: tuple | None, version, now: float) -> bool:
+    """Whether ``entry`` may answer now: stored under the current version, not expired."""
+    return (
         entry is not None
         and version is not None
         and entry[0] == version
         and (entry[2] is None or now < entry[2])
-    ):
-        return _from_entry(request, entry, now)
+    )
+
+
+def _shared_as(response: HttpResponse, entry: tuple, query: str, variant: str) -> None:
+    """Tell ``PageCacheMiddleware`` that ``response`` is the copy every visitor asking
+    for this language and path without a query gets (none when the key held more)."""
+    if not query and not variant:
+        response.page_cache_shared = (entry[0], entry[1], entry[2], get_language() or "")
+
+
+def _answer(request, view, args, kwargs, query: str, vary) -> HttpResponse:
+    variant = vary(request) if vary else ""
+    key = _key(request, query, variant)
+    found = cache.get_many([VERSION_KEY, key])
+    version, entry = found.get(VERSION_KEY), found.get(key)
+    now = time.time()
+    if _current(entry, version, now):
+        response = _from_entry(request, entry, now)
+        _shared_as(response, entry, query, variant)
+        return response
     if version is None:
         version = cache.get_or_set(VERSION_KEY, _new_version, timeout=None)
     response = view(request, *args, **kwargs)
     if not _storable(request, response):
         return response
     until = _expiry(response)
-    timeout = TIMEOUT if until is None else min(TIMEOUT, math.ceil(until - now))
+    timeout = _timeout(until, now)
     if timeout <= 0:
         return response
     etag = quote_etag(hashlib.blake2b(response.content, digest_size=16).hexdigest())
-    cache.set(key, (version, etag, until, _headers_kept(response), response.content), timeout)
+    entry = (version, etag, until, _headers_kept(response), response.content)
+    cache.set(key, entry, timeout)
     _mark_public(response, etag, until, now)
-    return get_conditional_response(request, etag=etag, response=response)
+    response = get_conditional_response(request, etag=etag, response=response)
+    _shared_as(response, entry, query, variant)
+    return response
+
+
+def _timeout(until: float | None, now: float) -> int:
+    return TIMEOUT if until is None else min(TIMEOUT, math.ceil(until - now))
+
+
+# --- Answering early ---------------------------------------------------------------------
+
+EARLY_KEY_PREFIX = "page-cache:early:"
+# A request carrying any of these may have its own answer (a 304, a range).
+CONDITIONAL_HEADERS = (
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_UNMODIFIED_SINCE",
+    "HTTP_IF_RANGE",
+    "HTTP_RANGE",
+)
+
+
+def _early_key(request: HttpRequest) -> tuple[str, str] | None:
+    """The early copy's key and language for a request every visitor could have sent
+    (see the module's docstring), or None for any other."""
+    meta = request.META
+    if request.method != "GET" or meta.get("QUERY_STRING"):
+        return None
+    if "HTTP_COOKIE" in meta and request.COOKIES.keys() - {settings.CSRF_COOKIE_NAME}:
+        return None
+    for header in CONDITIONAL_HEADERS:
+        if header in meta:
+            return None
+    language = translation.get_language_from_path(request.path_info)
+    if not language:
+        # Without a prefix the page is in English for those who prefer it; the others
+        # are redirected or answered in theirs by gmc.languages, later in the stack.
+        language = settings.LANGUAGE_CODE
+        if translation.get_language_from_request(request, check_path=False) != language:
+            return None
+    request.get_host()  # an address of another host is refused here as later (400)
+    address = "\n".join([request.scheme, language, request.path])
+    return EARLY_KEY_PREFIX + hashlib.sha256(address.encode()).hexdigest(), language
+
+
+def _replay(entry: tuple, now: float) -> HttpResponse:
+    _version, _etag, until, headers, content = entry
+    response = HttpResponse(content)
+    for name, value in headers:
+        response[name] = value
+    response["Cache-Control"] = _cache_control(until, now)
+    return response
+
+
+def _keep_early(key: str, language: str, response: HttpResponse) -> bool:
+    """Store the stack's answer as the early copy when the view's cache marked it
+    shared for this very language and the stack left it public and cookie-free."""
+    shared = getattr(response, "page_cache_shared", None)
+    if shared is None or shared[3] != language:
+        return False
+    control = response.get("Cache-Control", "")
+    if (
+        response.status_code != 200
+        or response.cookies
+        or "public" not in control
+        or "private" in control
+        or "no-store" in control
+    ):
+        return False
+    version, etag, until, _language = shared
+    timeout = _timeout(until, time.time())
+    if timeout <= 0:
+        return False
+    headers = tuple((k, v) for k, v in response.headers.items() if k.lower() != "cache-control")
+    cache.set(key, (version, etag, until, headers, response.content), timeout)
+    return True
+
+
+# The addresses this process stored or served an early copy of: only those are looked
+# up before the stack, so that any other request (a form, the admin, a page never kept)
+# pays nothing for the early answers. A hint: a copy gone from the cache is a miss, and
+# an address whose answer is no longer kept is dropped from it.
+_early_paths: set[str] = set()
+MAX_EARLY_PATHS = 10_000
+
+
+class PageCacheMiddleware:
+    """Answers a plain GET of a kept public page from its early copy, before the rest of
+    the stack (see the module's docstring); stores that copy from the stack's answer.
+    Sits after the security, policy and static-file middleware, whose headers it leaves
+    to them, and before the session middleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        path = request.path
+        early = _early_key(request) if path in _early_paths else None
+        if early is not None:
+            key, _language = early
+            found = cache.get_many([VERSION_KEY, key])
+            entry, now = found.get(key), time.time()
+            if _current(entry, found.get(VERSION_KEY), now):
+                return _replay(entry, now)
+        response = self.get_response(request)
+        if early is None and getattr(response, "page_cache_shared", None) is not None:
+            early = _early_key(request)
+        if early is not None:
+            if _keep_early(*early, response):
+                if len(_early_paths) >= MAX_EARLY_PATHS:
+                    _early_paths.clear()
+                _early_paths.add(path)
+            else:
+                _early_paths.discard(path)
+        return response

@@ -101,6 +101,10 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A plain GET of a public page kept in the cache is answered here, as the rest of
+    # the stack answered it before (gmc/page_cache.py): the middleware below would only
+    # find an anonymous visitor without a session.
+    "gmc.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

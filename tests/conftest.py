@@ -2,6 +2,7 @@ import asyncio
 import importlib
 import io
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -165,8 +166,10 @@ def _language_of_each_test():
 def _fresh_public_pages():
     """Each test starts with no public page cached: a test's rows are rolled back
     without a signal, so what an earlier test cached would otherwise still look current
-    (the cache, unlike the database, outlives the test)."""
-    cache.delete(page_cache.VERSION_KEY)
+    (the cache, unlike the database, outlives the test). A random version, not a
+    cleared one: the next would be read from the clock, which tests freeze, and two
+    tests frozen at the same second would share their pages."""
+    cache.set(page_cache.VERSION_KEY, secrets.randbits(62), timeout=None)
 
 
 @pytest.fixture

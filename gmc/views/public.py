@@ -2,7 +2,7 @@
 publications and news. Every page answers in a fixed number of queries, and from the
 cache for visitors not signed in (``gmc.page_cache``)."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -10,16 +10,19 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
+from django.utils.timesince import timeuntil
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from gmc import selectors
 from gmc.links import absolute_url
-from gmc.page_cache import not_stored, public_page, valid_until
+from gmc.page_cache import TIMEOUT, not_stored, public_page, valid_until
 
 NEWS_PER_PAGE = 12
 # How stale a countdown ("3 days, 4 hours left") may be read from the cache.
 COUNTDOWN_STALENESS = timedelta(minutes=1)
+# How far ahead a countdown's next change is looked for: no cached page lives longer.
+COUNTDOWN_LOOKAHEAD = timedelta(seconds=TIMEOUT)
 
 
 def page_number(value: str) -> str | None:
@@ -44,6 +47,25 @@ def page_meta(title: str = "", description: str = "", kind: str = "website") -> 
     }
 
 
+def countdown_valid_until(moment: datetime, now: datetime) -> datetime:
+    """Until when a page may show the countdown to ``moment`` read at ``now``: a minute
+    after its text ("2 weeks, 6 days") first changes, or sooner. Three weeks ahead it
+    changes once a day, so the page is kept an hour (the most any page is), not rendered
+    again every minute for nothing. The text is read a minute apart; as it only ever
+    counts down, it reads as now until its first change and otherwise after it, so
+    halving the hour finds that minute in a few readings."""
+    shown = timeuntil(moment, now)
+    same, changed = 0, COUNTDOWN_LOOKAHEAD // COUNTDOWN_STALENESS
+    while changed - same > 1:
+        middle = (same + changed) // 2
+        later = now + middle * COUNTDOWN_STALENESS
+        if later < moment and timeuntil(moment, later) == shown:
+            same = middle
+        else:
+            changed = middle
+    return now + changed * COUNTDOWN_STALENESS
+
+
 def _can_preview(request: HttpRequest, permission: str) -> bool:
     """Organisers see drafts and unpublished editions, as the admin's "view on site"."""
     return request.user.is_authenticated and request.user.has_perm(permission)
@@ -64,9 +86,13 @@ def home(request: HttpRequest) -> HttpResponse:
         context["declaration"] = selectors.declaration_call(edition)
         calls = (context["registration"], context["declaration"])
         # The calls change state at their moments, and their countdowns with the clock.
-        changes += [call.moment for call in calls if call.moment and call.moment > timezone.now()]
-        if any(call.state != "closed" and call.moment for call in calls):
-            changes.append(timezone.now() + COUNTDOWN_STALENESS)
+        now = timezone.now()
+        changes += [call.moment for call in calls if call.moment and call.moment > now]
+        changes += [
+            countdown_valid_until(call.moment, now)
+            for call in calls
+            if call.state != "closed" and call.moment
+        ]
     response = render(request, "gmc/home.html", context)
     for moment in changes:
         valid_until(response, moment)

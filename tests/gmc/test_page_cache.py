@@ -11,6 +11,7 @@ import time_machine
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.sessions.backends.db import SessionStore
+from django.core.cache import caches
 from django.db import connection
 from django.http import HttpResponse
 from django.template import RequestContext, Template
@@ -18,12 +19,14 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.timesince import timeuntil
 from django.views.decorators.cache import never_cache
 
 from agenda import services as agenda_services
 from gmc import page_cache
 from gmc import services as gmc_services
 from gmc.timezones import COOKIE_NAME
+from gmc.views import public as public_views
 from tests.admin_forms import admin_form_data
 from tests.agenda.factories import (
     RoomFactory,
@@ -218,6 +221,88 @@ def test_nobody_can_fill_the_cache_with_variants_of_an_address(site, own_redis):
         assert Client().get("/agenda/", {"tz": f"Nowhere/City{number}"}).status_code == 200
         assert Client().get("/news/", {"page": f"{10**6 + number}"}).status_code == 200
     assert own_redis.dbsize() == stored
+
+
+def test_the_cache_keeps_one_redis_client_per_server(own_redis, settings):
+    location = settings.CACHES["default"]["LOCATION"]
+    settings.CACHES = {"default": {"BACKEND": "gmc.cache.RedisCache", "LOCATION": location}}
+    backend = caches.create_connection("default")
+    backend.set("one", 1)
+    assert backend.get("one") == 1
+    assert backend._cache.get_client() is backend._cache.get_client(write=True)
+
+
+# --- answered early, before the rest of the middleware ------------------------------------
+
+
+def answered_early(response) -> bool:
+    """Whether the page came from the early copy: the session middleware, which every
+    request through the whole stack meets, never saw the request."""
+    return not hasattr(response.wsgi_request, "session")
+
+
+def test_a_plain_get_is_answered_early_with_the_whole_stacks_headers(site, own_redis):
+    for address in public_addresses(site):
+        first, _ = get(address)
+        assert first.status_code == 200 and not answered_early(first), address
+        own_redis.config_resetstat()
+        early, queries = get(address)
+        assert answered_early(early), address
+        assert queries == [] and commands(own_redis) == {"mget": 1}, address
+        # The same page through every middleware, from the view's own copy.
+        whole, queries = get(address + "?utm_source=newsletter")
+        assert not answered_early(whole) and queries == [], address
+        assert early.content == first.content == whole.content, address
+        assert dict(early.headers) == dict(first.headers) == dict(whole.headers), address
+
+
+def test_only_what_every_visitor_could_send_is_answered_early(site, client):
+    for address in ("/agenda/", "/", "/es/news/"):
+        page(address)
+        assert answered_early(Client().get(address)), address
+    # The form token's cookie changes nothing on a kept page.
+    visitor = Client()
+    visitor.cookies[settings.CSRF_COOKIE_NAME] = "x" * 32
+    assert answered_early(visitor.get("/"))
+
+    etag = Client().get("/")["ETag"]
+    not_modified = Client().get("/", HTTP_IF_NONE_MATCH=etag)
+    assert not_modified.status_code == 304 and not answered_early(not_modified)
+    assert not answered_early(Client().head("/agenda/"))
+    assert Client().head("/").status_code == 405  # the view takes only GET, as before
+    assert not answered_early(Client().get("/", {"utm_source": "newsletter"}))
+    remembered = Client()
+    remembered.cookies[COOKIE_NAME] = "Asia/Shanghai"
+    response = remembered.get("/agenda/")
+    assert not answered_early(response) and ">23:20</time>" in response.content.decode()
+    spanish_browser = Client(HTTP_ACCEPT="text/html", HTTP_ACCEPT_LANGUAGE="es")
+    response = spanish_browser.get("/agenda/")
+    assert response.status_code == 302 and response["Location"] == "/es/agenda/"
+    client.force_login(UserFactory())
+    response = client.get("/")
+    assert not answered_early(response) and "Sign out" in response.content.decode()
+    assert {"private", "no-store"} <= directives(response)
+    # An address of another host is refused, kept page or not.
+    assert Client(HTTP_HOST="elsewhere.example").get("/").status_code == 400
+
+
+def test_other_addresses_pay_nothing_for_the_early_answers(site, own_redis):
+    page("/")
+    for address in ("/accounts/login/", "/accounts/signup/", "/register/"):
+        own_redis.config_resetstat()
+        response = Client().get(address)
+        assert response.status_code in (200, 302), address
+        assert "mget" not in commands(own_redis), address
+
+
+def test_an_address_no_longer_kept_is_no_longer_looked_up_early(site, own_redis):
+    address = site.article.get_absolute_url()
+    cache_all(address)
+    site.article.delete()
+    assert Client().get(address).status_code == 404
+    own_redis.config_resetstat()
+    assert Client().get(address).status_code == 404
+    assert commands(own_redis) == {"mget": 1}  # the view's own look-up, no early one
 
 
 # --- what is stored, and for whom ---------------------------------------------------------
@@ -602,3 +687,45 @@ def test_an_article_scheduled_for_later_appears_at_its_time(db):
         clock.shift(datetime.timedelta(hours=1, seconds=1))
         assert "Speakers announced" in page("/news/")
         assert "Speakers announced" in page("/editions/2026/")
+
+
+@pytest.mark.parametrize(
+    "ahead",
+    [
+        datetime.timedelta(days=21, hours=5),  # "3 weeks": the same for five hours
+        datetime.timedelta(days=10, hours=2, minutes=30),
+        datetime.timedelta(days=1, minutes=30),  # "1 day", then "23 hours, 59 minutes"
+        datetime.timedelta(hours=2, minutes=3, seconds=30),
+        datetime.timedelta(seconds=90),
+    ],
+)
+def test_a_countdown_is_kept_until_a_minute_after_its_text_changes(ahead):
+    now = timezone.now().replace(microsecond=0)
+    moment = now + ahead
+    until = public_views.countdown_valid_until(moment, now)
+    assert now + datetime.timedelta(minutes=1) <= until <= now + datetime.timedelta(hours=1)
+    shown = timeuntil(moment, now)
+    # Whatever is served until then was right a minute before at the latest.
+    for second in range(0, int((until - now).total_seconds()) - 60 + 1, 7):
+        assert timeuntil(moment, now + datetime.timedelta(seconds=second)) == shown, second
+    if until < now + datetime.timedelta(hours=1):
+        assert timeuntil(moment, until) != shown
+
+
+def test_the_home_page_is_not_rendered_again_while_its_countdown_stands_still(db):
+    now = timezone.now().replace(microsecond=0)
+    with time_machine.travel(now, tick=False) as clock:
+        EditionFactory(
+            year=2026,
+            is_current=True,
+            registration_opens_at=now - datetime.timedelta(days=7),
+            registration_closes_at=now + datetime.timedelta(days=21, hours=5),
+            declaration_deadline=now + datetime.timedelta(days=21, hours=6),
+        )
+        html = page("/")
+        assert "3\xa0weeks left." in html
+        assert directives(Client().get("/")) == {"public", "max-age=60"}
+        clock.shift(datetime.timedelta(minutes=59))
+        assert not rendered_afresh("/")
+        clock.shift(datetime.timedelta(minutes=1, seconds=1))
+        assert rendered_afresh("/")  # an hour is the most any page is kept
