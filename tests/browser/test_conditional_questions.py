@@ -42,7 +42,7 @@ def wrapper(page, q: Question):
 
 
 def answers_of(email: str) -> dict[str, str]:
-    registration = Registration.objects.get(attendee__email=email)
+    registration = Registration.objects.get(attendee__email=email, edition__is_current=True)
     return {a.question.label_en: a.value for a in registration.answers.select_related("question")}
 
 

@@ -112,7 +112,9 @@ def test_site_runs_under_its_content_security_policy(browser, live_server, demo)
     register_in(page)
     watch.collect(page)
     watch.visit(page, "/register/me/")
-    registration = Registration.objects.get(attendee__email="attendee@gmc.localhost")
+    registration = Registration.objects.get(
+        attendee__email="attendee@gmc.localhost", edition__is_current=True
+    )
     watch.visit(page, f"/register/ticket/{registration.ticket_code}/")
     watch.visit(page, "/declaration/")
     box = page.locator("textarea[data-word-limit]").first
