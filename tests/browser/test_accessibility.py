@@ -253,8 +253,10 @@ def test_register_form_works_from_the_keyboard_with_a_visible_focus_ring(
         if not focused["inForm"]:
             continue
         reached.add(focused["key"])
-        if focused["type"] in ("radio", "checkbox"):
-            page.keyboard.press("Space")  # the first choice of each group, and consent
+        # The first choice of each group, and consent; not the visa letter's box, whose
+        # next step has a browser test of its own (tests/browser/test_visa_letter.py).
+        if focused["type"] in ("radio", "checkbox") and focused["key"] != "id_visa_letter":
+            page.keyboard.press("Space")
         if focused["isSubmit"]:
             break
     assert controls <= reached, f"not reachable with Tab: {sorted(controls - reached)}"
