@@ -7,8 +7,10 @@ document's ``stated_name`` column stays empty (the verification page reads the n
 from the encrypted request, ``verified_name``) and the fingerprint that decides when
 to render again is keyed (an HMAC), so it cannot be used to guess the details.
 
-It is written in the edition's working language (English for every edition so far):
-the reader is a consulate, not the person.
+It is written in the person's language (their profile's, else the edition's working
+language), as their certificate is: they read it first and hand it in; what the
+consulate checks (the passport details, the number and the verification address) reads
+the same in every language.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from PIL import Image
 
 from gmc import pdf
 from gmc.downloads import sealed_file_response
+from gmc.languages import offered
 from gmc.links import absolute_url
 from gmc.lists import join_list
 
@@ -54,7 +57,7 @@ def facts(document: Document) -> kinds.Facts | None:
     if request is None or request.is_erased:
         return None
     edition = document.edition
-    language = edition.working_language or "en"
+    language = offered(document.registration.attendee.language) or edition.working_language or "en"
     signatory = _signatory(edition)
     with pdf.rendering_language(language):
         hosts = [organisation.name for organisation in edition.hosts.all()]

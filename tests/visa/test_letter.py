@@ -38,6 +38,21 @@ def test_approving_makes_a_letter_that_states_the_details_and_the_edition(
     assert letter.get_verification_url() in text
 
 
+@pytest.mark.parametrize(
+    ("language", "heading"), [("es", "Carta de invitación"), ("vi", "Thư mời")]
+)
+def test_the_letter_is_in_the_persons_language(
+    visa, visa_officer, private_storage, language, heading
+):
+    visa.registration.attendee.language = language
+    visa.registration.attendee.save(update_fields=["language"])
+    letter = make_letter(visa, visa_officer)
+    text = " ".join(letter_text(letter).split())
+    assert heading in text
+    assert "Letter of invitation" not in text
+    assert PASSPORT_NUMBER in text and letter.number in text
+
+
 def test_the_stored_pdf_is_encrypted(visa, visa_officer, private_storage):
     letter = make_letter(visa, visa_officer)
     stored = (private_storage / letter.file.name).read_bytes()
