@@ -170,8 +170,9 @@ NOISE_FACTOR = 1.5
 
 
 def floor_noise(section: str, floors: list[Load]) -> str | None:
-    """A warning when the floor itself moved much during the run: the machine had other
-    work, and each page's share is then only as good as the rounds around it."""
+    """A warning when the floor itself moved much during the run (other work on the
+    machine, or the machine's own variance): each page's share is then only as good as
+    the rounds around it."""
     rates = [load.rate for load in floors]
     if not rates:
         return None
@@ -180,7 +181,8 @@ def floor_noise(section: str, floors: list[Load]) -> str | None:
         return None
     return (
         f"{section}: the floor ranged from {low:.0f} to {high:.0f} req/s between rounds; "
-        "the machine was busy with other work, so shares and latencies are rough"
+        "the machine's speed varied during the run, so each share is only as good as the "
+        "floor rounds around it"
     )
 
 

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import os
 import secrets
@@ -21,8 +22,6 @@ import sys
 import threading
 from pathlib import Path
 from urllib.parse import urlparse
-
-from cryptography.fernet import Fernet
 
 from .procs import HOST, Process, free_port, port_open
 
@@ -34,6 +33,15 @@ WEB_WORKERS = 4
 # only these pass through to the processes it starts.
 INHERITED = ("PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR", "USER", "TERM")
 ADVISORY_LOCK = 0x67_6D_63_62  # "gmcb": one benchmark at a time on its database
+
+
+def bench_visa_data_key(database_url: str) -> str:
+    """The key of the benchmark database's visa details (its demo request), the same for
+    every run on that database: the demo data outlives a run, and a key of the run's own
+    would leave the next run unable to read it. The database holds only demo data, on
+    this machine's loopback (bench.settings refuses any other host)."""
+    digest = hashlib.sha256(b"gmc-bench-visa-data:" + database_url.encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode()
 
 
 class StackError(RuntimeError):
@@ -55,6 +63,7 @@ class Stack:
         self.static_root = work / "static"
         # A key of this run's own: nothing it signs outlives it.
         self.secret_key = secrets.token_urlsafe(50)
+        self.visa_data_key = bench_visa_data_key(self.database_url)
         self._lock_connection = None
 
     # --- environment ---------------------------------------------------------------
@@ -69,7 +78,7 @@ class Stack:
             "DJANGO_SETTINGS_MODULE": "bench.settings",
             "DEBUG": "0",
             "SECRET_KEY": self.secret_key,
-            "VISA_DATA_KEYS": Fernet.generate_key().decode(),
+            "VISA_DATA_KEYS": self.visa_data_key,
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SITE_URL": "https://localhost",
             "DATABASE_URL": self.database_url,

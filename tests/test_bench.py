@@ -11,6 +11,7 @@ import json
 import pkgutil
 import subprocess
 from itertools import count
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -326,3 +327,44 @@ def test_a_broken_promise_fails_the_run_whatever_the_machine(tmp_path):
     report.write_json(tmp_path / "bench.json")
     rows = json.loads((tmp_path / "bench.json").read_text())["rows"]
     assert [row["result"] for row in rows] == ["FAIL", "FAIL", "-"]
+
+
+def test_the_benchmark_reads_the_visa_details_its_earlier_runs_wrote():
+    # The demo data outlives a run: a later run (and every process of one run) must use
+    # the key the earlier one encrypted the demo visa request with.
+    from cryptography.fernet import Fernet
+
+    from bench.stack import Stack
+
+    url = "postgres://postgres@127.0.0.1:5432/gmc_bench"
+    first, later = Stack(Path("unused"), database_url=url), Stack(Path("unused"), database_url=url)
+    assert first.env()["VISA_DATA_KEYS"] == first.env()["VISA_DATA_KEYS"]
+    token = Fernet(first.env()["VISA_DATA_KEYS"]).encrypt(b"P1234567")
+    assert Fernet(later.env()["VISA_DATA_KEYS"]).decrypt(token) == b"P1234567"
+    other = Stack(Path("unused"), database_url=url + "_other")
+    assert other.env()["VISA_DATA_KEYS"] != first.env()["VISA_DATA_KEYS"]
+    assert first.env()["SECRET_KEY"] != later.env()["SECRET_KEY"]
+
+
+def test_the_benchmark_drops_demo_visa_details_it_cannot_read(settings, db):
+    # A database filled under another key: its request goes (load_demo writes it again
+    # under the database's own key); a readable one stays.
+    from cryptography.fernet import Fernet
+
+    from documents.visa import services
+    from documents.visa.models import VisaRequest
+    from tests.registration.factories import RegistrationFactory
+    from tests.visa.conftest import DETAILS
+
+    settings.VISA_DATA_KEYS = [Fernet.generate_key().decode()]
+    first = RegistrationFactory(edition__is_current=True)
+    earlier = services.request_letter(first.pk, by=first.attendee, details=DETAILS)
+    settings.VISA_DATA_KEYS = [Fernet.generate_key().decode()]
+    second = RegistrationFactory(edition=first.edition)
+    readable = services.request_letter(second.pk, by=second.attendee, details=DETAILS)
+
+    data.forget_unreadable_visa_details()
+
+    assert list(VisaRequest.objects.values_list("pk", flat=True)) == [readable.pk]
+    assert VisaRequest.objects.get().passport_number == DETAILS.passport_number
+    assert earlier.pk != readable.pk
