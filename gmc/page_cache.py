@@ -26,7 +26,10 @@ and bumped by every save or delete of the models each app declares with
 the services that write with ``update()`` call. An entry serves only under the version
 it was stored with, so the next request after any change renders afresh. The version
 is read before rendering, and bumped both at the change and after its commit: a request
-that renders between the two cannot keep the old page under the new version.
+that renders between the two cannot keep the old page under the new version. After a
+change, one request renders the page anew (it holds a short lock for the key); requests
+for it meanwhile answer the copy found, marked ``no-cache``, rather than every process
+rendering it at once. The old copy goes when that rendering ends without replacing it.
 
 Answered early: a plain GET of such a page (no query, no cookie but the form token's, no
 conditional header, and English or the address's own language) is also kept as the
@@ -68,6 +71,12 @@ from django.utils.cache import get_conditional_response, patch_vary_headers, quo
 from django.utils.translation import get_language
 
 VERSION_KEY = "page-cache:version"
+PAGE_KEY_PREFIX = "page-cache:page:"
+# Taken (add) by the one process that renders a page whose copy is out of date, for at
+# most this long: the others answer the old copy meanwhile. Bounds how long the old copy
+# can be served after a change when that process dies mid-render.
+RENDERING_KEY_PREFIX = "page-cache:rendering:"
+RENDERING_SECONDS = 10
 # An entry is dropped after this long even without any change (bounds what a missed
 # invalidation or a slow drift, such as a zone's offset label, could leave behind).
 TIMEOUT = 60 * 60
@@ -185,7 +194,7 @@ def _normalised_query(request: HttpRequest, parameters: dict[str, Normaliser]) -
 
 def _key(request: HttpRequest, query: str, variant: str) -> str:
     address = "\n".join([get_language() or "", request.path, query, variant])
-    return "page-cache:page:" + hashlib.sha256(address.encode()).hexdigest()
+    return PAGE_KEY_PREFIX + hashlib.sha256(address.encode()).hexdigest()
 
 
 def _storable(request: HttpRequest, response: HttpResponse) -> bool:
@@ -307,20 +316,57 @@ def _answer(request, view, args, kwargs, query: str, vary) -> HttpResponse:
         return response
     if version is None:
         version = cache.get_or_set(VERSION_KEY, _new_version, timeout=None)
+    if entry is None:
+        return _render(request, view, args, kwargs, key, version, now, query, variant)[0]
+    # A copy of an earlier version (or past its time): one process renders it anew,
+    # the others meanwhile answer the copy they found.
+    lock = RENDERING_KEY_PREFIX + key.removeprefix(PAGE_KEY_PREFIX)
+    if not cache.add(lock, 1, RENDERING_SECONDS):
+        return _meanwhile(request, entry, now)
+    # Unless a new copy replaces it, the old one goes with the lock (the page is gone, or
+    # was not for sharing this time, or failed): later requests then render at once
+    # instead of looking for a rendering in progress.
+    done = [lock, key]
+    try:
+        response, stored = _render(request, view, args, kwargs, key, version, now, query, variant)
+        if stored:
+            done.remove(key)
+        return response
+    finally:
+        _rendered(done)
+
+
+def _meanwhile(request: HttpRequest, entry: tuple, now: float) -> HttpResponse:
+    """The copy found, while another process renders its successor: never kept by a
+    browser or proxy without asking again, nor stored as the early copy."""
+    response = _from_entry(request, entry, now)
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def _rendered(keys: list[str]) -> None:
+    """The rendering is over: its lock goes (and the old copy, when nothing replaced it)."""
+    cache.delete_many(keys)
+
+
+def _render(
+    request, view, args, kwargs, key, version, now, query, variant
+) -> tuple[HttpResponse, bool]:
+    """The view's answer, and whether it was stored under ``key``."""
     response = view(request, *args, **kwargs)
     if not _storable(request, response):
-        return response
+        return response, False
     until = _expiry(response)
     timeout = _timeout(until, now)
     if timeout <= 0:
-        return response
+        return response, False
     etag = quote_etag(hashlib.blake2b(response.content, digest_size=16).hexdigest())
     entry = (version, etag, until, _headers_kept(response), response.content)
     cache.set(key, entry, timeout)
     _mark_public(response, etag, until, now)
     response = get_conditional_response(request, etag=etag, response=response)
     _shared_as(response, entry, query, variant)
-    return response
+    return response, True
 
 
 def _timeout(until: float | None, now: float) -> int:

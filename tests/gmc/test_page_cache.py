@@ -3,6 +3,8 @@ query and one Redis round trip on a hit, nothing personal ever stored, and any
 organiser's change shown at the next request."""
 
 import datetime
+import threading
+import time
 from types import SimpleNamespace
 
 import pytest
@@ -399,7 +401,26 @@ def missing_view(request):
     return HttpResponse("Nothing here", status=404)
 
 
+# What slow_view renders, whether its next rendering fails, and whether it waits for
+# ``release`` (telling ``started`` it is waiting).
+slow = {"text": "Version 1", "hold": False, "fail": False}
+started, release = threading.Event(), threading.Event()
+
+
+@page_cache.public_page()
+def slow_view(request):
+    rendering(request)
+    text = slow["text"]
+    if slow["fail"]:
+        raise RuntimeError("the rendering failed")
+    if slow["hold"]:
+        started.set()
+        release.wait(5)
+    return HttpResponse(text)
+
+
 urlpatterns = [
+    path("slow/", slow_view),
     path("plain/", plain_view),
     path("form/", form_view),
     path("token-text/", token_text_view),
@@ -521,6 +542,74 @@ def test_public_answers_may_be_kept_briefly_and_vary_on_what_they_depend_on(site
 
 
 # --- invalidation ---------------------------------------------------------------------------
+
+
+# --- after a change, one request renders ---------------------------------------------------
+
+
+@pytest.fixture
+def slow_page(db):
+    rendered_addresses.clear()
+    started.clear()
+    release.clear()
+    slow.update(text="Version 1", hold=False, fail=False)
+    assert Client().get("/slow/").content == b"Version 1"
+    yield
+    release.set()
+
+
+def changed(text: str) -> None:
+    slow["text"] = text
+    page_cache.invalidate()
+
+
+@pytest.mark.urls(__name__)
+def test_after_a_change_one_request_renders_the_page_while_the_others_get_the_old_copy(
+    slow_page,
+):
+    changed("Version 2")
+    slow["hold"] = True
+    first = {}
+    renderer = threading.Thread(target=lambda: first.update(response=Client().get("/slow/")))
+    renderer.start()
+    assert started.wait(5)
+    try:
+        meanwhile = [Client().get("/slow/") for _ in range(3)]
+    finally:
+        release.set()
+        renderer.join(10)
+
+    assert [response.content for response in meanwhile] == [b"Version 1"] * 3
+    # Nobody keeps the old copy: a browser or proxy asks again next time.
+    assert all(directives(response) == {"no-cache"} for response in meanwhile)
+    assert first["response"].content == b"Version 2"
+    assert rendered_addresses == ["/slow/", "/slow/"]
+    slow["hold"] = False
+    assert Client().get("/slow/").content == b"Version 2"
+    assert rendered_addresses == ["/slow/", "/slow/"]
+
+
+@pytest.mark.urls(__name__)
+def test_a_rendering_that_fails_leaves_the_page_to_the_next_request(slow_page):
+    changed("Version 2")
+    slow["fail"] = True
+    with pytest.raises(RuntimeError):
+        Client().get("/slow/")
+    slow["fail"] = False
+    assert Client().get("/slow/").content == b"Version 2"
+
+
+@pytest.mark.urls(__name__)
+def test_the_old_copy_is_served_no_longer_than_a_rendering_may_take(slow_page, monkeypatch):
+    # The process rendering the page dies before it can say it is done.
+    monkeypatch.setattr(page_cache, "RENDERING_SECONDS", 1)
+    monkeypatch.setattr(page_cache, "_rendered", lambda keys: None)
+    changed("Version 2")
+    assert Client().get("/slow/").content == b"Version 2"
+    changed("Version 3")
+    assert Client().get("/slow/").content == b"Version 2"
+    time.sleep(1.2)
+    assert Client().get("/slow/").content == b"Version 3"
 
 
 def cache_all(*addresses: str) -> None:
