@@ -12,7 +12,6 @@ from datetime import datetime, time, timedelta
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
@@ -22,6 +21,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from gmc.admin_actions import action_page
 from gmc.admin_audit import AuditedAdmin
 from gmc.admin_labels import AutocompletePlaceholders, ColumnLabels
 from gmc.admin_translation import TranslatedAdmin
@@ -404,17 +404,14 @@ class SessionAdmin(AuditedAdmin, TranslatedAdmin):
                 return None
         else:
             form = ShiftForm()
-        return TemplateResponse(
+        sessions = list(queryset.select_related("edition", "room"))
+        return action_page(
+            self,
             request,
             "agenda/admin/shift_sessions.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Shift sessions"),
-                "form": form,
-                "sessions": queryset.select_related("edition", "room"),
-                "opts": self.model._meta,
-                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-                "action_name": "shift_selected",
-                "select_across": request.POST.get("select_across", "0"),
-            },
+            title=_("Shift sessions"),
+            action_name="shift_selected",
+            selected=[session.pk for session in sessions],
+            form=form,
+            sessions=sessions,
         )

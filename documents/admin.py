@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationTabularInline
 
+from gmc.admin_actions import action_page
 from gmc.admin_audit import AuditedAdmin
 from gmc.admin_labels import ColumnLabels
 from gmc.admin_translation import FieldsInTheirLanguage, TranslatedAdmin
@@ -207,18 +206,17 @@ class AttendedRegistrationAdmin(admin.ModelAdmin):
                 messages.SUCCESS,
             )
             return None
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": _("Issue certificates of attendance"),
-            "to_issue": to_issue,
-            "already": len(selected) - len(to_issue),
-            "sample": to_issue[0] if to_issue else None,
-            "selected": [r.pk for r in selected],
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "action_name": "issue_selected",
-        }
-        return TemplateResponse(request, "documents/admin/issue_certificates.html", context)
+        return action_page(
+            self,
+            request,
+            "documents/admin/issue_certificates.html",
+            title=_("Issue certificates of attendance"),
+            action_name="issue_selected",
+            selected=[r.pk for r in selected],
+            to_issue=to_issue,
+            already=len(selected) - len(to_issue),
+            sample=to_issue[0] if to_issue else None,
+        )
 
 
 # The queue of visa letter requests and the log of who saw their data.

@@ -7,13 +7,11 @@ import re
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
@@ -22,6 +20,7 @@ from django_countries import countries
 from modeltranslation.admin import TranslationTabularInline
 
 from gmc import spreadsheets
+from gmc.admin_actions import action_page
 from gmc.admin_audit import AuditedAdmin
 from gmc.admin_labels import AutocompletePlaceholders, ColumnLabels
 from gmc.admin_translation import TranslatedAdmin
@@ -672,23 +671,18 @@ class RegistrationAdmin(
                 form = ConfirmOutOfTurnForm(initial={"reason": form.cleaned_data["reason"]})
             if not form.is_valid():
                 form.initial["plan"] = signature
-                return TemplateResponse(
+                return action_page(
+                    self,
                     request,
                     "registration/admin/confirm_from_waitlist.html",
-                    {
-                        **self.admin_site.each_context(request),
-                        "title": _("Confirm from the waiting list out of turn"),
-                        "form": form,
-                        "plans": plans,
-                        "others": queryset.exclude(status=Registration.Status.WAITING)
-                        .select_related("attendee")
-                        .order_by("pk"),
-                        "selected": list(queryset.values_list("pk", flat=True)),
-                        "opts": self.model._meta,
-                        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-                        "action_name": "confirm_selected",
-                        "select_across": request.POST.get("select_across", "0"),
-                    },
+                    title=_("Confirm from the waiting list out of turn"),
+                    action_name="confirm_selected",
+                    selected=queryset.values_list("pk", flat=True),
+                    form=form,
+                    plans=plans,
+                    others=queryset.exclude(status=Registration.Status.WAITING)
+                    .select_related("attendee")
+                    .order_by("pk"),
                 )
             reason = form.cleaned_data["reason"]
 

@@ -5,17 +5,16 @@ admin is extended here, not there: registration knows nothing of documents."""
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gmc.admin_actions import action_page
 from gmc.errors import refusal_on_form
 from gmc.models import Edition
 from registration.admin import RegistrationAdmin
@@ -49,19 +48,16 @@ class BadgesRegistrationAdmin(RegistrationAdmin):
         editions = Edition.objects.filter(
             pk__in=chosen.order_by().values_list("edition_id", flat=True).distinct()
         )
-        return TemplateResponse(
+        return action_page(
+            self,
             request,
             "documents/badges/admin_print.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Print badges"),
-                "opts": self.model._meta,
-                "form": form,
-                "count": chosen.count(),
-                "left_out": queryset.count() - chosen.count(),
-                "editions": list(editions),
-                **context,
-            },
+            title=_("Print badges"),
+            form=form,
+            count=chosen.count(),
+            left_out=queryset.count() - chosen.count(),
+            editions=list(editions),
+            **context,
         )
 
     def _request_run(self, request: HttpRequest, queryset: QuerySet[Registration], form,
@@ -94,10 +90,8 @@ class BadgesRegistrationAdmin(RegistrationAdmin):
             request,
             queryset,
             form,
-            selected=list(queryset.values_list("pk", flat=True)),
-            action_checkbox_name=helpers.ACTION_CHECKBOX_NAME,
             action_name="print_badges",
-            select_across=request.POST.get("select_across", "0"),
+            selected=queryset.values_list("pk", flat=True),
         )
 
     def print_list_view(self, request: HttpRequest) -> HttpResponse:

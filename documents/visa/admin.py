@@ -11,13 +11,11 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -26,6 +24,7 @@ from django.utils.translation import ngettext
 from django_countries import countries
 
 from gmc import spreadsheets
+from gmc.admin_actions import action_page
 from gmc.errors import show_refusal
 
 from . import letter, services
@@ -316,22 +315,19 @@ class VisaRequestAdmin(admin.ModelAdmin):
         form = DecisionForm(request.POST if "confirm" in request.POST else None)
         if not form.is_valid():
             form.initial["decision"] = decision
-            return TemplateResponse(
+            requests = list(queryset.select_related("registration__attendee"))
+            return action_page(
+                self,
                 request,
                 "documents/visa/admin/decide.html",
-                {
-                    **self.admin_site.each_context(request),
-                    "title": _("Approve visa letter requests")
-                    if decision == "approve"
-                    else _("Decline visa letter requests"),
-                    "decision": decision,
-                    "form": form,
-                    "requests": queryset.select_related("registration__attendee"),
-                    "opts": self.model._meta,
-                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-                    "action_name": f"{decision}_selected",
-                    "select_across": request.POST.get("select_across", "0"),
-                },
+                title=_("Approve visa letter requests")
+                if decision == "approve"
+                else _("Decline visa letter requests"),
+                action_name=f"{decision}_selected",
+                selected=[visa.pk for visa in requests],
+                form=form,
+                decision=decision,
+                requests=requests,
             )
         note = form.cleaned_data["note"]
         service = services.approve_request if decision == "approve" else services.decline_request
