@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from allauth.core import ratelimit
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from gmc import rate_limits
 from gmc.downloads import private_file_response
 from gmc.errors import refusal_on_form
 from gmc.languages import offered
@@ -281,7 +282,12 @@ def session_feedback(request: HttpRequest, slug: str) -> HttpResponse:
     if session is None:
         raise Http404
     form = FeedbackForm(request.POST)
-    if not ratelimit.consume(request, action="session_feedback", user=request.user):
+    if not rate_limits.allow(
+        request,
+        action="session_feedback",
+        rates=settings.SESSION_FEEDBACK_RATE_LIMIT,
+        user=request.user,
+    ):
         form.is_valid()
         form.add_error(
             None,

@@ -13,11 +13,12 @@ from allauth.core.internal import ratelimit
 from django.http import HttpRequest
 
 
-def allow(request: HttpRequest, *, action: str, rates: str) -> bool:
-    """Count this request against ``rates`` (allauth's syntax: ``"20/m/ip"``, several
-    separated by commas) for ``action``; False when a limit is reached (answer 429).
-    Reads (GET) count too."""
+def allow(request: HttpRequest, *, action: str, rates: str, user=None) -> bool:
+    """Count this request against ``rates`` (allauth's syntax: ``"20/m/ip"`` per client
+    address, ``"10/m/user"`` per signed-in person, several separated by commas) for
+    ``action``; False when a limit is reached (answer 429). Reads (GET) count too.
+    ``user`` is whom ``/user`` rates count (by default the request's)."""
     usage = ratelimit.consume(
-        request, app="gmc", action=action, config={action: rates}, limit_get=True
+        request, app="gmc", action=action, config={action: rates}, limit_get=True, user=user
     )
     return usage is not None

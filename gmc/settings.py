@@ -273,11 +273,11 @@ ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default="
 ACCOUNT_RATE_LIMITS = {
     # 10 a minute from one address, 5 in 5 minutes for one account from one address.
     "login_failed": "10/m/ip,5/300s/key",
-    # The portal's own: feedback on sessions (agenda.views.session_feedback), counted
-    # like allauth's. An attendee rates a day's sessions in a few minutes; a script
-    # posting in a loop is stopped at 10 a minute and 60 an hour.
-    "session_feedback": "10/m/user,60/h/user",
 }
+# The portal's own limits, counted as allauth counts its own (gmc/rate_limits.py).
+# Feedback on sessions, per person: an attendee rates a day's sessions in a few minutes;
+# a script posting in a loop is stopped at 10 a minute and 60 an hour.
+SESSION_FEEDBACK_RATE_LIMIT = env.str("SESSION_FEEDBACK_RATE_LIMIT", default="10/m/user,60/h/user")
 LOGIN_URL = "account_login"
 # Every allauth email is queued in the outbox (registration/accounts/adapters.py), never
 # sent in the request.
