@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from agenda.models import Session
+from agenda.models import Recording, Session
 from gmc.models import Edition, User
 from registration import services as registration_services
 from registration.models import Registration
@@ -43,9 +43,11 @@ def check(page, name: str, path: str, width: int) -> list[str]:
 def test_key_pages_are_accessible_and_photographed(browser, live_server, width):
     call_command("load_demo", stdout=StringIO())
     session = Session.objects.public().filter(edition__year=2025).order_by("starts_at").first()
+    recorded = Recording.objects.filter(session__edition__year=2025).first().session
     public = {
         "home": "/",
         "programme": "/agenda/2025/",
+        "programme-plenaries": "/agenda/2025/?kind=plenary",
         "session": session.get_absolute_url(),
         "sign-in": "/accounts/login/",
     }
@@ -64,6 +66,8 @@ def test_key_pages_are_accessible_and_photographed(browser, live_server, width):
 
     context = signed_in(browser, live_server, "attendee@gmc.localhost", viewport=WIDTHS[width])
     page = context.new_page()
+    # The demo attendee came to 2025: a session that has ended asks for their rating.
+    problems += check(page, "session-feedback", recorded.get_absolute_url(), width)
     problems += check(page, "registration", "/register/", width)
     registration = registration_services.register_attendee(
         Edition.objects.get(is_current=True).pk,
@@ -77,5 +81,6 @@ def test_key_pages_are_accessible_and_photographed(browser, live_server, width):
     context.close()
 
     assert problems == [], "\n".join(problems)
-    for name in [*public, "registration", "my-registration", "ticket", "declaration"]:
+    signed = ["session-feedback", "registration", "my-registration", "ticket", "declaration"]
+    for name in [*public, *signed]:
         assert (SHOTS / f"{name}-en-{width}.png").is_file(), name
