@@ -162,6 +162,21 @@ def _language_of_each_test():
     translation.deactivate()
 
 
+@pytest.fixture
+def private_storage(settings, tmp_path):
+    """Uploads and made files (PDFs, attachments, materials) go to a private folder of
+    the test's own, outside STATIC_ROOT, as production keeps them: its path."""
+    root = tmp_path / "private"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(root), "base_url": "/private/"},
+        },
+    }
+    return root
+
+
 @pytest.fixture(autouse=True)
 def _fresh_public_pages():
     """Each test starts with no public page cached: a test's rows are rolled back

@@ -519,17 +519,6 @@ class World:
 
 
 @pytest.fixture
-def private_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": "/private/"},
-        },
-    }
-
-
-@pytest.fixture
 def world(db, private_storage) -> World:
     sync_organiser_group()
     edition = EditionFactory(is_current=True)

@@ -72,17 +72,9 @@ class Front:
 
 
 @pytest.fixture
-def private_root(settings, tmp_path):
-    root = tmp_path / "private"
-    root.mkdir()
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(root), "base_url": "/private/"},
-        },
-    }
-    return root
+def private_root(private_storage):
+    private_storage.mkdir()
+    return private_storage
 
 
 @pytest.fixture

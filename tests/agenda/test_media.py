@@ -22,18 +22,6 @@ HIDDEN_VIDEO = "https://video.example.org/opening-es-registered-only"
 
 
 @pytest.fixture
-def private_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": "/private/"},
-        },
-    }
-    return tmp_path / "private"
-
-
-@pytest.fixture
 def edition(edition):
     edition.working_language = "en"
     edition.interpretation_languages = ["es", "zh-hans"]

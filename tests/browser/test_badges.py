@@ -21,14 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def scene(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": "/private/"},
-        },
-    }
+def scene(private_storage):
     edition = EditionFactory(is_current=True, title="GMC 2026", city="Hanoi")
     people = []
     for given, family, badge in [

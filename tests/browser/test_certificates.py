@@ -18,14 +18,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)
-def private_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": "/private/"},
-        },
-    }
+def private_storage(private_storage):
+    """Each test's PDFs in a folder of its own."""
+    return private_storage
 
 
 @pytest.fixture

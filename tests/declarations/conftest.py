@@ -8,17 +8,9 @@ from tests.registration.factories import RegistrationFactory
 
 
 @pytest.fixture(autouse=True)
-def private_storage(settings, tmp_path):
+def private_storage(private_storage):
     """Uploads go to a private folder of the test's own, outside STATIC_ROOT."""
-    root = tmp_path / "private"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(root), "base_url": "/private/"},
-        },
-    }
-    return root
+    return private_storage
 
 
 @pytest.fixture

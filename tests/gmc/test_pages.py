@@ -316,18 +316,6 @@ def test_unpublished_editions_are_invisible_to_anonymous_visitors(client, demo, 
 # --- downloads ------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def private_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path), "base_url": "/private/"},
-        },
-    }
-    return tmp_path
-
-
 def test_publication_file_is_downloadable(client, db, private_storage):
     publication = PublicationFactory(
         title="Report 2025",

@@ -64,14 +64,7 @@ def current_edition(db):
 
 
 @pytest.fixture
-def publication_with_file(db, settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-    }
+def publication_with_file(db, private_storage):
     publication = PublicationFactory()
     publication.file.save("report.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
     return publication

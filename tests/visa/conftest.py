@@ -21,18 +21,6 @@ DETAILS = Details(
 
 
 @pytest.fixture
-def private_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": "/private/"},
-        },
-    }
-    return tmp_path / "private"
-
-
-@pytest.fixture
 def edition(db):
     return EditionFactory(is_current=True)
 
