@@ -45,6 +45,7 @@ class BadgesRegistrationAdmin(RegistrationAdmin):
     def _print_page(self, request: HttpRequest, queryset: QuerySet[Registration], form,
                     **context) -> HttpResponse:  # fmt: skip
         chosen = printable(queryset)
+        count = chosen.count()
         editions = Edition.objects.filter(
             pk__in=chosen.order_by().values_list("edition_id", flat=True).distinct()
         )
@@ -54,8 +55,8 @@ class BadgesRegistrationAdmin(RegistrationAdmin):
             "documents/badges/admin_print.html",
             title=_("Print badges"),
             form=form,
-            count=chosen.count(),
-            left_out=queryset.count() - chosen.count(),
+            count=count,
+            left_out=queryset.count() - count,
             editions=list(editions),
             **context,
         )
